@@ -1,0 +1,64 @@
+// Command planbot answers questions about a five-year plan: on Telegram
+// (serve), in a terminal (console, ask), and measures itself (eval).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `planbot answers questions about the 14th Five-Year Plan of 东河区.
+
+Usage:
+  planbot console              chat with the bot in this terminal (no token, no network)
+  planbot ask [-json] [QUESTION]
+                               answer one question; with no QUESTION, one per line of stdin
+  planbot eval [-v] FILE       score a question set (JSONL: id, q, kind, any)
+  planbot corpus -json         print the parsed plan as JSON
+  planbot serve -config FILE   run the Telegram bot
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "planbot:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errUsage reports a command line that was wrong; usage has been printed.
+var errUsage = errors.New("usage")
+
+// run is the whole program; tests call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) error{
+		"console": runConsole,
+		"ask":     runAsk,
+		"eval":    runEval,
+		"corpus":  runCorpus,
+		"serve":   runServe,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+		fmt.Fprintf(stderr, "planbot: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+	return cmd(ctx, args[1:], stdin, stdout, stderr)
+}

@@ -1,0 +1,88 @@
+package corpus
+
+import (
+	_ "embed"
+	"sync"
+)
+
+// defaultName is the file name of the embedded plan, used in messages.
+const defaultName = "donghe-14th-five-year-plan.md"
+
+//go:embed plans/donghe-14th-five-year-plan.md
+var defaultSource []byte
+
+// DefaultSource returns the embedded plan document as written.
+func DefaultSource() []byte { return defaultSource }
+
+// Default returns the embedded plan, parsed once.
+var Default = sync.OnceValues(func() (*Plan, error) {
+	return Parse(defaultName, defaultSource)
+})
+
+// Passage returns the passage with the given ID.
+func (pl *Plan) Passage(id string) (Passage, bool) {
+	for _, p := range pl.Passages {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Passage{}, false
+}
+
+// Indicator returns indicator number n of the table.
+func (pl *Plan) Indicator(n int) (Indicator, bool) {
+	if n < 1 || n > len(pl.Indicators) {
+		return Indicator{}, false
+	}
+	return pl.Indicators[n-1], true
+}
+
+// Chapter returns chapter n.
+func (pl *Plan) Chapter(n int) (Chapter, bool) {
+	if n < 1 || n > len(pl.Chapters) {
+		return Chapter{}, false
+	}
+	return pl.Chapters[n-1], true
+}
+
+// Box returns 专栏n.
+func (pl *Plan) Box(n int) (Box, bool) {
+	for _, b := range pl.Boxes {
+		if b.Number == n {
+			return b, true
+		}
+	}
+	return Box{}, false
+}
+
+// Texts returns every text of the model: titles, passages, indicator names
+// and notes, glossary entries and box items. Segmentation dictionaries are
+// built from it.
+func (pl *Plan) Texts() []string {
+	out := []string{pl.Title, pl.Issuer}
+	for _, c := range pl.Chapters {
+		out = append(out, c.Title)
+		for _, s := range c.Sections {
+			out = append(out, s.Title)
+			for _, sub := range s.Subsections {
+				out = append(out, sub.Title)
+			}
+		}
+	}
+	for _, p := range pl.Passages {
+		out = append(out, p.Text)
+	}
+	for _, i := range pl.Indicators {
+		out = append(out, i.Category, i.Name, i.Unit)
+	}
+	out = append(out, pl.IndicatorNotes...)
+	for _, t := range pl.Terms {
+		out = append(out, t.Term, t.Definition)
+		out = append(out, t.Aliases...)
+	}
+	for _, b := range pl.Boxes {
+		out = append(out, b.Title)
+		out = append(out, b.Items...)
+	}
+	return out
+}

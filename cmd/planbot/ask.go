@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"planbot/index"
+)
+
+// askLimit is how many results ask shows.
+const askLimit = 5
+
+// runAsk answers questions from the command line or stdin.
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print JSON: {query, results:[{kind,title,text,location,score}]}")
+	limit := fs.Int("n", askLimit, "at most this many results")
+	file := fs.String("plan", "", "search this plan file instead of the embedded one")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	idx, err := openIndex(*file)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	answer := func(q string) error {
+		ans, err := idx.SearchContext(ctx, q, *limit)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(jsonAnswer(ans))
+		}
+		_, err = io.WriteString(stdout, formatAnswer(ans))
+		return err
+	}
+	if fs.NArg() > 0 {
+		return answer(strings.Join(fs.Args(), " "))
+	}
+	// One answer for every line of input, blank or hostile ones included.
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := answer(sc.Text()); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func openIndex(file string) (*index.Index, error) {
+	pl, err := loadPlan(file)
+	if err != nil {
+		return nil, err
+	}
+	return index.New(pl)
+}
+
+// askJSON is the documented JSON form of an answer.
+type askJSON struct {
+	Query   string       `json:"query"`
+	Results []resultJSON `json:"results"`
+}
+
+type resultJSON struct {
+	Kind     index.Kind `json:"kind"`
+	Title    string     `json:"title"`
+	Text     string     `json:"text"`
+	Location string     `json:"location"`
+	Score    float64    `json:"score"`
+	ID       string     `json:"id"`
+	Excerpt  string     `json:"excerpt,omitempty"`
+}
+
+func jsonAnswer(ans index.Answer) askJSON {
+	out := askJSON{Query: ans.Query, Results: []resultJSON{}}
+	for _, r := range ans.Results {
+		out.Results = append(out.Results, resultJSON{r.Kind, r.Title, r.Text, r.Location, r.Score, r.ID, r.Excerpt})
+	}
+	return out
+}
+
+// formatAnswer writes an answer as a person reads it in a terminal, the
+// matched words in 【】.
+func formatAnswer(ans index.Answer) string {
+	var b strings.Builder
+	if len(ans.Results) == 0 {
+		b.WriteString("规划中没有找到与此相关的内容。\n")
+		return b.String()
+	}
+	for i, r := range ans.Results {
+		fmt.Fprintf(&b, "%d. [%s] %s\n", i+1, kindName[r.Kind], r.Title)
+		fmt.Fprintf(&b, "   %s\n", markExcerpt(r))
+		fmt.Fprintf(&b, "   —— %s\n", r.Location)
+	}
+	return b.String()
+}
+
+var kindName = map[index.Kind]string{
+	index.KindPassage:   "原文",
+	index.KindIndicator: "指标",
+	index.KindTerm:      "名词解释",
+	index.KindProject:   "重点项目",
+}
+
+func markExcerpt(r index.Result) string {
+	var b strings.Builder
+	prev := 0
+	for _, h := range r.Highlights {
+		b.WriteString(r.Excerpt[prev:h.Start])
+		b.WriteString("【" + r.Excerpt[h.Start:h.End] + "】")
+		prev = h.End
+	}
+	b.WriteString(r.Excerpt[prev:])
+	return b.String()
+}

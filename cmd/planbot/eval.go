@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/liuzl/gocc"
+
+	"planbot/index"
+)
+
+// evalQuestion is one line of a question set.
+type evalQuestion struct {
+	ID   string   `json:"id"`
+	Q    string   `json:"q"`
+	Kind string   `json:"kind"` // passage, indicator, term, project or none
+	Any  []string `json:"any"`
+}
+
+// evalDepth is how many results the eval reads for MRR.
+const evalDepth = 10
+
+// runEval scores a question set: recall@1, recall@3 and MRR per kind, and
+// the share of out-of-scope questions declined.
+func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	verbose := fs.Bool("v", false, "list the questions missed, with what came first")
+	file := fs.String("plan", "", "search this plan file instead of the embedded one")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: planbot eval [-v] FILE")
+		return errUsage
+	}
+	qs, err := readQuestions(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	idx, err := openIndex(*file)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	m, err := newMatcher()
+	if err != nil {
+		return err
+	}
+	type tally struct {
+		n, at1, at3 int
+		rr          float64
+	}
+	byKind := map[string]*tally{}
+	var all tally
+	declined, none := 0, 0
+	for _, q := range qs {
+		ans, err := idx.SearchContext(ctx, q.Q, evalDepth)
+		if err != nil {
+			return err
+		}
+		if q.Kind == "none" {
+			none++
+			if len(ans.Results) == 0 {
+				declined++
+			} else if *verbose {
+				fmt.Fprintf(stdout, "MISS %s none %q → %s\n", q.ID, q.Q, describe(ans, 1))
+			}
+			continue
+		}
+		rank := m.rank(q, ans)
+		t := byKind[q.Kind]
+		if t == nil {
+			t = &tally{}
+			byKind[q.Kind] = t
+		}
+		for _, t := range []*tally{t, &all} {
+			t.n++
+			if rank == 1 {
+				t.at1++
+			}
+			if rank >= 1 && rank <= 3 {
+				t.at3++
+			}
+			if rank > 0 {
+				t.rr += 1 / float64(rank)
+			}
+		}
+		if *verbose && rank != 1 {
+			fmt.Fprintf(stdout, "MISS %s %s rank=%d %q → %s\n", q.ID, q.Kind, rank, q.Q, describe(ans, 3))
+		}
+	}
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(stdout, "%-10s %4s %9s %9s %6s\n", "kind", "n", "recall@1", "recall@3", "MRR")
+	row := func(name string, t tally) {
+		fmt.Fprintf(stdout, "%-10s %4d %9.3f %9.3f %6.3f\n", name, t.n, ratio(t.at1, t.n), ratio(t.at3, t.n), t.rr/float64(max(t.n, 1)))
+	}
+	for _, k := range kinds {
+		row(k, *byKind[k])
+	}
+	row("all", all)
+	fmt.Fprintf(stdout, "none       %4d  declined %.3f\n", none, ratio(declined, none))
+	return nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func describe(ans index.Answer, n int) string {
+	if len(ans.Results) == 0 {
+		return "(nothing)"
+	}
+	var parts []string
+	for i, r := range ans.Results {
+		if i == n {
+			break
+		}
+		text := []rune(r.Title + "｜" + r.Text)
+		if len(text) > 40 {
+			text = text[:40]
+		}
+		parts = append(parts, fmt.Sprintf("%s:%s %s", r.Kind, r.ID, string(text)))
+	}
+	return strings.Join(parts, " ‖ ")
+}
+
+func readQuestions(path string) ([]evalQuestion, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var qs []evalQuestion
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var q evalQuestion
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		qs = append(qs, q)
+	}
+	return qs, sc.Err()
+}
+
+// matcher applies the eval's rule: a result answers a question when it
+// has the question's kind (any kind for passage questions) and its title
+// plus text contains one of the expected strings, ignoring spaces,
+// punctuation, markup and script.
+type matcher struct{ t2s *gocc.OpenCC }
+
+func newMatcher() (*matcher, error) {
+	t2s, err := gocc.New("t2s")
+	if err != nil {
+		return nil, err
+	}
+	return &matcher{t2s}, nil
+}
+
+func (m *matcher) fold(s string) string {
+	for _, tag := range []string{"<b>", "</b>", "<i>", "</i>", "**"} {
+		s = strings.ReplaceAll(s, tag, "")
+	}
+	if t, err := m.t2s.Convert(s); err == nil {
+		s = t
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// rank returns the 1-based rank of the first result that answers q, 0 if
+// none does.
+func (m *matcher) rank(q evalQuestion, ans index.Answer) int {
+	for i, r := range ans.Results {
+		if q.Kind != "passage" && string(r.Kind) != q.Kind {
+			continue
+		}
+		hay := m.fold(r.Title + r.Text)
+		for _, a := range q.Any {
+			if strings.Contains(hay, m.fold(a)) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}

@@ -1,0 +1,421 @@
+// Package index answers questions over a parsed plan. It puts every kind of
+// answer the plan holds (passages, indicators, glossary terms, key
+// projects) into one bleve index, segmented by package segment, and turns a
+// question into a query with plain-data tables (stop words, everyday words
+// mapped to the plan's, intents) and homophone typo correction. Results
+// are ranked by BM25 and then by how much of the question they cover; when
+// nothing covers enough, the answer is empty: the plan does not say.
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bquery "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/liuzl/gocc"
+
+	"planbot/corpus"
+	"planbot/index/segment"
+)
+
+// doc is one answer the index holds.
+type doc struct {
+	id       string
+	kind     Kind
+	title    string
+	text     string
+	extra    string // aliases, category, box title: words that find it
+	location string
+	words    map[string]bool   // every token of title, text and extra
+	titleW   map[string]bool   // the tokens of title and extra
+	sents    []map[string]bool // the tokens of each sentence of text
+}
+
+// Index searches one plan. It is safe for concurrent use.
+type Index struct {
+	plan   *corpus.Plan
+	seg    *segment.Segmenter
+	bleve  bleve.Index
+	docs   map[string]*doc
+	df     map[string]int // documents containing each word
+	n      int
+	qu     *understander
+	limit  int
+	minCov float64
+}
+
+// Field names and boosts: a word in a heading, an indicator's name or a
+// term weighs more than one in body text.
+const (
+	fieldTitle  = "title"
+	fieldText   = "text"
+	fieldExtra  = "extra"
+	fieldKind   = "kind"
+	boostTitle  = 3.0
+	boostExtra  = 1.5
+	boostText   = 1.0
+	candidates  = 150
+	defaultMinC = 0.0
+)
+
+// New indexes a plan.
+func New(plan *corpus.Plan) (*Index, error) {
+	seg, err := segment.Default()
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	t2s, err := gocc.New("t2s")
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, minCov: defaultMinC}
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	idx.bleve = b
+	batch := b.NewBatch()
+	for _, d := range documents(plan) {
+		d.words, d.titleW = map[string]bool{}, map[string]bool{}
+		for _, tok := range seg.CutSearch(d.title + "\n" + d.extra) {
+			d.words[tok.Text] = true
+			d.titleW[tok.Text] = true
+		}
+		for _, sent := range sentences(d.text) {
+			words := map[string]bool{}
+			for _, tok := range seg.CutSearch(sent) {
+				d.words[tok.Text] = true
+				words[tok.Text] = true
+			}
+			d.sents = append(d.sents, words)
+		}
+		for w := range d.words {
+			idx.df[w]++
+		}
+		idx.docs[d.id] = d
+		if err := batch.Index(d.id, map[string]any{
+			fieldTitle: d.title, fieldText: d.text, fieldExtra: d.extra, fieldKind: string(d.kind),
+		}); err != nil {
+			return nil, fmt.Errorf("index: %s: %w", d.id, err)
+		}
+	}
+	if err := b.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	idx.n = len(idx.docs)
+	idx.qu = newUnderstander(seg, t2s, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	return idx, nil
+}
+
+// Close releases the index.
+func (idx *Index) Close() error { return idx.bleve.Close() }
+
+// Plan returns the plan the index searches.
+func (idx *Index) Plan() *corpus.Plan { return idx.plan }
+
+func newMapping() mapping.IndexMapping {
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = segment.AnalyzerName
+	text.Store = false
+	text.IncludeTermVectors = false
+	keyword := bleve.NewKeywordFieldMapping()
+	keyword.Store = false
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldTitle, text)
+	dm.AddFieldMappingsAt(fieldText, text)
+	dm.AddFieldMappingsAt(fieldExtra, text)
+	dm.AddFieldMappingsAt(fieldKind, keyword)
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = segment.AnalyzerName
+	im.ScoringModel = "bm25"
+	return im
+}
+
+// documents lists every answer of a plan.
+func documents(plan *corpus.Plan) []*doc {
+	var out []*doc
+	for _, p := range plan.Passages {
+		// The section's title and sub-heading find a paragraph too: the
+		// achievements of 十三五 are under “十三五”发展成就.
+		extra := p.Subsection
+		if c, ok := plan.Chapter(p.Chapter); ok && p.Section > 0 {
+			extra = c.Sections[p.Section-1].Title + " " + extra
+		}
+		out = append(out, &doc{id: p.ID, kind: KindPassage, title: p.Heading, text: p.Text, location: p.Location, extra: extra})
+	}
+	for _, ind := range plan.Indicators {
+		out = append(out, &doc{
+			id:       "i" + strconv.Itoa(ind.Number),
+			kind:     KindIndicator,
+			title:    ind.Name,
+			text:     IndicatorText(ind),
+			extra:    ind.Category + " 指标",
+			location: fmt.Sprintf("第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 · 第%d项", ind.Number),
+		})
+	}
+	for i, t := range plan.Terms {
+		out = append(out, &doc{
+			id:       "t" + strconv.Itoa(i+1),
+			kind:     KindTerm,
+			title:    t.Term,
+			text:     t.Definition,
+			extra:    strings.Join(t.Aliases, " "),
+			location: "名词解释",
+		})
+	}
+	for _, b := range plan.Boxes {
+		for i, item := range b.Items {
+			title, _, _ := strings.Cut(item, "。")
+			out = append(out, &doc{
+				id:       fmt.Sprintf("b%d.%d", b.Number, i+1),
+				kind:     KindProject,
+				title:    title,
+				text:     item,
+				extra:    b.Title,
+				location: fmt.Sprintf("专栏%d %s · %s", b.Number, b.Title, b.Location),
+			})
+		}
+	}
+	return out
+}
+
+// IndicatorText describes an indicator in a line: its values and what the
+// five-year column means.
+func IndicatorText(ind corpus.Indicator) string {
+	unit := ind.Unit
+	val := func(v string) string {
+		if v == "—" || v == "" || unit == "%" && strings.ContainsAny(v, "达左右") {
+			return v
+		}
+		if strings.ContainsFunc(v, unicode.IsDigit) && !strings.Contains(v, "要求") {
+			return v + unit
+		}
+		return v
+	}
+	five := val(ind.FiveYear)
+	switch {
+	case ind.Cumulative:
+		five = "五年累计 " + strings.Trim(ind.FiveYear, "[]") + unit + "（表中" + ind.FiveYear + "）"
+	case ind.FiveYear != "—":
+		five = "年均 " + five
+	}
+	return fmt.Sprintf("第%d项指标，%s类。2020年：%s；2025年预计：%s；年均/累计：%s；属性：%s。",
+		ind.Number, ind.Category, val(ind.Base2020), val(ind.Target2025), five, ind.Attribute)
+}
+
+// Search answers a question with at most limit results, best first.
+func (idx *Index) Search(question string, limit int) Answer {
+	ans, _ := idx.SearchContext(context.Background(), question, limit)
+	return ans
+}
+
+// SearchContext is Search with a context that can cancel it.
+func (idx *Index) SearchContext(ctx context.Context, question string, limit int) (Answer, error) {
+	ans := Answer{Query: question, Results: []Result{}}
+	if limit <= 0 {
+		limit = 5
+	}
+	q := idx.qu.understand(question)
+	var results []Result
+	if q.Indicator > 0 {
+		if d, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]; ok && mentionsIndicator(q) {
+			results = append(results, idx.result(d, q, 1))
+		}
+	}
+	if len(q.Terms) > 0 {
+		hits, err := idx.retrieve(ctx, q)
+		if err != nil {
+			return ans, err
+		}
+		for _, h := range hits {
+			if len(results) > 0 && results[0].ID == h.d.id {
+				continue
+			}
+			results = append(results, idx.result(h.d, q, h.score))
+		}
+	}
+	ans.Results = dedupe(results, limit)
+	return ans, nil
+}
+
+// mentionsIndicator tells a question naming indicator N (第18项, 指标18,
+// or the bare number) from one that merely contains a number.
+func mentionsIndicator(q query) bool { return q.Indicator > 0 }
+
+type hit struct {
+	d     *doc
+	score float64
+	cov   float64
+}
+
+// retrieve runs the query through bleve and re-ranks what it found.
+func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
+	var clauses []bquery.Query
+	for _, t := range q.Terms {
+		if idx.df[t.Text] == 0 {
+			continue
+		}
+		for _, f := range []struct {
+			name  string
+			boost float64
+		}{{fieldTitle, boostTitle}, {fieldText, boostText}, {fieldExtra, boostExtra}} {
+			tq := bleve.NewTermQuery(t.Text)
+			tq.SetField(f.name)
+			tq.SetBoost(f.boost * t.Weight)
+			clauses = append(clauses, tq)
+		}
+	}
+	if len(clauses) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), candidates, 0, false)
+	res, err := idx.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * expandedFactor(t) }
+	total := 0.0
+	for _, t := range q.Terms {
+		total += weight(t)
+	}
+	maxBM := 0.0
+	for _, m := range res.Hits {
+		maxBM = math.Max(maxBM, m.Score)
+	}
+	var hits []hit
+	for _, m := range res.Hits {
+		d := idx.docs[m.ID]
+		cov, titleCov := 0.0, 0.0
+		for _, t := range q.Terms {
+			if d.words[t.Text] {
+				cov += weight(t)
+			}
+			if d.titleW[t.Text] {
+				titleCov += weight(t)
+			}
+		}
+		// The best sentence: most questions ask what one sentence says.
+		sent := 0.0
+		for _, words := range d.sents {
+			c := 0.0
+			for _, t := range q.Terms {
+				if words[t.Text] || d.titleW[t.Text] {
+					c += weight(t)
+				}
+			}
+			sent = math.Max(sent, c)
+		}
+		cov, titleCov, sent = cov/total, titleCov/total, sent/total
+		mix := 0.55*sent + 0.45*cov
+		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*m.Score/maxBM)
+		if q.Intents[d.kind] {
+			score *= intentBoost[d.kind]
+		}
+		if idx.exact(d, q) {
+			score *= 1.5
+		}
+		hits = append(hits, hit{d: d, score: score, cov: cov})
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	if len(hits) == 0 || hits[0].cov < idx.minCov {
+		return nil, nil
+	}
+	top := hits[0].score
+	kept := hits[:0]
+	for _, h := range hits {
+		if h.cov >= idx.minCov*0.8 && h.score >= top*0.15 {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
+}
+
+var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.5, KindProject: 1.2}
+
+// sentences splits text after each full stop, semicolon, or mark of
+// exclamation or question.
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		if strings.ContainsRune("。；！？", r) {
+			end := i + utf8.RuneLen(r)
+			out = append(out, text[start:end])
+			start = end
+		}
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
+// expandedFactor makes words a synonym added count less towards coverage
+// than the question's own words... except that a question whose own words
+// the plan does not use is carried by them.
+func expandedFactor(t term) float64 {
+	if t.Expanded {
+		return 0.5
+	}
+	return 1
+}
+
+// idf weighs a word by how rare it is in the plan; a word the plan never
+// uses weighs as much as the rarest.
+func (idx *Index) idf(w string) float64 {
+	df := idx.df[w]
+	return math.Log(1 + (float64(idx.n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// exact reports whether the document's title, or one of a term's aliases,
+// stands whole in the question.
+func (idx *Index) exact(d *doc, q query) bool {
+	names := []string{d.title}
+	if d.kind == KindTerm {
+		names = append(names, strings.Fields(d.extra)...)
+	}
+	for _, n := range names {
+		if len([]rune(n)) >= 2 && strings.Contains(q.Normalized, strings.ToLower(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// dedupe drops results whose text another result already shows.
+func dedupe(rs []Result, limit int) []Result {
+	seen := map[string]bool{}
+	out := []Result{}
+	for _, r := range rs {
+		key := string(r.Kind) + "\x00" + r.Text
+		if r.Kind == KindPassage || r.Kind == KindProject {
+			key = r.Text
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, r)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out
+}
+
+// result turns a document into a result with its excerpt.
+func (idx *Index) result(d *doc, q query, score float64) Result {
+	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id}
+	r.Excerpt, r.Highlights = idx.excerpt(d.text, q)
+	return r
+}

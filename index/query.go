@@ -1,0 +1,234 @@
+package index
+
+import (
+	_ "embed"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/liuzl/gocc"
+
+	"planbot/index/segment"
+)
+
+// The vocabulary of query understanding is plain data, embedded.
+var (
+	//go:embed data/stopwords.txt
+	stopwordsData string
+	//go:embed data/synonyms.txt
+	synonymsData string
+	//go:embed data/intents.txt
+	intentsData string
+)
+
+// term is one word of an understood query with its weight.
+type term struct {
+	Text   string
+	Weight float64
+	// Expanded marks a word that the question did not contain but a
+	// synonym or a correction put in.
+	Expanded bool
+}
+
+// query is a question as the index understands it.
+type query struct {
+	Raw        string
+	Normalized string
+	Terms      []term
+	Intents    map[Kind]bool
+	// Indicator is the indicator number the question names (第18项, 指标18),
+	// 0 if none.
+	Indicator int
+	// Corrected holds the corrections made for homophone typos, wrong →
+	// right.
+	Corrected map[string]string
+}
+
+// understander turns questions into queries. Its tables are read once and
+// then only read.
+type understander struct {
+	seg       *segment.Segmenter
+	t2s       *gocc.OpenCC
+	stop      map[string]bool
+	synonyms  []synonym // longest everyday word first
+	intents   []intentWord
+	typos     *homophones
+	vocab     func(string) bool
+	maxTokens int
+}
+
+type synonym struct {
+	everyday string
+	plan     []string
+}
+
+type intentWord struct {
+	word string
+	kind Kind
+}
+
+func newUnderstander(seg *segment.Segmenter, t2s *gocc.OpenCC, typos *homophones, vocab func(string) bool) *understander {
+	u := &understander{seg: seg, t2s: t2s, stop: map[string]bool{}, typos: typos, vocab: vocab, maxTokens: 40}
+	for _, line := range dataLines(stopwordsData) {
+		for _, w := range strings.Fields(line) {
+			u.stop[w] = true
+		}
+	}
+	for _, line := range dataLines(synonymsData) {
+		plan, everyday, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		for _, e := range strings.Fields(everyday) {
+			u.synonyms = append(u.synonyms, synonym{everyday: strings.ToLower(e), plan: strings.Fields(strings.ToLower(plan))})
+		}
+	}
+	sort.SliceStable(u.synonyms, func(i, j int) bool {
+		return len(u.synonyms[i].everyday) > len(u.synonyms[j].everyday)
+	})
+	for _, line := range dataLines(intentsData) {
+		kind, words, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		for _, w := range strings.Fields(words) {
+			u.intents = append(u.intents, intentWord{word: w, kind: Kind(strings.TrimSpace(kind))})
+		}
+	}
+	return u
+}
+
+// dataLines returns the non-empty, non-comment lines of a data file.
+func dataLines(data string) []string {
+	var out []string
+	for _, l := range strings.Split(data, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$)`)
+
+// maxQueryBytes bounds the work a single question can cause.
+const maxQueryBytes = 600
+
+// normalize folds a question to the plan's script and form: simplified
+// characters, half-width letters and digits, lower case, single spaces.
+func (u *understander) normalize(s string) string {
+	if len(s) > maxQueryBytes {
+		s = s[:maxQueryBytes]
+	}
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '！' && r <= '～': // full-width ASCII
+			return r - '！' + '!'
+		case r == '\u3000' || unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+	if t, err := u.t2s.Convert(s); err == nil {
+		s = t
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// understand reads a question.
+func (u *understander) understand(raw string) query {
+	q := query{Raw: raw, Intents: map[Kind]bool{}, Corrected: map[string]string{}}
+	q.Normalized = u.normalize(raw)
+	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
+		for _, g := range m[1:] {
+			if n, err := strconv.Atoi(g); err == nil {
+				q.Indicator = n
+				break
+			}
+		}
+	}
+	for _, iw := range u.intents {
+		if strings.Contains(q.Normalized, iw.word) {
+			q.Intents[iw.kind] = true
+		}
+	}
+	text := q.Normalized
+	// Homophone typos of a pinyin keyboard: a stretch of the question that
+	// the plan never writes but that sounds like one it does.
+	if u.typos != nil {
+		text = u.typos.correct(text, u.seg.Cut(text), func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected)
+	}
+	weights := map[string]float64{}
+	add := func(w string, weight float64, expanded bool) {
+		if w == "" || u.stop[w] {
+			return
+		}
+		if _, ok := weights[w]; !ok {
+			q.Terms = append(q.Terms, term{Text: w, Weight: weight, Expanded: expanded})
+			weights[w] = weight
+		}
+	}
+	// Everyday words the plan does not use: their plan words join the
+	// query. An everyday word counts only as whole words of the question
+	// (菜 is not found in 蔬菜).
+	toks := u.seg.Cut(text)
+	bounds := map[int]bool{}
+	for _, t := range toks {
+		bounds[t.Start], bounds[t.End] = true, true
+	}
+	masked := []byte(text)
+	for _, syn := range u.synonyms {
+		found := false
+		for off := 0; ; {
+			i := strings.Index(text[off:], syn.everyday)
+			if i < 0 {
+				break
+			}
+			start, end := off+i, off+i+len(syn.everyday)
+			off = end
+			if !bounds[start] || !bounds[end] || masked[start] == ' ' {
+				continue
+			}
+			found = true
+			for k := start; k < end; k++ {
+				masked[k] = ' '
+			}
+		}
+		if !found {
+			continue
+		}
+		for _, p := range syn.plan {
+			for _, tok := range u.seg.Cut(p) {
+				add(tok.Text, 0.9, true)
+			}
+			if utf8.RuneCountInString(p) > 1 && u.vocab(p) {
+				add(p, 0.9, true)
+			}
+		}
+		if u.vocab(syn.everyday) {
+			add(syn.everyday, 1, false)
+		}
+	}
+	for _, tok := range u.seg.Cut(string(masked)) {
+		if len(q.Terms) >= u.maxTokens {
+			break
+		}
+		add(tok.Text, 1, false)
+		// A word the plan does not contain may still have parts it does.
+		if !u.vocab(tok.Text) && utf8.RuneCountInString(tok.Text) > 2 {
+			for _, sub := range u.seg.CutSearch(tok.Text) {
+				if sub.Text != tok.Text && u.vocab(sub.Text) {
+					add(sub.Text, 0.7, true)
+				}
+			}
+		}
+	}
+	return q
+}

@@ -1,0 +1,170 @@
+package index
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"planbot/index/segment"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// homophones corrects the typos a pinyin keyboard makes: a character
+// replaced by another of the same sound (沙尔亲 for 沙尔沁, 规化 for 规划).
+// A stretch of a question is corrected only when the plan never writes it
+// and writes exactly one stretch that sounds the same and differs in one
+// character.
+type homophones struct {
+	text    []rune // the plan's texts, separated by newlines
+	isWord  func(string) bool
+	buildMu sync.Once
+	sound   []string         // toneless pinyin of each rune of text, "" if none
+	bySound map[string][]int // positions of each sound in text
+}
+
+func newHomophones(texts []string, isWord func(string) bool) *homophones {
+	return &homophones{text: []rune(strings.Join(texts, "\n")), isWord: isWord}
+}
+
+var pinyinArgs = pinyin.NewArgs() // toneless, first reading
+
+func soundOf(r rune) string {
+	if !unicode.Is(unicode.Han, r) {
+		return ""
+	}
+	if p := pinyin.SinglePinyin(r, pinyinArgs); len(p) > 0 {
+		return p[0]
+	}
+	return ""
+}
+
+// build computes the sounds of the plan once, on the first question that
+// needs them, so that start-up does not pay for it.
+func (h *homophones) build() {
+	h.buildMu.Do(func() {
+		h.sound = make([]string, len(h.text))
+		h.bySound = map[string][]int{}
+		for i, r := range h.text {
+			s := soundOf(r)
+			h.sound[i] = s
+			if s != "" {
+				h.bySound[s] = append(h.bySound[s], i)
+			}
+		}
+	})
+}
+
+// correct returns text with its homophone typos corrected, recording each
+// correction in corrected. Only stretches made of whole words of the
+// question are tried, and only where one of those words is a single
+// character or one the plan never uses: a typo breaks a word apart.
+func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string) string {
+	var b strings.Builder
+	prev := 0
+	for i := 0; i < len(toks); i++ {
+		done := false
+		for j := min(len(toks), i+4); j > i && !done; j-- {
+			w := text[toks[i].Start:toks[j-1].End]
+			n := utf8.RuneCountInString(w)
+			if n < 2 || n > 4 || !contiguous(toks[i:j]) || !suspicious(toks[i:j], stop, known) {
+				continue
+			}
+			rs := []rune(w)
+			if !allHan(rs) || strings.Contains(string(h.text), w) || h.isWord(w) {
+				continue
+			}
+			if c, ok := h.lookup(rs); ok {
+				corrected[w] = c
+				b.WriteString(text[prev:toks[i].Start])
+				b.WriteString(c)
+				prev = toks[j-1].End
+				i = j - 1
+				done = true
+			}
+		}
+	}
+	b.WriteString(text[prev:])
+	return b.String()
+}
+
+// contiguous reports whether tokens follow each other with nothing between.
+func contiguous(toks []segment.Token) bool {
+	for i := 1; i < len(toks); i++ {
+		if toks[i].Start != toks[i-1].End {
+			return false
+		}
+	}
+	return true
+}
+
+// suspicious reports whether a run of words may hide a typo: none is a
+// stop word, and one is a single character or a word the plan never uses.
+func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
+	odd := false
+	for _, t := range toks {
+		if stop(t.Text) {
+			return false
+		}
+		if utf8.RuneCountInString(t.Text) == 1 || !known(t.Text) {
+			odd = true
+		}
+	}
+	return odd
+}
+
+// lookup finds the one stretch of the plan that sounds like w and differs
+// from it in one character. A two-character stretch must be a word.
+func (h *homophones) lookup(w []rune) (string, bool) {
+	h.build()
+	sounds := make([]string, len(w))
+	rarest := -1
+	for i, r := range w {
+		sounds[i] = soundOf(r)
+		if sounds[i] == "" {
+			return "", false
+		}
+		if rarest < 0 || len(h.bySound[sounds[i]]) < len(h.bySound[sounds[rarest]]) {
+			rarest = i
+		}
+	}
+	found := ""
+	for _, pos := range h.bySound[sounds[rarest]] {
+		start := pos - rarest
+		if start < 0 || start+len(w) > len(h.text) {
+			continue
+		}
+		diff := 0
+		for k := range w {
+			if h.sound[start+k] != sounds[k] {
+				diff = -1
+				break
+			}
+			if h.text[start+k] != w[k] {
+				diff++
+			}
+		}
+		if diff != 1 {
+			continue
+		}
+		c := string(h.text[start : start+len(w)])
+		if len(w) == 2 && !h.isWord(c) {
+			continue
+		}
+		if found != "" && found != c {
+			return "", false // two readings: do not guess
+		}
+		found = c
+	}
+	return found, found != ""
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,248 @@
+// Package segment cuts Chinese text into words for search.
+//
+// Text is first split into runs: runs of Chinese characters go to gse's
+// shortest-path segmenter, runs of other letters and digits become one word
+// each (lower-cased, a decimal point kept inside a number), and everything
+// else (spaces, punctuation, symbols) separates runs and is dropped. Every
+// token keeps its byte offsets in the text it came from.
+//
+// gse's full dictionary takes seconds and over 100 MB to load, so the
+// package embeds a pruned one (dict.txt): every entry that can match inside
+// the plan's text, plus gse's common words for questions, plus one entry
+// that carries the frequency of all dropped entries. A word's cost in the
+// shortest path is log(total/freq), so with the total kept the pruned
+// dictionary cuts the plan exactly as the full one does. The dictionary is
+// generated from gse's own by internal/gendict (go generate) and the tests
+// compare the two on the whole plan.
+//
+// Importing the package registers a bleve tokenizer (Name) and analyzer
+// (AnalyzerName) built on it; see bleve.go.
+package segment
+
+//go:generate go run ./internal/gendict -o dict.txt -words planwords.txt -minfreq 500
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// dict is the pruned dictionary in gse's text format: "word freq" a line.
+//
+//go:embed dict.txt
+var dict string
+
+// planWords are the plan's own words that gse does not know (its glossary
+// terms, the phrases it quotes: 十三五, 一码通), one a line; loaded after
+// dict with planWordFreq so that they are cut whole in the plan and in
+// questions alike.
+//
+//go:embed planwords.txt
+var planWords string
+
+// planWordFreq is the frequency given to the plan's own words: that of a
+// common word, so that they win over cutting them apart.
+const planWordFreq = 3000
+
+// restWord is the dictionary entry whose frequency is the sum of the
+// entries pruned away; it keeps the dictionary's total, and so every word's
+// cost, equal to the full dictionary's. It is never looked up, because it
+// is not made of Chinese characters.
+const restWord = "<rest>"
+
+// Token is one word with its byte offsets in the segmented text.
+type Token struct {
+	Text       string
+	Start, End int
+}
+
+// Segmenter segments Chinese text with the embedded dictionary. It is safe
+// for concurrent use.
+type Segmenter struct {
+	gse gse.Segmenter
+}
+
+var loadDefault = sync.OnceValues(func() (*Segmenter, error) {
+	return load(dict, planWords)
+})
+
+// Default returns the shared segmenter, loading the embedded dictionary once.
+func Default() (*Segmenter, error) {
+	return loadDefault()
+}
+
+// load builds a segmenter over a dictionary in gse's text format and a
+// list of extra words.
+func load(dict, words string) (*Segmenter, error) {
+	s := new(Segmenter)
+	// Cut uses gse's Segment, the shortest path over dictionary words,
+	// which reports each word's byte offsets. gse's Cut modes (DAG, with
+	// or without HMM) return bare strings, and the HMM guesses words from
+	// a model of its own; it is not needed, so it is not loaded.
+	s.gse.NotLoadHMM = true
+	s.gse.SkipLog = true
+	if err := s.gse.LoadDictStr(dict); err != nil {
+		return nil, err
+	}
+	if err := addWords(&s.gse, words); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// addWords adds the words of a list (one a line, # comments) to a loaded
+// dictionary as nouns of planWordFreq.
+func addWords(seg *gse.Segmenter, words string) error {
+	for _, w := range strings.Split(words, "\n") {
+		w = strings.TrimSpace(w)
+		if w == "" || strings.HasPrefix(w, "#") {
+			continue
+		}
+		if err := seg.AddToken(w, planWordFreq, "nz"); err != nil {
+			return err
+		}
+	}
+	seg.CalcToken()
+	return nil
+}
+
+// Pos returns gse's part of speech of word (n noun, v verb, a adjective,
+// …), "" if it has none or is not in the dictionary.
+func (s *Segmenter) Pos(word string) string {
+	word = lowerASCII(word)
+	if word == "" || word == restWord {
+		return ""
+	}
+	_, pos, _ := s.gse.Find(word)
+	return pos
+}
+
+// Cut segments text into words. Offsets are byte offsets into text; ASCII
+// letters are lower-cased in Text.
+func (s *Segmenter) Cut(text string) []Token {
+	return s.cut(text, false)
+}
+
+// CutSearch is Cut with, after each word, the dictionary words of two or
+// more characters inside it, as gse's search mode finds them: 服务体系 is
+// followed by 服务 and 体系, each with its own offsets.
+func (s *Segmenter) CutSearch(text string) []Token {
+	return s.cut(text, true)
+}
+
+// Contains reports whether word is a dictionary entry.
+func (s *Segmenter) Contains(word string) bool {
+	return s.Freq(word) > 0
+}
+
+// Freq returns the dictionary frequency of word (0 if absent).
+func (s *Segmenter) Freq(word string) float64 {
+	word = lowerASCII(word)
+	if word == "" || word == restWord {
+		return 0
+	}
+	// Find reports a word that is only a prefix of entries with freq 0.
+	freq, _, _ := s.gse.Find(word)
+	return freq
+}
+
+// cut emits the tokens of text run by run.
+func (s *Segmenter) cut(text string, search bool) []Token {
+	var out []Token
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case unicode.Is(unicode.Han, r):
+			j := i + size
+			for j < len(text) {
+				r, size := utf8.DecodeRuneInString(text[j:])
+				if !unicode.Is(unicode.Han, r) {
+					break
+				}
+				j += size
+			}
+			out = s.appendHan(out, text, i, j, search)
+			i = j
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			j := endWord(text, i)
+			out = append(out, Token{Text: lowerASCII(text[i:j]), Start: i, End: j})
+			i = j
+		default:
+			i += size
+		}
+	}
+	return out
+}
+
+// endWord returns the end of the run of letters and digits (not Chinese
+// characters) starting at i. A '.' between two digits stays inside it, so
+// 4.9 and PM2.5 are one word.
+func endWord(text string, i int) int {
+	prevDigit := false
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case unicode.Is(unicode.Han, r):
+			return i
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			prevDigit = unicode.IsDigit(r)
+		case r == '.' && prevDigit && i+1 < len(text) && startsWithDigit(text[i+1:]):
+			prevDigit = false
+		default:
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+func startsWithDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsDigit(r)
+}
+
+// appendHan segments the run of Chinese characters text[start:end].
+func (s *Segmenter) appendHan(out []Token, text string, start, end int, search bool) []Token {
+	for _, sg := range s.gse.Segment([]byte(text[start:end])) {
+		from, to := start+sg.Start(), start+sg.End()
+		out = append(out, Token{Text: text[from:to], Start: from, End: to})
+		if search {
+			out = appendInner(out, text, from, sg.Token())
+		}
+	}
+	return out
+}
+
+// appendInner appends the words of two or more characters that gse's search
+// mode finds inside tok, which starts at byte start of text, recursively.
+// Single characters are left out: they would match almost anything.
+func appendInner(out []Token, text string, start int, tok *gse.Token) []Token {
+	for _, sub := range tok.Segments() {
+		from, to := start+sub.Start(), start+sub.End()
+		if utf8.RuneCountInString(text[from:to]) < 2 {
+			continue
+		}
+		out = append(out, Token{Text: text[from:to], Start: from, End: to})
+		out = appendInner(out, text, from, sub.Token())
+	}
+	return out
+}
+
+// lowerASCII lower-cases ASCII letters only, so that byte offsets still hold.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return strings.Map(func(r rune) rune {
+				if 'A' <= r && r <= 'Z' {
+					return r + 'a' - 'A'
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
+}

@@ -33,6 +33,19 @@ var (
 // reads OpenCC's dictionaries, converting with it only reads them.
 var newT2S = sync.OnceValues(func() (*gocc.OpenCC, error) { return gocc.New("t2s") })
 
+// Simplify converts traditional characters to simplified ones, as the
+// parser does for the plan's text; questions go through it too.
+func Simplify(s string) string {
+	t2s, err := newT2S()
+	if err != nil {
+		return s
+	}
+	if out, err := t2s.Convert(s); err == nil {
+		return out
+	}
+	return s
+}
+
 // unit is one non-blank source line.
 type unit struct {
 	line    int
@@ -55,7 +68,8 @@ type parser struct {
 	t2s  *gocc.OpenCC
 	plan *Plan
 
-	toc map[[2]int]string // {chapter, section} → title in the table of contents
+	toc     map[[2]int]string // {chapter, section} → title in the table of contents
+	changes map[rune]bool     // whether t2s converts a character
 
 	chapter, section int
 	subsection       string
@@ -90,6 +104,7 @@ func Parse(name string, src []byte) (*Plan, error) {
 		t2s:     t2s,
 		plan:    &Plan{},
 		toc:     map[[2]int]string{},
+		changes: map[rune]bool{},
 		counter: map[[2]int]int{},
 	}
 	if !utf8.Valid(src) {
@@ -120,10 +135,32 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 // clean turns a source fragment into the plan's plain words.
 func (p *parser) clean(s string) string {
 	s = stripLine(s)
-	if t, err := p.t2s.Convert(s); err == nil {
-		s = t
+	if p.traditional(s) {
+		if t, err := p.t2s.Convert(s); err == nil {
+			s = t
+		}
 	}
 	return strings.TrimSpace(fixAnd(s))
+}
+
+// traditional reports whether s has a character that OpenCC converts; the
+// conversion is slow and most of a plan is simplified already.
+func (p *parser) traditional(s string) bool {
+	for _, r := range s {
+		if r < 0x2E80 {
+			continue
+		}
+		changes, ok := p.changes[r]
+		if !ok {
+			t, err := p.t2s.Convert(string(r))
+			changes = err != nil || t != string(r)
+			p.changes[r] = changes
+		}
+		if changes {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) unit(n int, line string) unit {
@@ -172,6 +209,9 @@ func (p *parser) parseFront(lines []string) error {
 	}
 	p.plan.Title = strings.Join(title, "")
 	for _, l := range lines {
+		if utf8.RuneCountInString(l) > 40 {
+			continue
+		}
 		s := p.clean(l)
 		if s == "" {
 			continue
@@ -192,11 +232,10 @@ func (p *parser) parseFront(lines []string) error {
 	// The table of contents: lines with dot leaders and page numbers.
 	chapter := 0
 	for _, l := range lines {
-		s := p.clean(l)
-		if !tocLeaderRe.MatchString(s) {
+		if !tocLeaderRe.MatchString(strings.TrimSpace(stripLine(l))) {
 			continue
 		}
-		s = strings.TrimSpace(tocLeaderRe.ReplaceAllString(s, ""))
+		s := strings.TrimSpace(tocLeaderRe.ReplaceAllString(p.clean(l), ""))
 		if m := chapterRe.FindStringSubmatch(s); m != nil {
 			chapter = hanNumber(m[1])
 			p.toc[[2]int{chapter, 0}] = strings.TrimSpace(m[2])

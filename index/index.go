@@ -21,7 +21,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
-	"github.com/liuzl/gocc"
 
 	"planbot/corpus"
 	"planbot/index/segment"
@@ -59,21 +58,16 @@ const (
 	fieldTitle  = "title"
 	fieldText   = "text"
 	fieldExtra  = "extra"
-	fieldKind   = "kind"
 	boostTitle  = 3.0
 	boostExtra  = 1.5
 	boostText   = 1.0
 	candidates  = 150
-	defaultMinC = 0.0
+	defaultMinC = 0.30
 )
 
 // New indexes a plan.
 func New(plan *corpus.Plan) (*Index, error) {
 	seg, err := segment.Default()
-	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	t2s, err := gocc.New("t2s")
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
@@ -83,8 +77,21 @@ func New(plan *corpus.Plan) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	idx.bleve = b
-	batch := b.NewBatch()
-	for _, d := range documents(plan) {
+	docs := documents(plan)
+	// bleve and the re-ranker segment the documents each for themselves;
+	// the two run side by side.
+	indexed := make(chan error, 1)
+	go func() {
+		batch := b.NewBatch()
+		for _, d := range docs {
+			if err := batch.Index(d.id, map[string]any{fieldTitle: d.title, fieldText: d.text, fieldExtra: d.extra}); err != nil {
+				indexed <- fmt.Errorf("index: %s: %w", d.id, err)
+				return
+			}
+		}
+		indexed <- b.Batch(batch)
+	}()
+	for _, d := range docs {
 		d.words, d.titleW = map[string]bool{}, map[string]bool{}
 		for _, tok := range seg.CutSearch(d.title + "\n" + d.extra) {
 			d.words[tok.Text] = true
@@ -102,17 +109,13 @@ func New(plan *corpus.Plan) (*Index, error) {
 			idx.df[w]++
 		}
 		idx.docs[d.id] = d
-		if err := batch.Index(d.id, map[string]any{
-			fieldTitle: d.title, fieldText: d.text, fieldExtra: d.extra, fieldKind: string(d.kind),
-		}); err != nil {
-			return nil, fmt.Errorf("index: %s: %w", d.id, err)
-		}
 	}
-	if err := b.Batch(batch); err != nil {
+	if err := <-indexed; err != nil {
+		b.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	idx.n = len(idx.docs)
-	idx.qu = newUnderstander(seg, t2s, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	return idx, nil
 }
 
@@ -123,18 +126,22 @@ func (idx *Index) Close() error { return idx.bleve.Close() }
 func (idx *Index) Plan() *corpus.Plan { return idx.plan }
 
 func newMapping() mapping.IndexMapping {
+	// Only what scoring needs: no stored fields, term vectors, doc values
+	// or _all field; the index keeps the documents itself.
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = segment.AnalyzerName
 	text.Store = false
 	text.IncludeTermVectors = false
-	keyword := bleve.NewKeywordFieldMapping()
-	keyword.Store = false
+	text.IncludeInAll = false
+	text.DocValues = false
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldTitle, text)
 	dm.AddFieldMappingsAt(fieldText, text)
 	dm.AddFieldMappingsAt(fieldExtra, text)
-	dm.AddFieldMappingsAt(fieldKind, keyword)
 	im := bleve.NewIndexMapping()
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = segment.AnalyzerName
 	im.ScoringModel = "bm25"
@@ -255,7 +262,8 @@ func mentionsIndicator(q query) bool { return q.Indicator > 0 }
 type hit struct {
 	d     *doc
 	score float64
-	cov   float64
+	cov   float64 // share of the question's weight the document holds
+	rel   float64 // the same, counting the words the plan never uses
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -284,9 +292,16 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * expandedFactor(t) }
-	total := 0.0
+	cover := func(has func(string) bool) float64 { return coverage(q.Terms, weight, has) }
+	total := cover(func(string) bool { return true })
+	// Words of the question that the plan never uses: a noun among them
+	// (地铁, 房价, 区长) most likely names what the plan does not speak of;
+	// a verb or an adjective (涨, 脏) is only how people talk.
+	absent := 0.0
 	for _, t := range q.Terms {
-		total += weight(t)
+		if idx.df[t.Text] == 0 && !t.Expanded && t.Group == 0 {
+			absent += idx.absentWeight(t.Text) * expandedFactor(t)
+		}
 	}
 	maxBM := 0.0
 	for _, m := range res.Hits {
@@ -295,25 +310,12 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	var hits []hit
 	for _, m := range res.Hits {
 		d := idx.docs[m.ID]
-		cov, titleCov := 0.0, 0.0
-		for _, t := range q.Terms {
-			if d.words[t.Text] {
-				cov += weight(t)
-			}
-			if d.titleW[t.Text] {
-				titleCov += weight(t)
-			}
-		}
+		cov := cover(func(w string) bool { return d.words[w] })
+		titleCov := cover(func(w string) bool { return d.titleW[w] })
 		// The best sentence: most questions ask what one sentence says.
 		sent := 0.0
 		for _, words := range d.sents {
-			c := 0.0
-			for _, t := range q.Terms {
-				if words[t.Text] || d.titleW[t.Text] {
-					c += weight(t)
-				}
-			}
-			sent = math.Max(sent, c)
+			sent = math.Max(sent, cover(func(w string) bool { return words[w] || d.titleW[w] }))
 		}
 		cov, titleCov, sent = cov/total, titleCov/total, sent/total
 		mix := 0.55*sent + 0.45*cov
@@ -324,16 +326,17 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if idx.exact(d, q) {
 			score *= 1.5
 		}
-		hits = append(hits, hit{d: d, score: score, cov: cov})
+		rel := cov * total / (total + absent)
+		hits = append(hits, hit{d: d, score: score, cov: cov, rel: rel})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
-	if len(hits) == 0 || hits[0].cov < idx.minCov {
+	if len(hits) == 0 || hits[0].rel < idx.minCov {
 		return nil, nil
 	}
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {
-		if h.cov >= idx.minCov*0.8 && h.score >= top*0.15 {
+		if h.rel >= idx.minCov*0.8 && h.score >= top*0.15 {
 			kept = append(kept, h)
 		}
 	}
@@ -361,13 +364,61 @@ func sentences(text string) []string {
 }
 
 // expandedFactor makes words a synonym added count less towards coverage
-// than the question's own words... except that a question whose own words
-// the plan does not use is carried by them.
+// than the question's own words, and a single character (what is left of
+// a word the dictionary does not know) less than a word.
 func expandedFactor(t term) float64 {
+	f := 1.0
 	if t.Expanded {
-		return 0.5
+		f = 0.5
 	}
-	return 1
+	if utf8.RuneCountInString(t.Text) == 1 && !isASCIIWord(t.Text) {
+		f *= 0.4
+	}
+	return f
+}
+
+func isASCIIWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// coverage sums the weights of the terms that has accepts; the terms of a
+// group count once, by the heaviest accepted.
+func coverage(terms []term, weight func(term) float64, has func(string) bool) float64 {
+	sum := 0.0
+	best := map[int]float64{}
+	for _, t := range terms {
+		if !has(t.Text) {
+			continue
+		}
+		w := weight(t)
+		if t.Group == 0 {
+			sum += w
+		} else if w > best[t.Group] {
+			best[t.Group] = w
+		}
+	}
+	for _, w := range best {
+		sum += w
+	}
+	return sum
+}
+
+// absentWeight is how much a word of the question that the plan never uses
+// counts against an answer, by its part of speech.
+func (idx *Index) absentWeight(w string) float64 {
+	pos := idx.seg.Pos(w)
+	switch {
+	case pos == "":
+		return idx.idf(w) / 2
+	case strings.HasPrefix(pos, "n") && pos != "nz" || pos == "j" || pos == "s":
+		return idx.idf(w)
+	}
+	return 0.5
 }
 
 // idf weighs a word by how rare it is in the plan; a word the plan never

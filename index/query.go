@@ -9,8 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/liuzl/gocc"
-
+	"planbot/corpus"
 	"planbot/index/segment"
 )
 
@@ -31,6 +30,9 @@ type term struct {
 	// Expanded marks a word that the question did not contain but a
 	// synonym or a correction put in.
 	Expanded bool
+	// Group is shared by the plan's words that stand for one everyday
+	// word of the question; the group counts once, by its best word.
+	Group int
 }
 
 // query is a question as the index understands it.
@@ -51,7 +53,6 @@ type query struct {
 // then only read.
 type understander struct {
 	seg       *segment.Segmenter
-	t2s       *gocc.OpenCC
 	stop      map[string]bool
 	synonyms  []synonym // longest everyday word first
 	intents   []intentWord
@@ -70,8 +71,8 @@ type intentWord struct {
 	kind Kind
 }
 
-func newUnderstander(seg *segment.Segmenter, t2s *gocc.OpenCC, typos *homophones, vocab func(string) bool) *understander {
-	u := &understander{seg: seg, t2s: t2s, stop: map[string]bool{}, typos: typos, vocab: vocab, maxTokens: 40}
+func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(string) bool) *understander {
+	u := &understander{seg: seg, stop: map[string]bool{}, typos: typos, vocab: vocab, maxTokens: 40}
 	for _, line := range dataLines(stopwordsData) {
 		for _, w := range strings.Fields(line) {
 			u.stop[w] = true
@@ -136,9 +137,7 @@ func (u *understander) normalize(s string) string {
 		}
 		return unicode.ToLower(r)
 	}, s)
-	if t, err := u.t2s.Convert(s); err == nil {
-		s = t
-	}
+	s = corpus.Simplify(s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -166,12 +165,13 @@ func (u *understander) understand(raw string) query {
 		text = u.typos.correct(text, u.seg.Cut(text), func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected)
 	}
 	weights := map[string]float64{}
+	group := 0
 	add := func(w string, weight float64, expanded bool) {
 		if w == "" || u.stop[w] {
 			return
 		}
 		if _, ok := weights[w]; !ok {
-			q.Terms = append(q.Terms, term{Text: w, Weight: weight, Expanded: expanded})
+			q.Terms = append(q.Terms, term{Text: w, Weight: weight, Expanded: expanded, Group: group})
 			weights[w] = weight
 		}
 	}
@@ -204,14 +204,22 @@ func (u *understander) understand(raw string) query {
 		if !found {
 			continue
 		}
+		// The plan's words stand for a word of the question; several
+		// share its weight.
+		var words []string
 		for _, p := range syn.plan {
 			for _, tok := range u.seg.Cut(p) {
-				add(tok.Text, 0.9, true)
+				words = append(words, tok.Text)
 			}
 			if utf8.RuneCountInString(p) > 1 && u.vocab(p) {
-				add(p, 0.9, true)
+				words = append(words, p)
 			}
 		}
+		group = len(q.Terms) + 1
+		for _, w := range words {
+			add(w, 0.9, false)
+		}
+		group = 0
 		if u.vocab(syn.everyday) {
 			add(syn.everyday, 1, false)
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"planbot/index"
+	"planbot/index/segment"
 )
 
 // askLimit is how many results ask shows.
@@ -61,8 +62,15 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 func openIndex(file string) (*index.Index, error) {
+	// Loading the dictionary and parsing the plan take about as long;
+	// they run side by side.
+	seg := make(chan error, 1)
+	go func() { _, err := segment.Default(); seg <- err }()
 	pl, err := loadPlan(file)
 	if err != nil {
+		return nil, err
+	}
+	if err := <-seg; err != nil {
 		return nil, err
 	}
 	return index.New(pl)

@@ -19,7 +19,7 @@
 // (AnalyzerName) built on it; see bleve.go.
 package segment
 
-//go:generate go run ./internal/gendict -o dict.txt -words planwords.txt -minfreq 500
+//go:generate go run ./internal/gendict -o dict.txt -words planwords.txt -minfreq 300
 
 import (
 	_ "embed"

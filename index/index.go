@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type doc struct {
 	words    map[string]bool   // every token of title, text and extra
 	titleW   map[string]bool   // the tokens of title and extra
 	sents    []map[string]bool // the tokens of each sentence of text
+	sentText []string          // the sentences themselves
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -97,7 +99,8 @@ func New(plan *corpus.Plan) (*Index, error) {
 			d.words[tok.Text] = true
 			d.titleW[tok.Text] = true
 		}
-		for _, sent := range sentences(d.text) {
+		d.sentText = sentences(d.text)
+		for _, sent := range d.sentText {
 			words := map[string]bool{}
 			for _, tok := range seg.CutSearch(sent) {
 				d.words[tok.Text] = true
@@ -116,7 +119,26 @@ func New(plan *corpus.Plan) (*Index, error) {
 	}
 	idx.n = len(idx.docs)
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.qu.charWords = idx.charWords
 	return idx, nil
+}
+
+// charWords lists the two-character words of the plan that hold the
+// character c, most used first.
+func (idx *Index) charWords(c string) []string {
+	var out []string
+	for w := range idx.df {
+		if utf8.RuneCountInString(w) == 2 && strings.Contains(w, c) {
+			out = append(out, w)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if idx.df[out[i]] != idx.df[out[j]] {
+			return idx.df[out[i]] > idx.df[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 // Close releases the index.
@@ -158,6 +180,7 @@ func documents(plan *corpus.Plan) []*doc {
 		if c, ok := plan.Chapter(p.Chapter); ok && p.Section > 0 {
 			extra = c.Sections[p.Section-1].Title + " " + extra
 		}
+		extra += " " + digitYears(p.Text)
 		out = append(out, &doc{id: p.ID, kind: KindPassage, title: p.Heading, text: p.Text, location: p.Location, extra: extra})
 	}
 	for _, ind := range plan.Indicators {
@@ -166,7 +189,7 @@ func documents(plan *corpus.Plan) []*doc {
 			kind:     KindIndicator,
 			title:    ind.Name,
 			text:     IndicatorText(ind),
-			extra:    ind.Category + " 指标",
+			extra:    ind.Category + " " + indicatorTable,
 			location: fmt.Sprintf("第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 · 第%d项", ind.Number),
 		})
 	}
@@ -194,6 +217,26 @@ func documents(plan *corpus.Plan) []*doc {
 		}
 	}
 	return out
+}
+
+// indicatorTable is what the indicator table is: the words that find its
+// rows as a whole.
+const indicatorTable = "“十四五”时期经济社会主要指标 目标 2025年"
+
+var hanYearRe = regexp.MustCompile(`([〇一二三四五六七八九]{4})年`)
+
+// digitYears writes the years a text gives in Chinese numerals
+// (二〇三五年) in digits (2035年), so that a question in digits finds them.
+func digitYears(text string) string {
+	var out []string
+	for _, m := range hanYearRe.FindAllStringSubmatch(text, -1) {
+		y := []rune(m[1])
+		for i, r := range y {
+			y[i] = rune('0' + strings.IndexRune("〇一二三四五六七八九", r)/len("〇"))
+		}
+		out = append(out, string(y)+"年")
+	}
+	return strings.Join(out, " ")
 }
 
 // IndicatorText describes an indicator in a line: its values and what the
@@ -314,8 +357,10 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		titleCov := cover(func(w string) bool { return d.titleW[w] })
 		// The best sentence: most questions ask what one sentence says.
 		sent := 0.0
-		for _, words := range d.sents {
-			sent = math.Max(sent, cover(func(w string) bool { return words[w] || d.titleW[w] }))
+		for i, words := range d.sents {
+			c := cover(func(w string) bool { return words[w] || d.titleW[w] })
+			c += total * quantityBonus(q, d.sentText[i])
+			sent = math.Max(sent, c)
 		}
 		cov, titleCov, sent = cov/total, titleCov/total, sent/total
 		mix := 0.55*sent + 0.45*cov
@@ -323,8 +368,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if q.Intents[d.kind] {
 			score *= intentBoost[d.kind]
 		}
-		if idx.exact(d, q) {
+		exact := idx.exact(d, q)
+		if exact {
 			score *= 1.5
+		}
+		// A definition answers a question about its term, not every
+		// question that shares a word with it.
+		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] {
+			score *= 0.6
 		}
 		rel := cov * total / (total + absent)
 		hits = append(hits, hit{d: d, score: score, cov: cov, rel: rel})
@@ -384,6 +435,36 @@ func isASCIIWord(s string) bool {
 		}
 	}
 	return true
+}
+
+// quantityBonus is what a sentence gains for a 多少/几 question when it
+// holds a number, more when the number is in the unit asked (多少户 →
+// 21234户).
+func quantityBonus(q query, sentence string) float64 {
+	if !q.Quantity || !strings.ContainsFunc(sentence, unicode.IsDigit) {
+		return 0
+	}
+	for _, u := range q.Units {
+		if numberInUnit(sentence, u) {
+			return 0.25
+		}
+	}
+	return 0.08
+}
+
+// numberInUnit reports whether a number stands right before unit in s.
+func numberInUnit(s, unit string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], unit)
+		if i < 0 {
+			return false
+		}
+		r, _ := utf8.DecodeLastRuneInString(s[:off+i])
+		if unicode.IsDigit(r) || strings.ContainsRune("十百千万亿两", r) {
+			return true
+		}
+		off += i + len(unit)
+	}
 }
 
 // coverage sums the weights of the terms that has accepts; the terms of a

@@ -44,6 +44,11 @@ type query struct {
 	// Indicator is the indicator number the question names (第18项, 指标18),
 	// 0 if none.
 	Indicator int
+	// Units are the units a 多少/几 question asks for (多少户 → 户): a
+	// sentence with a number in that unit likely answers it. Quantity is
+	// set for any 多少/几 question.
+	Units    []string
+	Quantity bool
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string
@@ -52,12 +57,14 @@ type query struct {
 // understander turns questions into queries. Its tables are read once and
 // then only read.
 type understander struct {
-	seg       *segment.Segmenter
-	stop      map[string]bool
-	synonyms  []synonym // longest everyday word first
-	intents   []intentWord
-	typos     *homophones
-	vocab     func(string) bool
+	seg      *segment.Segmenter
+	stop     map[string]bool
+	synonyms []synonym // longest everyday word first
+	intents  []intentWord
+	typos    *homophones
+	vocab    func(string) bool
+	// charWords lists the plan's two-character words holding a character.
+	charWords func(string) []string
 	maxTokens int
 }
 
@@ -116,6 +123,9 @@ func dataLines(data string) []string {
 
 var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$)`)
 
+// quantityRe finds how many of what a question asks: 多少户, 几家, 多少钱.
+var quantityRe = regexp.MustCompile(`(?:多少|几)(万户|户|个|家|条|所|座|件|名|人|万人|万吨|吨|亿元|万元|元|钱|亩|万亩|平方米|平方公里|公里|岁|年|天|项|处|张|台|株|套)?`)
+
 // maxQueryBytes bounds the work a single question can cause.
 const maxQueryBytes = 600
 
@@ -151,6 +161,15 @@ func (u *understander) understand(raw string) query {
 				q.Indicator = n
 				break
 			}
+		}
+	}
+	for _, m := range quantityRe.FindAllStringSubmatch(q.Normalized, -1) {
+		q.Quantity = true
+		unit := m[1]
+		if unit == "钱" {
+			q.Units = append(q.Units, "元")
+		} else if unit != "" {
+			q.Units = append(q.Units, unit)
 		}
 	}
 	for _, iw := range u.intents {
@@ -216,13 +235,13 @@ func (u *understander) understand(raw string) query {
 			}
 		}
 		group = len(q.Terms) + 1
+		if u.vocab(syn.everyday) {
+			add(syn.everyday, 1, false)
+		}
 		for _, w := range words {
 			add(w, 0.9, false)
 		}
 		group = 0
-		if u.vocab(syn.everyday) {
-			add(syn.everyday, 1, false)
-		}
 	}
 	for _, tok := range u.seg.Cut(string(masked)) {
 		if len(q.Terms) >= u.maxTokens {
@@ -235,6 +254,17 @@ func (u *understander) understand(raw string) query {
 				if sub.Text != tok.Text && u.vocab(sub.Text) {
 					add(sub.Text, 0.7, true)
 				}
+			}
+		}
+		// A character the plan never writes alone (债) stands for the
+		// plan's words made of it (债务), when there are few.
+		if !u.vocab(tok.Text) && utf8.RuneCountInString(tok.Text) == 1 && !u.stop[tok.Text] && u.charWords != nil {
+			if words := u.charWords(tok.Text); len(words) > 0 && len(words) <= 3 {
+				group = len(q.Terms) + 1
+				for _, w := range words {
+					add(w, 0.7, false)
+				}
+				group = 0
 			}
 		}
 	}

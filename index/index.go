@@ -342,7 +342,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	// a verb or an adjective (涨, 脏) is only how people talk.
 	absent := 0.0
 	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 && !t.Expanded && t.Group == 0 {
+		if idx.df[t.Text] == 0 && t.Group == 0 {
 			absent += idx.absentWeight(t.Text) * expandedFactor(t)
 		}
 	}
@@ -414,14 +414,10 @@ func sentences(text string) []string {
 	return out
 }
 
-// expandedFactor makes words a synonym added count less towards coverage
-// than the question's own words, and a single character (what is left of
-// a word the dictionary does not know) less than a word.
+// expandedFactor makes a single character (what is left of a word the
+// dictionary does not know) count less than a word.
 func expandedFactor(t term) float64 {
 	f := 1.0
-	if t.Expanded {
-		f = 0.5
-	}
 	if utf8.RuneCountInString(t.Text) == 1 && !isASCIIWord(t.Text) {
 		f *= 0.4
 	}
@@ -467,20 +463,37 @@ func numberInUnit(s, unit string) bool {
 	}
 }
 
-// coverage sums the weights of the terms that has accepts; the terms of a
-// group count once, by the heaviest accepted.
+// coverage sums the weights of the terms that has accepts. The
+// alternatives of a group count once: each by its heaviest word, in the
+// share of its words accepted; the group by its best alternative.
 func coverage(terms []term, weight func(term) float64, has func(string) bool) float64 {
 	sum := 0.0
-	best := map[int]float64{}
+	type key struct{ group, alt int }
+	type altSum struct{ top, all, got float64 }
+	alts := map[key]*altSum{}
 	for _, t := range terms {
-		if !has(t.Text) {
-			continue
-		}
 		w := weight(t)
 		if t.Group == 0 {
-			sum += w
-		} else if w > best[t.Group] {
-			best[t.Group] = w
+			if has(t.Text) {
+				sum += w
+			}
+			continue
+		}
+		a := alts[key{t.Group, t.Alt}]
+		if a == nil {
+			a = &altSum{}
+			alts[key{t.Group, t.Alt}] = a
+		}
+		a.top = math.Max(a.top, w)
+		a.all += w
+		if has(t.Text) {
+			a.got += w
+		}
+	}
+	best := map[int]float64{}
+	for k, a := range alts {
+		if a.all > 0 {
+			best[k.group] = math.Max(best[k.group], a.top*a.got/a.all)
 		}
 	}
 	for _, w := range best {

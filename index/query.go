@@ -27,12 +27,48 @@ var (
 type term struct {
 	Text   string
 	Weight float64
-	// Expanded marks a word that the question did not contain but a
-	// synonym or a correction put in.
-	Expanded bool
-	// Group is shared by the plan's words that stand for one everyday
-	// word of the question; the group counts once, by its best word.
-	Group int
+	// Group is shared by the alternatives that stand for one word of the
+	// question (its synonyms in the plan's words, its parts); Alt numbers
+	// the alternative, a word or a phrase of several. A group counts once,
+	// by its best-matched alternative.
+	Group, Alt int
+}
+
+// termBuilder collects the terms of a query, each word once.
+type termBuilder struct {
+	stop   map[string]bool
+	terms  []term
+	seen   map[string]bool
+	groups int
+}
+
+func (b *termBuilder) add(w string, weight float64, group, alt int) {
+	if w == "" || b.stop[w] || b.seen[w] {
+		return
+	}
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	b.seen[w] = true
+	b.terms = append(b.terms, term{Text: w, Weight: weight, Group: group, Alt: alt})
+}
+
+// group adds alternatives for one word of the question.
+func (b *termBuilder) group(alts [][]string, weight float64) {
+	b.groups++
+	for i, alt := range alts {
+		for _, w := range alt {
+			b.add(w, weight, b.groups, i)
+		}
+	}
+}
+
+func words(toks []segment.Token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Text
+	}
+	return out
 }
 
 // query is a question as the index understands it.
@@ -183,20 +219,10 @@ func (u *understander) understand(raw string) query {
 	if u.typos != nil {
 		text = u.typos.correct(text, u.seg.Cut(text), func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected)
 	}
-	weights := map[string]float64{}
-	group := 0
-	add := func(w string, weight float64, expanded bool) {
-		if w == "" || u.stop[w] {
-			return
-		}
-		if _, ok := weights[w]; !ok {
-			q.Terms = append(q.Terms, term{Text: w, Weight: weight, Expanded: expanded, Group: group})
-			weights[w] = weight
-		}
-	}
+	b := termBuilder{stop: u.stop}
 	// Everyday words the plan does not use: their plan words join the
-	// query. An everyday word counts only as whole words of the question
-	// (菜 is not found in 蔬菜).
+	// query as alternatives. An everyday word counts only as whole words of
+	// the question (菜 is not found in 蔬菜).
 	toks := u.seg.Cut(text)
 	bounds := map[int]bool{}
 	for _, t := range toks {
@@ -223,50 +249,60 @@ func (u *understander) understand(raw string) query {
 		if !found {
 			continue
 		}
-		// The plan's words stand for a word of the question; several
-		// share its weight.
-		var words []string
-		for _, p := range syn.plan {
-			for _, tok := range u.seg.Cut(p) {
-				words = append(words, tok.Text)
-			}
-			if utf8.RuneCountInString(p) > 1 && u.vocab(p) {
-				words = append(words, p)
-			}
-		}
-		group = len(q.Terms) + 1
+		var alts [][]string
 		if u.vocab(syn.everyday) {
-			add(syn.everyday, 1, false)
+			alts = append(alts, []string{syn.everyday})
 		}
-		for _, w := range words {
-			add(w, 0.9, false)
+		for _, p := range syn.plan {
+			if utf8.RuneCountInString(p) > 1 && u.vocab(p) {
+				alts = append(alts, []string{p})
+			} else {
+				alts = append(alts, words(u.seg.Cut(p)))
+			}
 		}
-		group = 0
+		b.group(alts, 0.9)
 	}
 	for _, tok := range u.seg.Cut(string(masked)) {
-		if len(q.Terms) >= u.maxTokens {
+		if len(b.terms) >= u.maxTokens {
 			break
 		}
-		add(tok.Text, 1, false)
-		// A word the plan does not contain may still have parts it does.
-		if !u.vocab(tok.Text) && utf8.RuneCountInString(tok.Text) > 2 {
-			for _, sub := range u.seg.CutSearch(tok.Text) {
-				if sub.Text != tok.Text && u.vocab(sub.Text) {
-					add(sub.Text, 0.7, true)
+		w := tok.Text
+		n := utf8.RuneCountInString(w)
+		switch {
+		case n > 2:
+			// A long word also matches as its parts: 居民收入 is found
+			// in 居民人均可支配收入.
+			var parts []string
+			for _, sub := range u.seg.CutSearch(w) {
+				if sub.Text != w && u.vocab(sub.Text) {
+					parts = append(parts, sub.Text)
 				}
 			}
-		}
-		// A character the plan never writes alone (债) stands for the
-		// plan's words made of it (债务), when there are few.
-		if !u.vocab(tok.Text) && utf8.RuneCountInString(tok.Text) == 1 && !u.stop[tok.Text] && u.charWords != nil {
-			if words := u.charWords(tok.Text); len(words) > 0 && len(words) <= 3 {
-				group = len(q.Terms) + 1
-				for _, w := range words {
-					add(w, 0.7, false)
+			switch {
+			case len(parts) > 0 && u.vocab(w):
+				b.group([][]string{{w}, parts}, 1)
+				continue
+			case len(parts) > 0:
+				// The plan lacks the word: it still counts against an
+				// answer, its parts find what they can.
+				b.add(w, 1, 0, 0)
+				b.group([][]string{parts}, 0.35)
+				continue
+			}
+		case n == 1 && !u.vocab(w) && !u.stop[w] && u.charWords != nil:
+			// A character the plan never writes alone (债) stands for
+			// the plan's words made of it (债务), when there are few.
+			if cw := u.charWords(w); len(cw) > 0 && len(cw) <= 3 {
+				alts := [][]string{{w}}
+				for _, c := range cw {
+					alts = append(alts, []string{c})
 				}
-				group = 0
+				b.group(alts, 0.7)
+				continue
 			}
 		}
+		b.add(w, 1, 0, 0)
 	}
+	q.Terms = b.terms
 	return q
 }

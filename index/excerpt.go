@@ -1,6 +1,7 @@
 package index
 
 import (
+	"planbot/index/segment"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -13,21 +14,21 @@ const ellipsis = "…"
 
 type weightedSpan struct {
 	Span
-	weight float64
+	terms map[string]float64 // the question's words in the span, by weight
 }
 
 // excerpt picks the stretch of text that best shows why it matched, and the
 // byte ranges in it of the question's words, merged where they touch so
 // that 护理型床位 is one highlight, not two.
-func (idx *Index) excerpt(text string, q query) (string, []Span) {
+func (idx *Index) excerpt(text string, tokens []segment.Token, q query) (string, []Span) {
 	weights := map[string]float64{}
 	for _, t := range q.Terms {
 		weights[t.Text] = idx.idf(t.Text) * t.Weight
 	}
 	var spans []weightedSpan
-	for _, tok := range idx.seg.CutSearch(text) {
+	for _, tok := range tokens {
 		if w, ok := weights[tok.Text]; ok {
-			spans = append(spans, weightedSpan{Span{tok.Start, tok.End}, w})
+			spans = append(spans, weightedSpan{Span{tok.Start, tok.End}, map[string]float64{tok.Text: w}})
 		}
 	}
 	spans = mergeSpans(spans)
@@ -67,7 +68,9 @@ func mergeSpans(spans []weightedSpan) []weightedSpan {
 			if s.End > out[n-1].End {
 				out[n-1].End = s.End
 			}
-			out[n-1].weight += s.weight
+			for t, w := range s.terms {
+				out[n-1].terms[t] = w
+			}
 			continue
 		}
 		out = append(out, s)
@@ -76,7 +79,8 @@ func mergeSpans(spans []weightedSpan) []weightedSpan {
 }
 
 // bestWindow returns the byte range of about excerptRunes runes, starting at
-// a sentence start where it can, that holds the most highlight weight.
+// a sentence start where it can, that holds the most of the question's
+// words, each counted once.
 func bestWindow(text string, spans []weightedSpan) (int, int) {
 	bestStart, bestEnd, best := 0, runeOffset(text, 0, excerptRunes), -1.0
 	for _, anchor := range spans {
@@ -86,11 +90,17 @@ func bestWindow(text string, spans []weightedSpan) (int, int) {
 			start = runeOffsetBack(text, anchor.Start, 15)
 			end = runeOffset(text, start, excerptRunes)
 		}
-		sum := 0.0
+		seen := map[string]float64{}
 		for _, s := range spans {
 			if s.Start >= start && s.End <= end {
-				sum += s.weight
+				for t, w := range s.terms {
+					seen[t] = w
+				}
 			}
+		}
+		sum := 0.0
+		for _, t := range sortedKeys(seen) {
+			sum += seen[t]
 		}
 		if sum > best {
 			bestStart, bestEnd, best = start, end, sum
@@ -133,4 +143,13 @@ func runeOffsetBack(text string, i, n int) int {
 		i -= size
 	}
 	return i
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -39,6 +39,8 @@ type doc struct {
 	titleW   map[string]bool   // the tokens of title and extra
 	sents    []map[string]bool // the tokens of each sentence of text
 	sentText []string          // the sentences themselves
+	digits   []bool            // whether each sentence holds a number
+	tokens   []segment.Token   // the words of text, with their offsets
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -48,6 +50,7 @@ type Index struct {
 	bleve  bleve.Index
 	docs   map[string]*doc
 	df     map[string]int // documents containing each word
+	byChar map[string][]string
 	n      int
 	qu     *understander
 	limit  int
@@ -63,7 +66,7 @@ const (
 	boostTitle  = 3.0
 	boostExtra  = 1.5
 	boostText   = 1.0
-	candidates  = 150
+	candidates  = 50
 	defaultMinC = 0.30
 )
 
@@ -100,13 +103,25 @@ func New(plan *corpus.Plan) (*Index, error) {
 			d.titleW[tok.Text] = true
 		}
 		d.sentText = sentences(d.text)
-		for _, sent := range d.sentText {
-			words := map[string]bool{}
-			for _, tok := range seg.CutSearch(sent) {
-				d.words[tok.Text] = true
-				words[tok.Text] = true
+		for _, st := range d.sentText {
+			d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
+		}
+		d.tokens = seg.CutSearch(d.text)
+		d.sents = make([]map[string]bool, len(d.sentText))
+		sent, end := 0, 0
+		for i := range d.sents {
+			d.sents[i] = map[string]bool{}
+		}
+		if len(d.sentText) > 0 {
+			end = len(d.sentText[0])
+		}
+		for _, tok := range d.tokens {
+			for tok.Start >= end && sent+1 < len(d.sentText) {
+				sent++
+				end += len(d.sentText[sent])
 			}
-			d.sents = append(d.sents, words)
+			d.words[tok.Text] = true
+			d.sents[sent][tok.Text] = true
 		}
 		for w := range d.words {
 			idx.df[w]++
@@ -119,26 +134,34 @@ func New(plan *corpus.Plan) (*Index, error) {
 	}
 	idx.n = len(idx.docs)
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.indexChars()
 	idx.qu.charWords = idx.charWords
 	return idx, nil
 }
 
 // charWords lists the two-character words of the plan that hold the
 // character c, most used first.
-func (idx *Index) charWords(c string) []string {
-	var out []string
+func (idx *Index) charWords(c string) []string { return idx.byChar[c] }
+
+// indexChars fills byChar from the plan's words.
+func (idx *Index) indexChars() {
+	idx.byChar = map[string][]string{}
 	for w := range idx.df {
-		if utf8.RuneCountInString(w) == 2 && strings.Contains(w, c) {
-			out = append(out, w)
+		if utf8.RuneCountInString(w) != 2 {
+			continue
+		}
+		for _, r := range w {
+			idx.byChar[string(r)] = append(idx.byChar[string(r)], w)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if idx.df[out[i]] != idx.df[out[j]] {
-			return idx.df[out[i]] > idx.df[out[j]]
-		}
-		return out[i] < out[j]
-	})
-	return out
+	for _, words := range idx.byChar {
+		sort.Slice(words, func(i, j int) bool {
+			if idx.df[words[i]] != idx.df[words[j]] {
+				return idx.df[words[i]] > idx.df[words[j]]
+			}
+			return words[i] < words[j]
+		})
+	}
 }
 
 // Close releases the index.
@@ -335,7 +358,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * expandedFactor(t) }
-	cover := func(has func(string) bool) float64 { return coverage(q.Terms, weight, has) }
+	cover := newScorer(q.Terms, weight).cover
 	total := cover(func(string) bool { return true })
 	// Words of the question that the plan never uses: a noun among them
 	// (地铁, 房价, 区长) most likely names what the plan does not speak of;
@@ -359,7 +382,9 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		sent := 0.0
 		for i, words := range d.sents {
 			c := cover(func(w string) bool { return words[w] || d.titleW[w] })
-			c += total * quantityBonus(q, d.sentText[i])
+			if d.digits[i] {
+				c += total * quantityBonus(q, d.sentText[i])
+			}
 			sent = math.Max(sent, c)
 		}
 		cov, titleCov, sent = cov/total, titleCov/total, sent/total
@@ -433,11 +458,10 @@ func isASCIIWord(s string) bool {
 	return true
 }
 
-// quantityBonus is what a sentence gains for a 多少/几 question when it
-// holds a number, more when the number is in the unit asked (多少户 →
-// 21234户).
+// quantityBonus is what a sentence that holds a number gains for a 多少/几
+// question, more when the number is in the unit asked (多少户 → 21234户).
 func quantityBonus(q query, sentence string) float64 {
-	if !q.Quantity || !strings.ContainsFunc(sentence, unicode.IsDigit) {
+	if !q.Quantity {
 		return 0
 	}
 	for _, u := range q.Units {
@@ -463,40 +487,79 @@ func numberInUnit(s, unit string) bool {
 	}
 }
 
-// coverage sums the weights of the terms that has accepts. The
+// scorer measures how much of a question a set of words covers. The
 // alternatives of a group count once: each by its heaviest word, in the
-// share of its words accepted; the group by its best alternative.
-func coverage(terms []term, weight func(term) float64, has func(string) bool) float64 {
-	sum := 0.0
-	type key struct{ group, alt int }
-	type altSum struct{ top, all, got float64 }
-	alts := map[key]*altSum{}
-	for _, t := range terms {
+// share of its words present; the group by its best alternative.
+type scorer struct {
+	terms  []term
+	weight []float64
+	alt    []int     // index into alts of each term, -1 for a plain term
+	alts   []altInfo // the alternatives
+	groups int
+	got    []float64 // scratch: weight present per alternative
+	best   []float64 // scratch: best share per group
+}
+
+type altInfo struct {
+	group    int     // 0-based group index
+	top, all float64 // heaviest word, all words
+}
+
+func newScorer(terms []term, weight func(term) float64) *scorer {
+	sc := &scorer{terms: terms, weight: make([]float64, len(terms)), alt: make([]int, len(terms))}
+	altIdx := map[[2]int]int{}
+	groupIdx := map[int]int{}
+	for i, t := range terms {
 		w := weight(t)
+		sc.weight[i] = w
+		sc.alt[i] = -1
 		if t.Group == 0 {
-			if has(t.Text) {
-				sum += w
-			}
 			continue
 		}
-		a := alts[key{t.Group, t.Alt}]
-		if a == nil {
-			a = &altSum{}
-			alts[key{t.Group, t.Alt}] = a
+		g, ok := groupIdx[t.Group]
+		if !ok {
+			g = len(groupIdx)
+			groupIdx[t.Group] = g
 		}
-		a.top = math.Max(a.top, w)
-		a.all += w
-		if has(t.Text) {
-			a.got += w
+		k := [2]int{t.Group, t.Alt}
+		a, ok := altIdx[k]
+		if !ok {
+			a = len(sc.alts)
+			altIdx[k] = a
+			sc.alts = append(sc.alts, altInfo{group: g})
+		}
+		sc.alt[i] = a
+		sc.alts[a].top = math.Max(sc.alts[a].top, w)
+		sc.alts[a].all += w
+	}
+	sc.groups = len(groupIdx)
+	sc.got = make([]float64, len(sc.alts))
+	sc.best = make([]float64, sc.groups)
+	return sc
+}
+
+// cover sums the weight of the question's words that has accepts. A
+// scorer is not safe for concurrent use.
+func (sc *scorer) cover(has func(string) bool) float64 {
+	clear(sc.got)
+	clear(sc.best)
+	sum := 0.0
+	for i, t := range sc.terms {
+		if !has(t.Text) {
+			continue
+		}
+		if a := sc.alt[i]; a >= 0 {
+			sc.got[a] += sc.weight[i]
+		} else {
+			sum += sc.weight[i]
 		}
 	}
-	best := map[int]float64{}
-	for k, a := range alts {
-		if a.all > 0 {
-			best[k.group] = math.Max(best[k.group], a.top*a.got/a.all)
+	for a, info := range sc.alts {
+		if info.all > 0 {
+			sc.best[info.group] = math.Max(sc.best[info.group], info.top*sc.got[a]/info.all)
 		}
 	}
-	for _, w := range best {
+	for _, w := range sc.best {
 		sum += w
 	}
 	return sum
@@ -561,6 +624,6 @@ func dedupe(rs []Result, limit int) []Result {
 // result turns a document into a result with its excerpt.
 func (idx *Index) result(d *doc, q query, score float64) Result {
 	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id}
-	r.Excerpt, r.Highlights = idx.excerpt(d.text, q)
+	r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
 	return r
 }

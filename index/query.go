@@ -181,8 +181,9 @@ func (u *understander) normalize(s string) string {
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
 			return -1
 		}
-		return unicode.ToLower(r)
+		return r
 	}, s)
+	s = strings.ToLower(s)
 	s = corpus.Simplify(s)
 	return strings.Join(strings.Fields(s), " ")
 }

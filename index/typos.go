@@ -18,6 +18,7 @@ import (
 // character.
 type homophones struct {
 	text    []rune // the plan's texts, separated by newlines
+	plain   string // the same as a string
 	isWord  func(string) bool
 	buildMu sync.Once
 	sound   []string         // toneless pinyin of each rune of text, "" if none
@@ -25,7 +26,8 @@ type homophones struct {
 }
 
 func newHomophones(texts []string, isWord func(string) bool) *homophones {
-	return &homophones{text: []rune(strings.Join(texts, "\n")), isWord: isWord}
+	plain := strings.Join(texts, "\n")
+	return &homophones{text: []rune(plain), plain: plain, isWord: isWord}
 }
 
 var pinyinArgs = pinyin.NewArgs() // toneless, first reading
@@ -72,10 +74,12 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 				continue
 			}
 			rs := []rune(w)
-			if !allHan(rs) || strings.Contains(string(h.text), w) || h.isWord(w) {
+			if !allHan(rs) || h.isWord(w) {
 				continue
 			}
-			if c, ok := h.lookup(rs); ok {
+			// Looking up the sound first is cheaper than searching the
+			// plan for the stretch, and rarely finds anything.
+			if c, ok := h.lookup(rs); ok && !strings.Contains(h.plain, w) {
 				corrected[w] = c
 				b.WriteString(text[prev:toks[i].Start])
 				b.WriteString(c)

@@ -1,0 +1,254 @@
+package index
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"planbot/corpus"
+)
+
+func testIndex(tb testing.TB) *Index {
+	tb.Helper()
+	pl, err := corpus.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	idx, err := New(pl)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { idx.Close() })
+	return idx
+}
+
+// TestKinds checks that each kind of answer leads for the question that
+// asks for it.
+func TestKinds(t *testing.T) {
+	idx := testIndex(t)
+	tests := []struct {
+		q        string
+		kind     Kind
+		id       string // the first result's ID, when one is certain
+		contains string // in the first result's title or text
+	}{
+		{"森林覆盖率", KindIndicator, "i18", "森林覆盖率"},
+		{"/indicator 18", KindIndicator, "i18", ""},
+		{"第18项指标", KindIndicator, "i18", ""},
+		{"指标 3", KindIndicator, "i3", ""},
+		{"GDP增速目标", KindIndicator, "i1", "地区生产总值增长率"},
+		{"碳中和是什么意思", KindTerm, "", "碳中和"},
+		{"四个不摘", KindTerm, "", "四个不摘"},
+		{"航空航天铝材", KindProject, "b2.2", "航空航天铝材"},
+		{"盐碱地怎么改良", KindPassage, "", "盐碱地"},
+		{"養老機構護理型床位", KindPassage, "", "护理型床位占比不低于55%"},
+	}
+	for _, tt := range tests {
+		ans := idx.Search(tt.q, 5)
+		if len(ans.Results) == 0 {
+			t.Errorf("%q: no results", tt.q)
+			continue
+		}
+		r := ans.Results[0]
+		if r.Kind != tt.kind || tt.id != "" && r.ID != tt.id || !strings.Contains(r.Title+r.Text, tt.contains) {
+			t.Errorf("%q: first result %s %s %q, want %s %s containing %q", tt.q, r.Kind, r.ID, r.Title, tt.kind, tt.id, tt.contains)
+		}
+		if r.Location == "" {
+			t.Errorf("%q: result without a location", tt.q)
+		}
+	}
+}
+
+// TestDecline checks that questions the plan does not answer, and input
+// that is no question, get no results rather than the least bad passage.
+func TestDecline(t *testing.T) {
+	idx := testIndex(t)
+	for _, q := range []string{
+		"东河区区长是谁", "二手房房价多少钱一平米", "明天天气怎么样", "包头一中录取分数线",
+		"", "   ", "？？？", "的了吗", "<b>x</b>", strings.Repeat("啊", 5000), "\x00\xff",
+	} {
+		if ans := idx.Search(q, 5); len(ans.Results) != 0 {
+			t.Errorf("%.20q: %d results, first %s %q; want none", q, len(ans.Results), ans.Results[0].ID, ans.Results[0].Title)
+		}
+	}
+}
+
+func TestUnderstand(t *testing.T) {
+	idx := testIndex(t)
+	has := func(q query, w string) bool {
+		return slices.ContainsFunc(q.Terms, func(t term) bool { return t.Text == w })
+	}
+	// Traditional characters, full-width letters and case are folded.
+	if got := idx.qu.normalize("東河區ＧＤＰ  增速"); got != "东河区gdp 增速" {
+		t.Errorf("normalize = %q", got)
+	}
+	// Question words and filler are dropped.
+	q := idx.qu.understand("养老院护理床位有多少吗")
+	for _, w := range []string{"多少", "吗", "有"} {
+		if has(q, w) {
+			t.Errorf("stop word %q kept: %+v", w, q.Terms)
+		}
+	}
+	// Everyday words bring the plan's words.
+	for everyday, plan := range map[string]string{"GDP增速": "地区生产总值", "看病方便吗": "医疗", "老人多": "养老", "找工作难": "就业", "R&D投入": "研究与试验发展"} {
+		if q := idx.qu.understand(everyday); !has(q, plan) && !slices.ContainsFunc(q.Terms, func(t term) bool { return strings.Contains(plan, t.Text) && t.Group > 0 }) {
+			t.Errorf("%q: no %q in %+v", everyday, plan, q.Terms)
+		}
+	}
+	// An everyday word counts only as a whole word: 菜 is not in 蔬菜.
+	if q := idx.qu.understand("蔬菜"); !has(q, "蔬菜") || has(q, "蔬") {
+		t.Errorf("蔬菜: %+v", q.Terms)
+	}
+	// Indicator numbers.
+	for s, n := range map[string]int{"第18项": 18, "指标18": 18, "第 3 项指标": 3, "18": 18, "2025年目标": 0} {
+		if got := idx.qu.understand(s).Indicator; got != n {
+			t.Errorf("%q: indicator %d, want %d", s, got, n)
+		}
+	}
+	// Homophone typos of a pinyin keyboard, and only those.
+	if q := idx.qu.understand("沙尔亲蔬菜"); q.Corrected["沙尔亲"] != "沙尔沁" {
+		t.Errorf("沙尔亲: corrected %v", q.Corrected)
+	}
+	if q := idx.qu.understand("城市是什么"); len(q.Corrected) != 0 {
+		t.Errorf("城市是什么: corrected %v", q.Corrected)
+	}
+	// What a quantity question asks for.
+	if q := idx.qu.understand("一共改了多少户"); !q.Quantity || !slices.Contains(q.Units, "户") {
+		t.Errorf("多少户: quantity %v units %v", q.Quantity, q.Units)
+	}
+	// Intents.
+	if q := idx.qu.understand("无废城市是啥意思"); !q.Intents[KindTerm] {
+		t.Errorf("是啥意思: intents %v", q.Intents)
+	}
+}
+
+// TestHighlights checks that highlights are byte ranges of the excerpt on
+// whole words of the question, merged where they touch.
+func TestHighlights(t *testing.T) {
+	idx := testIndex(t)
+	ans := idx.Search("养老机构护理型床位占比", 3)
+	if len(ans.Results) == 0 {
+		t.Fatal("no results")
+	}
+	found := false
+	for _, r := range ans.Results {
+		if utf8.RuneCountInString(r.Excerpt) > excerptRunes+2 {
+			t.Errorf("%s: excerpt of %d runes", r.ID, utf8.RuneCountInString(r.Excerpt))
+		}
+		prev := 0
+		for _, h := range r.Highlights {
+			if h.Start < prev || h.End <= h.Start || h.End > len(r.Excerpt) {
+				t.Fatalf("%s: bad span %v in %q", r.ID, h, r.Excerpt)
+			}
+			if !utf8.RuneStart(r.Excerpt[h.Start]) || h.End < len(r.Excerpt) && !utf8.RuneStart(r.Excerpt[h.End]) {
+				t.Errorf("%s: span %v cuts a character", r.ID, h)
+			}
+			if r.Excerpt[h.Start:h.End] == "养老机构护理型床位占比" {
+				found = true
+			}
+			prev = h.End
+		}
+	}
+	if !found {
+		t.Errorf("no merged highlight of 养老机构护理型床位占比 in %+v", ans.Results[0])
+	}
+}
+
+func TestExcerptWindow(t *testing.T) {
+	idx := testIndex(t)
+	q := idx.qu.understand("原铝产能")
+	text := strings.Repeat("无关的内容。", 40) + "到2025年实现原铝产能150万吨。" + strings.Repeat("其他。", 40)
+	ex, hl := idx.excerpt(text, idx.seg.CutSearch(text), q)
+	if !strings.Contains(ex, "原铝产能150万吨") || !strings.HasPrefix(ex, ellipsis) || !strings.HasSuffix(ex, ellipsis) {
+		t.Errorf("excerpt %q", ex)
+	}
+	if len(hl) == 0 || ex[hl[0].Start:hl[0].End] != "原铝产能" {
+		t.Errorf("highlights %v in %q", hl, ex)
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	rs := []Result{
+		{Kind: KindPassage, ID: "a", Text: "同一段话。"},
+		{Kind: KindProject, ID: "b", Text: "同一段话。"},
+		{Kind: KindPassage, ID: "c", Text: "另一段话。"},
+	}
+	got := dedupe(rs, 5)
+	if len(got) != 2 || got[0].ID != "a" || got[1].ID != "c" {
+		t.Errorf("dedupe = %+v", got)
+	}
+	if got := dedupe(rs, 1); len(got) != 1 {
+		t.Errorf("limit: %d results", len(got))
+	}
+}
+
+func TestDigitYears(t *testing.T) {
+	if got := digitYears("到二〇三五年东河区将基本实现，二〇二一年三月"); got != "2035年 2021年" {
+		t.Errorf("digitYears = %q", got)
+	}
+}
+
+func TestIndicatorText(t *testing.T) {
+	got := IndicatorText(corpus.Indicator{Number: 18, Category: "绿色生态", Name: "森林覆盖率", Unit: "%", Base2020: "19.3", Target2025: "19.5", FiveYear: "[0.2]", Cumulative: true, Attribute: "约束性"})
+	for _, want := range []string{"19.3%", "19.5%", "五年累计 0.2%", "[0.2]", "约束性"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("IndicatorText = %q, lacks %q", got, want)
+		}
+	}
+}
+
+func TestConcurrentSearch(t *testing.T) {
+	idx := testIndex(t)
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for _, q := range []string{"森林覆盖率", "养老", "沙尔亲蔬菜", "地铁"} {
+				idx.Search(q, 5)
+			}
+			done <- true
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		<-done
+	}
+}
+
+var benchQuestions = []string{
+	"森林覆盖率", "十四五GDP增速目标是多少", "养老院护理型床位占比要达到多少", "碳中和是什么意思",
+	"北梁以后建成啥样", "看病能不能一个码走遍", "东河区区长是谁", "原铝产能2025年多少",
+}
+
+func BenchmarkNew(b *testing.B) {
+	pl, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		idx, err := New(pl)
+		if err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
+	}
+}
+
+// BenchmarkSearch measures one search and reports its 99th percentile.
+func BenchmarkSearch(b *testing.B) {
+	idx := testIndex(b)
+	for _, q := range benchQuestions { // warm up: the first typo builds a table
+		idx.Search(q, 5)
+	}
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		idx.Search(benchQuestions[i%len(benchQuestions)], 5)
+		times = append(times, time.Since(start))
+		i++
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
+}

@@ -9,9 +9,10 @@
 // Entries keep gse's part of speech, which tells a noun from a verb.
 //
 // It also writes the plan's own vocabulary (-words): the terms its glossary
-// defines and the short phrases it puts in quotation marks (“十三五”,
-// “一码通”), which gse's dictionary does not know and would cut apart. The
-// segmenter loads them after the dictionary.
+// defines, the short phrases it puts in quotation marks (“十三五”,
+// “一码通”) and the recurring strings the dictionary cuts into single
+// characters (北梁, 冷链), which gse would cut apart. The segmenter loads
+// them after the dictionary.
 //
 // Run it through go generate in index/segment:
 //
@@ -70,7 +71,71 @@ func run(out, wordsOut string, minFreq float64) error {
 	if err := write(out, keep, full.Dict.TotalFreq()); err != nil {
 		return err
 	}
-	return writeWords(wordsOut, planWords(plan, &full))
+	words := planWords(plan, &full)
+	pruned := new(gse.Segmenter)
+	pruned.NotLoadHMM = true
+	pruned.SkipLog = true
+	if err := pruned.LoadDictEmbed("zh"); err != nil {
+		return err
+	}
+	for _, w := range words {
+		pruned.AddToken(w, 3000, "nz")
+	}
+	pruned.CalcToken()
+	words = append(words, newWords(plan.Texts(), pruned)...)
+	slices.Sort(words)
+	return writeWords(wordsOut, slices.Compact(words))
+}
+
+// functionChars are characters that seldom stand inside a name: a run of
+// them is grammar, not a word of the plan.
+const functionChars = "的是了在和与等中指之及为对将把从被也都而或其这那个万〇一二三四五六七八九十大新各地"
+
+// newWords finds the plan's words that gse knows nothing of: strings of
+// two or three characters that the dictionary cuts into single characters
+// and that recur (北梁, 冷链, 文旅). A string inside a longer one that
+// recurs as often is left for the longer one (呼包鄂, not 呼包).
+func newWords(texts []string, seg *gse.Segmenter) []string {
+	count := map[string]int{}
+	for _, text := range texts {
+		for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+			var singles []rune
+			flush := func() {
+				for n := 2; n <= 3; n++ {
+					for k := 0; k+n <= len(singles); k++ {
+						count[string(singles[k:k+n])]++
+					}
+				}
+				singles = singles[:0]
+			}
+			for _, sg := range seg.Segment([]byte(run)) {
+				w := sg.Token().Text()
+				if utf8.RuneCountInString(w) == 1 {
+					singles = append(singles, []rune(w)...)
+				} else {
+					flush()
+				}
+			}
+			flush()
+		}
+	}
+	var out []string
+	for w, n := range count {
+		if n < 4 || strings.ContainsAny(w, functionChars) {
+			continue
+		}
+		longer := false
+		for v, m := range count {
+			if m >= n && len(v) > len(w) && strings.Contains(v, w) && !strings.ContainsAny(v, functionChars) {
+				longer = true
+				break
+			}
+		}
+		if !longer {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // entry is a dictionary word's frequency and part of speech.

@@ -360,3 +360,11 @@ func TestHanNumeral(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		if _, err := Parse(defaultName, defaultSource); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+// Package bot holds the conversations of planbot: it turns an incoming
+// message, command, button press or inline query into replies written in
+// Telegram's HTML, and knows nothing of how they travel. The Telegram adapter
+// (package bot/telegram) and the terminal console (Console) both translate
+// their input into the small structs of this package, call a *Bot, and
+// deliver the Replies it returns, so a question gets the same answer in a
+// private chat, a group and the terminal.
+//
+// Data flows one way: the plan (corpus) and a Searcher (index) go into New;
+// HandleMessage, HandleCallback and HandleInline read them and return
+// values. A *Bot keeps no conversation state: what a button needs travels in
+// its callback data (at most 64 bytes) or in the message the button's
+// message replies to, so a restarted process or a second replica serves old
+// buttons alike.
+package bot
+
+import (
+	"strings"
+
+	"planbot/corpus"
+	"planbot/index"
+)
+
+// Searcher finds what the plan says about a query, best result first. An
+// empty Results means the plan does not speak of it. *index.Index is one.
+type Searcher interface {
+	Search(query string, limit int) index.Answer
+}
+
+var _ Searcher = (*index.Index)(nil)
+
+// Bot answers questions about one plan. It is safe for concurrent use as
+// long as its Searcher is.
+type Bot struct {
+	plan     *corpus.Plan
+	search   Searcher
+	username string // without the @, compared without regard to case
+	pageSize int
+}
+
+// Options are the settings of a Bot that have workable zero values.
+type Options struct {
+	// Username is the bot's Telegram username (without the @). In group
+	// chats the bot answers /cmd@Username and @Username mentions and
+	// ignores commands addressed to other bots. Empty for the console.
+	Username string
+	// PageSize is how many results one answer shows before a "more"
+	// button; 3 when zero.
+	PageSize int
+}
+
+// New returns a Bot answering from plan through s.
+func New(plan *corpus.Plan, s Searcher, opts Options) *Bot {
+	ps := opts.PageSize
+	if ps <= 0 {
+		ps = 3
+	}
+	return &Bot{
+		plan:     plan,
+		search:   s,
+		username: strings.TrimPrefix(opts.Username, "@"),
+		pageSize: min(ps, maxPageSize),
+	}
+}
+
+// ChatType is the kind of chat a message was written in.
+type ChatType string
+
+// The chat types of the Bot API.
+const (
+	Private    ChatType = "private"
+	Group      ChatType = "group"
+	Supergroup ChatType = "supergroup"
+	Channel    ChatType = "channel"
+)
+
+// Message is an incoming message, reduced to what the conversation needs.
+type Message struct {
+	ID       int
+	ChatType ChatType
+	Text     string
+	// Entities are the message's entities as the Bot API reports them:
+	// offsets and lengths in UTF-16 code units.
+	Entities []Entity
+	// Media names what the message carries instead of text ("sticker",
+	// "photo", "voice", …); empty for a text message.
+	Media string
+	// FromBot is set when the author is a bot (never answered, so two bots
+	// cannot talk each other into a loop).
+	FromBot bool
+	// Edited is set for an edit of an earlier message.
+	Edited bool
+	// ReplyToBot is set when the message replies to one of this bot's own
+	// messages.
+	ReplyToBot bool
+}
+
+// Entity is a message entity: a command, a mention, …
+type Entity struct {
+	Type   string // "bot_command", "mention", …
+	Offset int    // in UTF-16 code units
+	Length int    // in UTF-16 code units
+}
+
+// Callback is the press of an inline button under one of the bot's
+// messages.
+type Callback struct {
+	Data string
+	// MessageID is the bot message that carries the button.
+	MessageID int
+	// Question is the message the bot message replies to: the user's
+	// question, from which "more results" recovers the query. Nil when
+	// Telegram did not send it (the question was deleted, or is too old).
+	Question *Message
+}
+
+// CallbackAnswer is what a button press gets: a short notice shown over the
+// chat (may be empty) and messages to send to the chat.
+type CallbackAnswer struct {
+	Notice  string
+	Replies []Reply
+}
+
+// Reply is one message to send, in Telegram HTML.
+type Reply struct {
+	HTML string
+	// Buttons are rows of inline buttons under the message.
+	Buttons [][]Button
+	// ReplyTo is the message this one answers (threaded in the chat); 0
+	// for none.
+	ReplyTo int
+}
+
+// Button is an inline button whose press comes back as a Callback with
+// Data.
+type Button struct {
+	Text string
+	Data string
+}
+
+// InlineQuery is what a user types after the bot's name in any chat.
+type InlineQuery struct {
+	Query  string
+	Offset string // as sent back from InlineAnswer.NextOffset
+}
+
+// InlineAnswer lists articles to offer for an InlineQuery.
+type InlineAnswer struct {
+	Results    []InlineResult
+	NextOffset string
+}
+
+// InlineResult is one article of an inline answer: the message it sends
+// when chosen, with a title and description for the list.
+type InlineResult struct {
+	ID          string // unique within the answer, at most 64 bytes
+	Title       string
+	Description string
+	HTML        string
+}
+
+// Command is a command for the menu Telegram shows (setMyCommands).
+type Command struct {
+	Name        string // without the slash
+	Description string
+}
+
+// Commands lists the commands for the menu. Their short aliases (/s, /i,
+// /term) work too but stay out of the menu.
+func Commands() []Command {
+	return []Command{
+		{"search", "在规划中查找：/search 关键词"},
+		{"indicator", "主要指标：/indicator 18 或 /indicator 森林覆盖率"},
+		{"indicators", "主要指标一览，可按 约束性/预期性 或类别筛选"},
+		{"define", "名词解释：/define 碳达峰"},
+		{"toc", "规划目录"},
+		{"chapter", "查看某一章：/chapter 5"},
+		{"help", "我能做什么、怎么问"},
+		{"start", "开始"},
+	}
+}

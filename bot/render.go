@@ -1,0 +1,243 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"planbot/corpus"
+	"planbot/index"
+)
+
+// The HTML of every reply is built here, from the plan's text and the
+// user's, each piece escaped on the way in: only the tags written in this
+// file reach Telegram.
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// esc escapes text for Telegram's HTML parse mode.
+func esc(s string) string { return escaper.Replace(strings.ToValidUTF8(s, "")) }
+
+// bold escapes s and sets it in bold.
+func bold(s string) string { return "<b>" + esc(s) + "</b>" }
+
+// where writes a location line.
+func where(loc string) string { return "📍 <i>" + esc(loc) + "</i>" }
+
+// clip shortens s to at most n characters, marking the cut with an
+// ellipsis.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	return strings.TrimRightFunc(string(rs[:n-1]), unicode.IsSpace) + "…"
+}
+
+// quoted echoes a user's query back, short and escaped.
+func quoted(q string) string { return "“" + esc(clip(q, 30)) + "”" }
+
+// highlight escapes excerpt and sets the spans in bold. Spans that are out
+// of range, overlap an earlier one or cut a character are skipped rather
+// than trusted.
+func highlight(excerpt string, spans []index.Span) string {
+	hs := append([]index.Span(nil), spans...)
+	sort.Slice(hs, func(i, j int) bool { return hs[i].Start < hs[j].Start })
+	var sb strings.Builder
+	prev := 0
+	for _, h := range hs {
+		if h.Start < prev || h.End <= h.Start || h.End > len(excerpt) ||
+			!utf8.RuneStart(excerpt[h.Start]) || (h.End < len(excerpt) && !utf8.RuneStart(excerpt[h.End])) {
+			continue
+		}
+		sb.WriteString(esc(excerpt[prev:h.Start]))
+		sb.WriteString(bold(excerpt[h.Start:h.End]))
+		prev = h.End
+	}
+	sb.WriteString(esc(excerpt[prev:]))
+	return sb.String()
+}
+
+// attributeNote explains an indicator's attribute in a few words.
+var attributeNote = map[string]string{
+	"约束性": "约束性（必须完成的指标）",
+	"预期性": "预期性（期望达到的发展目标）",
+}
+
+// indicatorTable is where the indicator table stands in the plan.
+const indicatorTable = "第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标"
+
+// indicatorCard writes an indicator as label: value lines, the values as
+// the plan writes them, with what the table's notes say about them.
+func (b *Bot) indicatorCard(ind corpus.Indicator) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "📊 <b>指标%d · %s</b>", ind.Number, esc(ind.Name))
+	if ind.Category != "" {
+		fmt.Fprintf(&sb, "（%s）", esc(ind.Category))
+	}
+	sb.WriteString("\n")
+	line := func(label, value string) {
+		fmt.Fprintf(&sb, "%s：%s\n", label, value)
+	}
+	if ind.Unit != "" {
+		line("单位", esc(ind.Unit))
+	}
+	line("2020年", value(ind.Base2020))
+	line("2025年目标", value(ind.Target2025))
+	five := value(ind.FiveYear)
+	switch {
+	case ind.Cumulative:
+		five += "（方括号内为五年累计数）"
+	case strings.ContainsAny(ind.FiveYear, "0123456789"):
+		five += "（年均）"
+	}
+	line("年均/累计", five)
+	attr := esc(ind.Attribute)
+	if n, ok := attributeNote[ind.Attribute]; ok {
+		attr = esc(n)
+	}
+	line("属性", attr)
+	for _, note := range b.plan.IndicatorNotes {
+		if strings.Contains(note, ind.Name) {
+			line("注", esc(note))
+		}
+	}
+	sb.WriteString(where(fmt.Sprintf("%s · 第%d项", indicatorTable, ind.Number)))
+	return sb.String()
+}
+
+// value writes a table value; a dash says the plan gives none.
+func value(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "—" || v == "-" || v == "--" {
+		return "—（规划未列）"
+	}
+	return esc(v)
+}
+
+// termCard writes a glossary entry.
+func termCard(t corpus.Term) string {
+	return "📖 " + bold(t.Term) + "\n" + esc(t.Definition) + "\n" + where("名词解释")
+}
+
+// passageLocation names where a passage stands, down to its subsection.
+func passageLocation(p corpus.Passage) string {
+	if p.Subsection != "" {
+		return p.Location + " · " + p.Subsection
+	}
+	return p.Location
+}
+
+// passageFull writes the whole text of a passage with its location.
+func passageFull(p corpus.Passage) string {
+	return "📄 " + bold(passageLocation(p)) + "\n" + esc(p.Text)
+}
+
+// boxItem looks up item i (1-based) of 专栏n.
+func (b *Bot) boxItem(n, i int) (corpus.Box, string, bool) {
+	box, ok := b.plan.Box(n)
+	if !ok || i < 1 || i > len(box.Items) {
+		return corpus.Box{}, "", false
+	}
+	return box, box.Items[i-1], true
+}
+
+// excerptLen is how many characters of a passage an answer quotes when the
+// index gives no excerpt.
+const excerptLen = 120
+
+// result writes one search result. fullText is the passage ID when the
+// result quotes only part of a passage, so a button can offer the rest.
+func (b *Bot) result(r index.Result) (html, fullText string) {
+	switch r.Kind {
+	case index.KindIndicator:
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "i")); err == nil {
+			if ind, ok := b.plan.Indicator(n); ok {
+				return b.indicatorCard(ind), ""
+			}
+		}
+	case index.KindTerm:
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "t")); err == nil && n >= 1 && n <= len(b.plan.Terms) {
+			return termCard(b.plan.Terms[n-1]), ""
+		}
+	case index.KindProject:
+		var n, i int
+		if _, err := fmt.Sscanf(r.ID, "b%d.%d", &n, &i); err == nil {
+			if box, item, ok := b.boxItem(n, i); ok {
+				return "🏗 " + esc(clip(item, 300)) + "\n" +
+					where(fmt.Sprintf("专栏%d · %s · %s", box.Number, box.Title, box.Location)), ""
+			}
+		}
+	case index.KindPassage:
+		p, ok := b.plan.Passage(r.ID)
+		quote, body := r.Excerpt, ""
+		switch {
+		case quote != "":
+			body = highlight(quote, r.Highlights)
+		case ok:
+			quote = clip(p.Text, excerptLen)
+			body = esc(quote)
+		default:
+			quote = clip(r.Text, excerptLen)
+			body = esc(quote)
+		}
+		var sb strings.Builder
+		sb.WriteString("📄 ")
+		// The heading, unless the quote starts with it anyway.
+		if r.Title != "" && r.Title != r.Location && !strings.Contains(quote, r.Title) {
+			sb.WriteString(bold(r.Title) + "\n")
+		}
+		sb.WriteString(body)
+		loc := r.Location
+		if ok {
+			loc = passageLocation(p)
+		}
+		if loc != "" {
+			sb.WriteString("\n" + where(loc))
+		}
+		if ok && len(quote) < len(p.Text) && len(callbackPassage+p.ID) <= maxCallbackData {
+			fullText = p.ID
+		}
+		return sb.String(), fullText
+	}
+	// A result the plan lookups do not know: show what the index says.
+	var sb strings.Builder
+	if r.Title != "" {
+		sb.WriteString(bold(r.Title) + "\n")
+	}
+	if r.Excerpt != "" {
+		sb.WriteString(highlight(r.Excerpt, r.Highlights))
+	} else {
+		sb.WriteString(esc(clip(r.Text, excerptLen)))
+	}
+	if r.Location != "" {
+		sb.WriteString("\n" + where(r.Location))
+	}
+	return sb.String(), ""
+}
+
+// resultTitle is a one-line name of a result, for inline answers.
+func (b *Bot) resultTitle(r index.Result) string {
+	switch r.Kind {
+	case index.KindIndicator:
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "i")); err == nil {
+			if ind, ok := b.plan.Indicator(n); ok {
+				return fmt.Sprintf("指标%d · %s", ind.Number, ind.Name)
+			}
+		}
+	case index.KindTerm:
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "t")); err == nil && n >= 1 && n <= len(b.plan.Terms) {
+			return "名词解释 · " + b.plan.Terms[n-1].Term
+		}
+	}
+	if r.Title != "" {
+		return r.Title
+	}
+	if r.Location != "" {
+		return r.Location
+	}
+	return clip(r.Text, 30)
+}

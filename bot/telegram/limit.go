@@ -1,0 +1,117 @@
+package telegram
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Limits are the flood limits for outgoing messages. Telegram's own are
+// about one message a second in a chat, twenty a minute in a group and
+// thirty a second overall; a message over a limit waits its turn rather
+// than being dropped.
+type Limits struct {
+	// PerChat is the least time between two messages to one chat (1 s).
+	PerChat time.Duration
+	// PerGroup is how many messages one group gets in a minute (20).
+	PerGroup int
+	// PerSecond is how many messages go out in a second overall (30).
+	PerSecond int
+}
+
+// limiter hands out send times within the Limits. Each wait reserves the
+// earliest slot its chat allows, sleeps until then, and then takes the next
+// slot of the overall rate.
+type limiter struct {
+	limits Limits
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration) error
+
+	mu    sync.Mutex
+	chats map[int64]*chatSlots
+	next  time.Time // the earliest overall slot
+}
+
+// chatSlots are the slots reserved for one chat.
+type chatSlots struct {
+	last   time.Time
+	recent []time.Time // groups: the last PerGroup slots
+}
+
+func newLimiter(l Limits) *limiter {
+	if l.PerChat <= 0 {
+		l.PerChat = time.Second
+	}
+	if l.PerGroup <= 0 {
+		l.PerGroup = 20
+	}
+	if l.PerSecond <= 0 {
+		l.PerSecond = 30
+	}
+	return &limiter{limits: l, now: time.Now, sleep: sleep, chats: map[int64]*chatSlots{}}
+}
+
+// wait returns when a message may be sent to chat, or with ctx's error.
+func (l *limiter) wait(ctx context.Context, chat int64, group bool) error {
+	if err := l.sleep(ctx, l.reserveChat(chat, group).Sub(l.now())); err != nil {
+		return err
+	}
+	return l.sleep(ctx, l.reserveOverall().Sub(l.now()))
+}
+
+// reserveChat reserves the earliest slot the chat's limits allow.
+func (l *limiter) reserveChat(chat int64, group bool) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	cs, ok := l.chats[chat]
+	if !ok {
+		l.prune(now)
+		cs = &chatSlots{}
+		l.chats[chat] = cs
+	}
+	t := now
+	if !cs.last.IsZero() {
+		t = later(t, cs.last.Add(l.limits.PerChat))
+	}
+	if group {
+		if n := len(cs.recent); n >= l.limits.PerGroup {
+			t = later(t, cs.recent[n-l.limits.PerGroup].Add(time.Minute))
+		}
+		cs.recent = append(cs.recent, t)
+		if n := len(cs.recent); n > l.limits.PerGroup {
+			cs.recent = append(cs.recent[:0], cs.recent[n-l.limits.PerGroup:]...)
+		}
+	}
+	cs.last = t
+	return t
+}
+
+// reserveOverall reserves the next slot of the overall rate.
+func (l *limiter) reserveOverall() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := later(l.now(), l.next)
+	l.next = t.Add(time.Second / time.Duration(l.limits.PerSecond))
+	return t
+}
+
+// prune forgets chats whose slots are all over a minute old, so the map
+// does not grow with every chat the bot ever saw.
+func (l *limiter) prune(now time.Time) {
+	if len(l.chats) < 1024 {
+		return
+	}
+	for id, cs := range l.chats {
+		if now.Sub(cs.last) > time.Minute {
+			delete(l.chats, id)
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,91 @@
+package telegram
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+func tgChat(id int64, typ string) *tgbotapi.Chat { return &tgbotapi.Chat{ID: id, Type: typ} }
+
+// fakeClock is a clock that sleeping advances.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	if d > 0 {
+		c.t = c.t.Add(d)
+	}
+	return ctx.Err()
+}
+
+func newTestLimiter(l Limits) (*limiter, *fakeClock) {
+	clock := &fakeClock{t: time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)}
+	lim := newLimiter(l)
+	lim.now, lim.sleep = clock.now, clock.sleep
+	return lim, clock
+}
+
+func TestLimiterQueuesPerChat(t *testing.T) {
+	lim, clock := newTestLimiter(Limits{})
+	start := clock.t
+	ctx := context.Background()
+	for i := range 3 {
+		if err := lim.wait(ctx, 1, false); err != nil {
+			t.Fatal(err)
+		}
+		// Messages to one private chat go a second apart, none dropped.
+		if got, want := clock.t.Sub(start), time.Duration(i)*time.Second; got != want {
+			t.Errorf("message %d sent at +%v, want +%v", i, got, want)
+		}
+	}
+	// Another chat is not held up by the first, only by the overall rate.
+	before := clock.t
+	if err := lim.wait(ctx, 2, false); err != nil {
+		t.Fatal(err)
+	}
+	if d := clock.t.Sub(before); d > time.Second/30 {
+		t.Errorf("another chat waited %v", d)
+	}
+}
+
+func TestLimiterGroups(t *testing.T) {
+	lim, clock := newTestLimiter(Limits{PerChat: time.Millisecond})
+	start := clock.t
+	ctx := context.Background()
+	for range 20 {
+		_ = lim.wait(ctx, -100, true)
+	}
+	if d := clock.t.Sub(start); d >= time.Second {
+		t.Errorf("20 group messages took %v, want them within the first second", d)
+	}
+	_ = lim.wait(ctx, -100, true)
+	if d := clock.t.Sub(start); d < time.Minute {
+		t.Errorf("the 21st message in a minute went at +%v, want it to wait for the minute", d)
+	}
+}
+
+func TestLimiterOverall(t *testing.T) {
+	lim, clock := newTestLimiter(Limits{})
+	start := clock.t
+	for chat := range int64(61) {
+		_ = lim.wait(context.Background(), chat, false)
+	}
+	// 61 messages to different chats at 30 a second: two seconds.
+	if d := clock.t.Sub(start); d < 2*time.Second-time.Millisecond || d > 2*time.Second+time.Millisecond {
+		t.Errorf("61 messages took %v, want 2s", d)
+	}
+}
+
+func TestLimiterCanceled(t *testing.T) {
+	lim, _ := newTestLimiter(Limits{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = lim.wait(context.Background(), 1, false)
+	if err := lim.wait(ctx, 1, false); err == nil {
+		t.Error("a canceled wait returned nil")
+	}
+}

@@ -1,0 +1,304 @@
+package telegram
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"planbot/bot"
+)
+
+// update is one decoded update, with the fields that v5.5.1 does not know.
+type update struct {
+	tgbotapi.Update
+	// fields holds the keys of the update's message, to tell text from
+	// media from service messages, including kinds newer than the library.
+	fields map[string]json.RawMessage
+	// topic is the forum topic of the message, when it was sent in one.
+	topic int
+}
+
+// decode reads one update.
+func decode(raw []byte) (update, error) {
+	var u update
+	if err := json.Unmarshal(raw, &u.Update); err != nil {
+		return u, fmt.Errorf("telegram: update: %w", err)
+	}
+	var extra struct {
+		Message map[string]json.RawMessage `json:"message"`
+	}
+	if json.Unmarshal(raw, &extra) == nil && extra.Message != nil {
+		u.fields = extra.Message
+		var topic bool
+		if json.Unmarshal(extra.Message["is_topic_message"], &topic) == nil && topic {
+			_ = json.Unmarshal(extra.Message["message_thread_id"], &u.topic)
+		}
+	}
+	return u, nil
+}
+
+// chatKey is the conversation an update belongs to: its updates are handled
+// in order, those of different conversations at once.
+func (u update) chatKey() int64 {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil && u.EditedMessage.Chat != nil:
+		return u.EditedMessage.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		return u.CallbackQuery.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		return u.CallbackQuery.From.ID
+	case u.InlineQuery != nil && u.InlineQuery.From != nil:
+		return u.InlineQuery.From.ID
+	}
+	return 0
+}
+
+// kind names an update for the logs.
+func (u update) kind() string {
+	switch {
+	case u.Message != nil:
+		return "message"
+	case u.EditedMessage != nil:
+		return "edited_message"
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.InlineQuery != nil:
+		return "inline_query"
+	}
+	return "other"
+}
+
+// HandleUpdate handles one update as the Bot API sends it (a JSON object),
+// for a webhook. A malformed update or a panic while handling it is logged
+// and dropped, so that it is not delivered again and again; the error
+// returned is that of sending the replies.
+func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error {
+	u, err := decode(raw)
+	if err != nil {
+		c.log.Warn("telegram: dropping a malformed update", "err", err)
+		return nil
+	}
+	return c.handle(ctx, h, u)
+}
+
+// handle handles one decoded update, recovering from panics.
+func (c *Client) handle(ctx context.Context, h Handler, u update) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("telegram: panic while handling an update", "update_id", u.UpdateID, "kind", u.kind(),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = nil
+		}
+	}()
+	switch {
+	case u.Message != nil:
+		return c.onMessage(ctx, h, u)
+	case u.CallbackQuery != nil:
+		return c.onCallback(ctx, h, u.CallbackQuery)
+	case u.InlineQuery != nil:
+		return c.onInline(ctx, h, u.InlineQuery)
+	}
+	// Edited messages, channel posts, chat member changes: not questions.
+	return nil
+}
+
+// mediaKinds are the message fields that carry something other than text.
+var mediaKinds = []string{"sticker", "photo", "voice", "video", "video_note", "audio", "animation",
+	"document", "location", "venue", "contact", "poll", "dice", "game", "story", "invoice", "paid_media"}
+
+// message converts a message; ok is false for a service message (someone
+// joined, the title changed, …), which is not addressed to anyone.
+func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage) (bot.Message, bool) {
+	bm := bot.Message{ID: m.MessageID, Text: m.Text}
+	if m.Chat != nil {
+		bm.ChatType = bot.ChatType(m.Chat.Type)
+	}
+	if m.From != nil {
+		bm.FromBot = m.From.IsBot
+	}
+	for _, e := range m.Entities {
+		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
+	}
+	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == c.ID() {
+		bm.ReplyToBot = true
+	}
+	if fields == nil { // a message nested in another: only its text matters
+		return bm, true
+	}
+	if _, ok := fields["text"]; ok {
+		return bm, true
+	}
+	for _, k := range mediaKinds {
+		if _, ok := fields[k]; ok {
+			bm.Media = k
+			return bm, true
+		}
+	}
+	return bm, false
+}
+
+func (c *Client) onMessage(ctx context.Context, h Handler, u update) error {
+	m := u.Message
+	if m.Chat == nil {
+		return nil
+	}
+	bm, ok := c.message(m, u.fields)
+	if !ok {
+		return nil
+	}
+	replies := h.HandleMessage(bm)
+	return c.sendAll(ctx, m.Chat, u.topic, replies)
+}
+
+func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.CallbackQuery) error {
+	var cb bot.Callback
+	cb.Data = q.Data
+	if q.Message != nil {
+		cb.MessageID = q.Message.MessageID
+		if r := q.Message.ReplyToMessage; r != nil {
+			qm, _ := c.message(r, nil)
+			cb.Question = &qm
+		}
+	}
+	a := bot.CallbackAnswer{Notice: "这条消息已无法更新，请重新提问。"}
+	if q.Message != nil && q.Message.Chat != nil {
+		a = h.HandleCallback(cb)
+	}
+	// Answer first: the button stops spinning while the replies queue.
+	params := tgbotapi.Params{"callback_query_id": q.ID}
+	params.AddNonEmpty("text", a.Notice)
+	_, aerr := c.do(ctx, "answerCallbackQuery", params)
+	if aerr != nil {
+		c.log.Warn("telegram: answerCallbackQuery failed", "err", aerr)
+	}
+	if q.Message == nil || q.Message.Chat == nil {
+		return nil
+	}
+	return c.sendAll(ctx, q.Message.Chat, 0, a.Replies)
+}
+
+func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuery) error {
+	a := h.HandleInline(bot.InlineQuery{Query: q.Query, Offset: q.Offset})
+	results := make([]any, 0, len(a.Results))
+	for _, r := range a.Results {
+		text := r.HTML
+		if parts := bot.Split(text, bot.MaxMessage); len(parts) > 0 {
+			text = parts[0]
+		}
+		results = append(results, tgbotapi.InlineQueryResultArticle{
+			Type:        "article",
+			ID:          r.ID,
+			Title:       r.Title,
+			Description: r.Description,
+			InputMessageContent: tgbotapi.InputTextMessageContent{
+				Text:                  text,
+				ParseMode:             tgbotapi.ModeHTML,
+				DisableWebPagePreview: true,
+			},
+		})
+	}
+	data, err := json.Marshal(results)
+	if err != nil {
+		return fmt.Errorf("telegram: answerInlineQuery: %w", err)
+	}
+	params := tgbotapi.Params{
+		"inline_query_id": q.ID,
+		"results":         string(data),
+		"cache_time":      "300",
+	}
+	params.AddNonEmpty("next_offset", a.NextOffset)
+	_, err = c.do(ctx, "answerInlineQuery", params)
+	return err
+}
+
+// sendAll sends replies in order; a reply that fails does not stop the
+// rest, but the first error is returned.
+func (c *Client) sendAll(ctx context.Context, chat *tgbotapi.Chat, topic int, replies []bot.Reply) error {
+	var first error
+	for _, r := range replies {
+		if err := c.send(ctx, chat, topic, r); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			first = cmp.Or(first, err)
+		}
+	}
+	return first
+}
+
+// send sends one reply, waiting for the flood limits. Fields newer than
+// v5.5.1 (reply_parameters, link_preview_options) are set as raw
+// parameters, next to their older forms for servers that predate them.
+func (c *Client) send(ctx context.Context, chat *tgbotapi.Chat, topic int, r bot.Reply) error {
+	group := chat.Type == "group" || chat.Type == "supergroup"
+	params := tgbotapi.Params{
+		"chat_id":                  itoa(chat.ID),
+		"text":                     r.HTML,
+		"parse_mode":               tgbotapi.ModeHTML,
+		"disable_web_page_preview": "true",
+		"link_preview_options":     `{"is_disabled":true}`,
+	}
+	if r.ReplyTo != 0 {
+		rp, _ := json.Marshal(map[string]any{"message_id": r.ReplyTo, "allow_sending_without_reply": true})
+		params["reply_parameters"] = string(rp)
+		params["reply_to_message_id"] = itoa(r.ReplyTo)
+		params["allow_sending_without_reply"] = "true"
+	}
+	if topic != 0 {
+		params["message_thread_id"] = itoa(topic)
+	}
+	if len(r.Buttons) > 0 {
+		kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: make([][]tgbotapi.InlineKeyboardButton, len(r.Buttons))}
+		for i, row := range r.Buttons {
+			for _, b := range row {
+				kb.InlineKeyboard[i] = append(kb.InlineKeyboard[i], tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+			}
+		}
+		data, err := json.Marshal(kb)
+		if err != nil {
+			return fmt.Errorf("telegram: sendMessage: %w", err)
+		}
+		params["reply_markup"] = string(data)
+	}
+	if err := c.limit.wait(ctx, chat.ID, group); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, "sendMessage", params)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != http.StatusBadRequest {
+		return err
+	}
+	switch {
+	case e.MigrateTo != 0:
+		// The group became a supergroup: send there.
+		params["chat_id"] = itoa(e.MigrateTo)
+	case isParseError(e):
+		// The HTML was refused: better plain text than nothing.
+		c.log.Error("telegram: HTML refused, sending plain text", "err", err)
+		params["text"] = bot.PlainText(r.HTML)
+		delete(params, "parse_mode")
+	default:
+		return err
+	}
+	if err := c.limit.wait(ctx, chat.ID, group); err != nil {
+		return err
+	}
+	_, err = c.do(ctx, "sendMessage", params)
+	return err
+}
+
+// isParseError reports an HTML the API could not parse ("can't parse
+// entities") or found too long.
+func isParseError(e *Error) bool {
+	msg := strings.ToLower(e.msg)
+	return strings.Contains(msg, "parse entities") || strings.Contains(msg, "too long")
+}

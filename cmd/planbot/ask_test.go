@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestAskJSONLines checks that ask -json prints exactly one JSON answer
+// for every line of input, blank and hostile lines included, in order.
+func TestAskJSONLines(t *testing.T) {
+	lines := []string{
+		"森林覆盖率",
+		"",
+		"东河区区长是谁",
+		"<script>alert(1)</script>",
+		strings.Repeat("啊", 5000),
+		"\x00\x01\xff",
+		"碳中和是什么意思",
+	}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"ask", "-json"}, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, &errb)
+	if err != nil {
+		t.Fatalf("run: %v (%s)", err, errb.String())
+	}
+	printed := out.String()
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(nil, 1<<20)
+	var answers []askJSON
+	for sc.Scan() {
+		var a askJSON
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatalf("line %d is not JSON: %v: %s", len(answers)+1, err, sc.Text())
+		}
+		if a.Results == nil {
+			t.Errorf("line %d: results is null, want []", len(answers)+1)
+		}
+		answers = append(answers, a)
+	}
+	if len(answers) != len(lines) {
+		t.Fatalf("%d answers for %d lines", len(answers), len(lines))
+	}
+	first := answers[0]
+	if first.Query != "森林覆盖率" || len(first.Results) == 0 || first.Results[0].Kind != "indicator" || first.Results[0].Title != "森林覆盖率" {
+		t.Errorf("森林覆盖率: %+v", first)
+	}
+	for _, i := range []int{1, 2, 3, 4, 5} {
+		if n := len(answers[i].Results); n != 0 {
+			t.Errorf("line %d (%.20q): %d results, want none", i+1, lines[i], n)
+		}
+	}
+	if r := answers[6].Results; len(r) == 0 || r[0].Kind != "term" || !strings.Contains(r[0].Title, "碳中和") {
+		t.Errorf("碳中和: %+v", r)
+	}
+	// The documented fields, by name.
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(strings.SplitN(printed, "\n", 2)[0]), &raw); err != nil {
+		t.Fatal(err)
+	}
+	res := raw["results"].([]any)[0].(map[string]any)
+	for _, k := range []string{"kind", "title", "text", "location", "score"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("result lacks %q: %v", k, res)
+		}
+	}
+}
+
+func TestAskText(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"ask", "原铝产能2025年多少"}, nil, &out, &errb); err != nil {
+		t.Fatal(err, errb.String())
+	}
+	if s := out.String(); !strings.Contains(s, "150万吨") || !strings.Contains(s, "第三章 第一节") || !strings.Contains(s, "【") {
+		t.Errorf("answer:\n%s", s)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"ask", "东河区区长是谁"}, nil, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "没有找到") {
+		t.Errorf("declined answer: %s", out.String())
+	}
+}
+
+func TestEval(t *testing.T) {
+	set := `{"id":"a","q":"森林覆盖率到2025年要到多少","kind":"indicator","any":["森林覆盖率"]}
+{"id":"b","q":"東河區有沒有地鐵","kind":"none","any":[]}
+{"id":"c","q":"原铝产能到2025年要搞到多少万吨","kind":"passage","any":["到2025年实现原铝产能150万吨"]}
+`
+	file := t.TempDir() + "/set.jsonl"
+	if err := writeFile(file, set); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"eval", file}, nil, &out, &errb); err != nil {
+		t.Fatal(err, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "all           2     1.000     1.000  1.000") || !strings.Contains(s, "declined 1.000") {
+		t.Errorf("eval output:\n%s", s)
+	}
+}
+
+func TestMatcherFolds(t *testing.T) {
+	m, err := newMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.fold("“碳達峰”、 <b>碳中和</b>"); got != "碳达峰碳中和" {
+		t.Errorf("fold = %q", got)
+	}
+}
+
+func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o644) }

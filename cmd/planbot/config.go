@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"planbot/bot/telegram"
+)
+
+// serveConfig is the configuration of planbot serve, read from YAML (see
+// config.example.yaml, which documents every key).
+type serveConfig struct {
+	Telegram struct {
+		Token       string  `yaml:"token"`
+		APIEndpoint string  `yaml:"api_endpoint"`
+		Admins      []int64 `yaml:"admins"`
+		// Mode is polling or webhook; webhook is reserved for later work.
+		Mode           string       `yaml:"mode"`
+		PollTimeout    yamlDuration `yaml:"poll_timeout"`
+		RequestTimeout yamlDuration `yaml:"request_timeout"`
+		Webhook        struct {
+			Listen      string `yaml:"listen"`
+			URL         string `yaml:"url"`
+			SecretToken string `yaml:"secret_token"`
+		} `yaml:"webhook"`
+	} `yaml:"telegram"`
+	Limits struct {
+		PerChat           yamlDuration `yaml:"per_chat"`
+		PerGroupPerMinute int          `yaml:"per_group_per_minute"`
+		PerSecond         int          `yaml:"per_second"`
+	} `yaml:"limits"`
+	Admin struct {
+		Listen string `yaml:"listen"`
+	} `yaml:"admin"`
+	Log struct {
+		Level  string `yaml:"level"`
+		Format string `yaml:"format"`
+	} `yaml:"log"`
+}
+
+// tokenEnv is the environment variable that can hold the bot's token, so
+// that it need not be written in the file.
+const tokenEnv = "PLANBOT_TELEGRAM_TOKEN"
+
+// yamlDuration is a time.Duration written as in Go: 30s, 1m, 500ms.
+type yamlDuration time.Duration
+
+func (d *yamlDuration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: cannot unmarshal !!str `%s` into duration", n.Line, n.Value)}}
+	}
+	*d = yamlDuration(v)
+	return nil
+}
+
+// tokenRe is the shape of a bot token from @BotFather: the bot's ID, a
+// colon, a secret.
+var tokenRe = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+
+// loadServeConfig reads and checks the configuration file at path. envToken
+// is the value of PLANBOT_TELEGRAM_TOKEN; when set it is the token. Every
+// error is one line naming the file and the setting.
+func loadServeConfig(path, envToken string) (*serveConfig, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg, err := parseServeConfig(src, envToken)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// parseServeConfig reads and checks a configuration; see loadServeConfig.
+func parseServeConfig(src []byte, envToken string) (*serveConfig, error) {
+	cfg := &serveConfig{}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return nil, yamlError(err, nil)
+	}
+	if len(root.Content) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(src))
+		dec.KnownFields(true)
+		if err := dec.Decode(cfg); err != nil {
+			return nil, yamlError(err, &root)
+		}
+	}
+	if err := cfg.check(envToken); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// check fills in defaults and rejects settings that cannot work.
+func (c *serveConfig) check(envToken string) error {
+	t := &c.Telegram
+	if envToken != "" {
+		t.Token = envToken
+	}
+	t.Token = strings.TrimSpace(t.Token)
+	switch {
+	case t.Token == "":
+		return fmt.Errorf("telegram.token is empty: write the token from @BotFather there or set %s", tokenEnv)
+	case !tokenRe.MatchString(t.Token):
+		// Never repeat the token, even a wrong one.
+		return errors.New("telegram.token does not look like a bot token (digits, a colon, then letters, digits, - or _)")
+	}
+	if t.APIEndpoint == "" {
+		t.APIEndpoint = telegram.DefaultEndpoint
+	}
+	u, err := url.Parse(strings.ReplaceAll(t.APIEndpoint, "%s", "x"))
+	if strings.Count(t.APIEndpoint, "%s") != 2 || strings.Count(t.APIEndpoint, "%") != 2 ||
+		err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("telegram.api_endpoint must look like %s (an http(s) address with %%s for the token, then %%s for the method)", telegram.DefaultEndpoint)
+	}
+	for _, id := range t.Admins {
+		if id <= 0 {
+			return fmt.Errorf("telegram.admins: %d is not a Telegram user ID", id)
+		}
+	}
+	switch t.Mode {
+	case "", "polling":
+		t.Mode = "polling"
+	case "webhook":
+		if t.Webhook.URL == "" || !strings.HasPrefix(t.Webhook.URL, "https://") {
+			return errors.New("telegram.webhook.url must be the https:// address Telegram posts updates to")
+		}
+		if t.Webhook.Listen == "" {
+			return errors.New("telegram.webhook.listen must be the address to listen on, such as :8443")
+		}
+	default:
+		return fmt.Errorf("telegram.mode must be polling or webhook, not %q", t.Mode)
+	}
+	if p := time.Duration(t.PollTimeout); p < 0 || p > 50*time.Second {
+		return fmt.Errorf("telegram.poll_timeout must be between 0s and 50s, not %s", p)
+	}
+	if t.RequestTimeout < 0 {
+		return errors.New("telegram.request_timeout must not be negative")
+	}
+	if c.Limits.PerChat < 0 || c.Limits.PerGroupPerMinute < 0 || c.Limits.PerSecond < 0 {
+		return errors.New("limits: a limit must not be negative (0 takes Telegram's)")
+	}
+	if c.Admin.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %q", c.Admin.Listen)
+		}
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level must be debug, info, warn or error, not %q", c.Log.Level)
+	}
+	switch strings.ToLower(c.Log.Format) {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("log.format must be text or json, not %q", c.Log.Format)
+	}
+	return nil
+}
+
+var (
+	yamlLineRe    = regexp.MustCompile(`line (\d+): (.*)`)
+	yamlUnknownRe = regexp.MustCompile(`field (\S+) not found in type`)
+	yamlTypeRe    = regexp.MustCompile("cannot unmarshal !!(\\w+) `?(.*?)`? into (\\S+)")
+)
+
+// yamlError turns an error of the YAML decoder, which may span lines and
+// names Go types, into one line that names the setting.
+func yamlError(err error, root *yaml.Node) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(strings.TrimSpace(msg), "yaml: ")
+	m := yamlLineRe.FindStringSubmatch(msg)
+	if m == nil {
+		return fmt.Errorf("not valid YAML: %s", firstLine(msg))
+	}
+	line, _ := strconv.Atoi(m[1])
+	detail := m[2]
+	path := settingAt(root, line)
+	switch {
+	case yamlUnknownRe.MatchString(detail):
+		name := yamlUnknownRe.FindStringSubmatch(detail)[1]
+		if path == "" {
+			path = name
+		}
+		return fmt.Errorf("line %d: unknown setting %s", line, path)
+	case yamlTypeRe.MatchString(detail):
+		t := yamlTypeRe.FindStringSubmatch(detail)
+		want := "another kind of value"
+		switch {
+		case strings.HasPrefix(t[3], "[]"):
+			want = "a list"
+		case strings.Contains(t[3], "int"):
+			want = "a whole number"
+		case t[3] == "duration":
+			want = "a duration such as 30s"
+		case t[3] == "string":
+			want = "text"
+		case t[3] == "struct" || strings.HasPrefix(t[3], "main.") || strings.HasPrefix(t[3], "map["):
+			want = "a section of settings"
+		}
+		if path == "" {
+			return fmt.Errorf("line %d: want %s, not %q", line, want, t[2])
+		}
+		return fmt.Errorf("line %d: %s must be %s, not %q", line, path, want, t[2])
+	}
+	if root == nil {
+		return fmt.Errorf("line %d: not valid YAML: %s", line, firstLine(detail))
+	}
+	if path != "" {
+		return fmt.Errorf("line %d: %s: %s", line, path, firstLine(detail))
+	}
+	return fmt.Errorf("line %d: %s", line, firstLine(detail))
+}
+
+// settingAt names the setting written on a line, as a dotted path
+// (telegram.admins); "" when there is none.
+func settingAt(root *yaml.Node, line int) string {
+	if root == nil {
+		return ""
+	}
+	var walk func(n *yaml.Node, path string) string
+	walk = func(n *yaml.Node, path string) string {
+		switch n.Kind {
+		case yaml.DocumentNode, yaml.SequenceNode:
+			for _, c := range n.Content {
+				if n.Kind == yaml.SequenceNode && c.Kind == yaml.ScalarNode && c.Line == line && path != "" {
+					return path
+				}
+				if p := walk(c, path); p != "" {
+					return p
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				p := k.Value
+				if path != "" {
+					p = path + "." + k.Value
+				}
+				if inner := walk(v, p); inner != "" {
+					return inner
+				}
+				if k.Line == line || (v.Kind == yaml.ScalarNode && v.Line == line) {
+					return p
+				}
+			}
+		}
+		return ""
+	}
+	return walk(root, "")
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

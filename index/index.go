@@ -136,6 +136,10 @@ func New(plan *corpus.Plan) (*Index, error) {
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.indexChars()
 	idx.qu.charWords = idx.charWords
+	idx.qu.noun = func(w string) bool {
+		pos := seg.Pos(w)
+		return pos == "" || !strings.ContainsAny(pos[:1], "vadpcurmq")
+	}
 	return idx, nil
 }
 
@@ -366,7 +370,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	absent := 0.0
 	for _, t := range q.Terms {
 		if idx.df[t.Text] == 0 && t.Group == 0 {
-			absent += idx.absentWeight(t.Text) * expandedFactor(t)
+			if t.Unknown {
+				absent += idx.idf(t.Text) / 2
+			} else {
+				absent += idx.absentWeight(t.Text) * expandedFactor(t)
+			}
 		}
 	}
 	maxBM := 0.0

@@ -32,6 +32,38 @@ type term struct {
 	// the alternative, a word or a phrase of several. A group counts once,
 	// by its best-matched alternative.
 	Group, Alt int
+	// Unknown marks a word neither the dictionary nor the plan knows.
+	Unknown bool
+}
+
+// qtoken is a word of a question; unknown marks characters joined into a
+// word that neither the dictionary nor the plan knows.
+type qtoken struct {
+	segment.Token
+	unknown bool
+}
+
+// joinUnknown joins runs of two or more single characters that are
+// neither stop words nor words of the plan: what is left of a word the
+// dictionary lacks.
+func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
+	var out []qtoken
+	odd := func(t segment.Token) bool {
+		return utf8.RuneCountInString(t.Text) == 1 && !u.stop[t.Text] && !u.vocab(t.Text) && allHan([]rune(t.Text))
+	}
+	for i := 0; i < len(toks); i++ {
+		j := i
+		for j < len(toks) && odd(toks[j]) && (j == i || toks[j].Start == toks[j-1].End) {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, qtoken{segment.Token{Text: text[toks[i].Start:toks[j-1].End], Start: toks[i].Start, End: toks[j-1].End}, true})
+			i = j - 1
+			continue
+		}
+		out = append(out, qtoken{Token: toks[i]})
+	}
+	return out
 }
 
 // termBuilder collects the terms of a query, each word once.
@@ -101,6 +133,9 @@ type understander struct {
 	vocab    func(string) bool
 	// charWords lists the plan's two-character words holding a character.
 	charWords func(string) []string
+	// noun reports whether a word may name a thing: the dictionary does
+	// not take it for a verb, an adjective or a function word.
+	noun      func(string) bool
 	maxTokens int
 }
 
@@ -263,7 +298,14 @@ func (u *understander) understand(raw string) query {
 		}
 		b.group(alts, 0.9)
 	}
-	for _, tok := range u.seg.Cut(string(masked)) {
+	for _, tok := range u.joinUnknown(string(masked), u.seg.Cut(string(masked))) {
+		if tok.unknown {
+			// A name the dictionary and the plan both lack (核酸, 比特币):
+			// it counts against every answer like a noun the plan lacks.
+			b.add(tok.Text, 1, 0, 0)
+			b.terms[len(b.terms)-1].Unknown = true
+			continue
+		}
 		if len(b.terms) >= u.maxTokens {
 			break
 		}
@@ -290,9 +332,9 @@ func (u *understander) understand(raw string) query {
 				b.group([][]string{parts}, 0.35)
 				continue
 			}
-		case n == 1 && !u.vocab(w) && !u.stop[w] && u.charWords != nil:
-			// A character the plan never writes alone (债) stands for
-			// the plan's words made of it (债务), when there are few.
+		case n == 1 && !u.stop[w] && u.charWords != nil && u.noun(w):
+			// A noun of one character (债) stands also for the plan's
+			// words made of it (债务), when there are few.
 			if cw := u.charWords(w); len(cw) > 0 && len(cw) <= 3 {
 				alts := [][]string{{w}}
 				for _, c := range cw {

@@ -21,6 +21,8 @@ Usage:
                                answer one question; with no QUESTION, one per line of stdin
   planbot eval [-v] FILE       score a question set (JSONL: id, q, kind, any)
   planbot corpus -json         print the parsed plan as JSON
+  planbot targets [-json] [TOPIC]
+                               the plan's quantitative targets and results, with their sources
   planbot serve -config FILE   run the Telegram bot
 `
 
@@ -54,6 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"eval":    runEval,
 		"corpus":  runCorpus,
 		"serve":   runServe,
+		"targets": runTargets,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

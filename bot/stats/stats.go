@@ -1,0 +1,316 @@
+// Package stats records what people ask the bot, so the office can see what
+// the plan answers and what it does not: each answered question counted by
+// what answered it (the result's kind and topic), the questions that found
+// nothing, and the 👍/👎 pressed under answers. It never records who asked:
+// no user, chat or message ids are taken, only the words of an unanswered
+// question, cleaned and cut short.
+//
+// Records go into an embedded bbolt file, keyed by time, so they survive a
+// restart and a Report can read any period. The bot calls the Record
+// methods as it answers and Report for its /stats command; formatting is
+// Report.String for a terminal or log, or the bot's own.
+package stats
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// MaxText is how many runes of a question, topic, kind or result ID are
+// stored; the rest is cut.
+const MaxText = 200
+
+var (
+	answersBucket    = []byte("answers")
+	unansweredBucket = []byte("unanswered")
+	feedbackBucket   = []byte("feedback")
+)
+
+// Store is an open statistics file. It is safe for concurrent use.
+type Store struct {
+	db *bolt.DB
+}
+
+// Open opens the statistics file at path, creating it if needed. The
+// directory must exist. A file another process holds open is an error after
+// a second, not a wait.
+func Open(path string) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("stats: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{answersBucket, unansweredBucket, feedbackBucket} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("stats: open %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// answer is a stored answered question.
+type answer struct {
+	Kind  string `json:"k"`
+	Topic string `json:"t"`
+}
+
+// feedback is a stored button press.
+type feedback struct {
+	Result string `json:"r"`
+	Up     bool   `json:"u"`
+}
+
+// RecordAnswer counts one answered question: kind is the kind of the result
+// that answered it (passage, indicator, target…), topic what it was about,
+// such as the top result's title.
+func (s *Store) RecordAnswer(ctx context.Context, kind, topic string, at time.Time) error {
+	v, err := json.Marshal(answer{Kind: clean(kind), Topic: clean(topic)})
+	if err != nil {
+		return err
+	}
+	return s.put(ctx, answersBucket, at, v)
+}
+
+// RecordUnanswered records a question the plan did not answer. Control
+// characters are dropped, runs of space made one and the question cut to
+// MaxText runes; a question with nothing left is not recorded.
+func (s *Store) RecordUnanswered(ctx context.Context, question string, at time.Time) error {
+	q := clean(question)
+	if q == "" {
+		return nil
+	}
+	return s.put(ctx, unansweredBucket, at, []byte(q))
+}
+
+// RecordFeedback records a 👍 (up) or 👎 pressed under the answer whose
+// result has the given ID.
+func (s *Store) RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error {
+	v, err := json.Marshal(feedback{Result: clean(resultID), Up: up})
+	if err != nil {
+		return err
+	}
+	return s.put(ctx, feedbackBucket, at, v)
+}
+
+// put stores v under a key of at and a sequence number, so records sort by
+// time and never collide.
+func (s *Store) put(ctx context.Context, bucket []byte, at time.Time, v []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		k := binary.BigEndian.AppendUint64(timeKey(at), seq)
+		return b.Put(k, v)
+	})
+	if err != nil {
+		return fmt.Errorf("stats: record: %w", err)
+	}
+	return nil
+}
+
+// timeKey encodes at so that byte order is time order, before 1970 too.
+func timeKey(at time.Time) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano())^(1<<63))
+}
+
+// Count is how often something was asked or pressed.
+type Count struct {
+	Key string `json:"key"`
+	N   int    `json:"n"`
+}
+
+// Report is what people asked in a period.
+type Report struct {
+	Since, Until time.Time
+	// Answered counts the answered questions; Topics are the most asked
+	// topics and Kinds the answers by kind, most first.
+	Answered int
+	Topics   []Count
+	Kinds    []Count
+	// Unanswered counts the questions that found nothing; Questions are
+	// the most frequent of them, most first.
+	Unanswered int
+	Questions  []Count
+	// Up and Down count the 👍 and 👎 pressed; Disliked are the results
+	// with the most 👎.
+	Up, Down int
+	Disliked []Count
+}
+
+// Report summarises the records from since up to but not including until.
+// A zero since reads from the first record, a zero until to the last. Topics,
+// Questions and Disliked hold at most n entries each, all if n <= 0; ties
+// are in the order of their text.
+func (s *Store) Report(ctx context.Context, since, until time.Time, n int) (Report, error) {
+	r := Report{Since: since, Until: until}
+	topics, kinds, questions, disliked := counter{}, counter{}, counter{}, counter{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		err := scan(ctx, tx.Bucket(answersBucket), since, until, func(v []byte) error {
+			var a answer
+			if err := json.Unmarshal(v, &a); err != nil {
+				return err
+			}
+			r.Answered++
+			kinds[a.Kind]++
+			if a.Topic != "" {
+				topics[a.Topic]++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = scan(ctx, tx.Bucket(unansweredBucket), since, until, func(v []byte) error {
+			r.Unanswered++
+			questions[string(v)]++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return scan(ctx, tx.Bucket(feedbackBucket), since, until, func(v []byte) error {
+			var f feedback
+			if err := json.Unmarshal(v, &f); err != nil {
+				return err
+			}
+			if f.Up {
+				r.Up++
+			} else {
+				r.Down++
+				disliked[f.Result]++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return Report{}, fmt.Errorf("stats: report: %w", err)
+	}
+	r.Topics = topics.top(n)
+	r.Kinds = kinds.top(0)
+	r.Questions = questions.top(n)
+	r.Disliked = disliked.top(n)
+	return r, nil
+}
+
+// scan calls f with each value of b recorded in [since, until).
+func scan(ctx context.Context, b *bolt.Bucket, since, until time.Time, f func(v []byte) error) error {
+	c := b.Cursor()
+	k, v := c.First()
+	if !since.IsZero() {
+		k, v = c.Seek(timeKey(since))
+	}
+	var end []byte
+	if !until.IsZero() {
+		end = timeKey(until)
+	}
+	for ; k != nil; k, v = c.Next() {
+		if end != nil && bytes.Compare(k, end) >= 0 {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := f(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// counter counts strings.
+type counter map[string]int
+
+// top returns the n most counted, most first, ties in text order; all if
+// n <= 0.
+func (c counter) top(n int) []Count {
+	out := make([]Count, 0, len(c))
+	for k, v := range c {
+		out = append(out, Count{Key: k, N: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Key < out[j].Key
+	})
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// clean makes s safe to store and show: valid UTF-8, no control or format
+// characters, space runs made one, at most MaxText runes.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > MaxText {
+		s = string([]rune(s)[:MaxText])
+	}
+	return s
+}
+
+// String renders the report as plain text in Chinese, for a terminal or a
+// log; the bot may render the fields its own way.
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "统计：%s 至 %s\n", when(r.Since, "开始"), when(r.Until, "现在"))
+	fmt.Fprintf(&b, "回答 %d 次，未能回答 %d 次；👍 %d，👎 %d\n", r.Answered, r.Unanswered, r.Up, r.Down)
+	list := func(title string, cs []Count) {
+		if len(cs) == 0 {
+			return
+		}
+		b.WriteString(title + "\n")
+		for i, c := range cs {
+			fmt.Fprintf(&b, "  %d. %s（%d）\n", i+1, c.Key, c.N)
+		}
+	}
+	list("最常问的主题：", r.Topics)
+	list("按回答类型：", r.Kinds)
+	list("未能回答的问题：", r.Questions)
+	list("👎 最多的回答：", r.Disliked)
+	return b.String()
+}
+
+// when formats t, or says what a zero t means.
+func when(t time.Time, zero string) string {
+	if t.IsZero() {
+		return zero
+	}
+	return t.Format("2006-01-02 15:04")
+}

@@ -230,6 +230,24 @@ func documents(plan *corpus.Plan) []*doc {
 			location: "名词解释",
 		})
 	}
+	// The figures of the prose, each with its sentence: 原铝产能2025年多少
+	// is answered by the target itself. The table's and the boxes' figures
+	// are already there as indicators and projects.
+	seen := map[string]bool{}
+	for _, t := range plan.Targets() {
+		if t.Source != corpus.SourcePassage || seen[t.Text] {
+			continue
+		}
+		seen[t.Text] = true
+		out = append(out, &doc{
+			id:       "g" + t.ID,
+			kind:     KindTarget,
+			title:    t.Metric,
+			text:     t.Text,
+			extra:    strings.TrimSpace(t.Comparator + " " + t.Value + t.Unit + " " + t.Year),
+			location: t.Location,
+		})
+	}
 	for _, b := range plan.Boxes {
 		for i, item := range b.Items {
 			title, _, _ := strings.Cut(item, "。")
@@ -573,6 +591,10 @@ func (sc *scorer) cover(has func(string) bool) float64 {
 	return sum
 }
 
+// absentNoun weighs a noun the plan never uses above any word it uses:
+// it names a topic the plan does not speak of.
+const absentNoun = 1.5
+
 // absentWeight is how much a word of the question that the plan never uses
 // counts against an answer, by its part of speech.
 func (idx *Index) absentWeight(w string) float64 {
@@ -581,7 +603,7 @@ func (idx *Index) absentWeight(w string) float64 {
 	case pos == "":
 		return idx.idf(w) / 2
 	case strings.HasPrefix(pos, "n") && pos != "nz" || pos == "j" || pos == "s":
-		return idx.idf(w)
+		return absentNoun * idx.idf(w)
 	}
 	return 0.5
 }
@@ -614,7 +636,7 @@ func dedupe(rs []Result, limit int) []Result {
 	out := []Result{}
 	for _, r := range rs {
 		key := string(r.Kind) + "\x00" + r.Text
-		if r.Kind == KindPassage || r.Kind == KindProject {
+		if r.Kind == KindPassage || r.Kind == KindProject || r.Kind == KindTarget {
 			key = r.Text
 		}
 		if seen[key] {

@@ -43,8 +43,9 @@ func TestKinds(t *testing.T) {
 		{"碳中和是什么意思", KindTerm, "", "碳中和"},
 		{"四个不摘", KindTerm, "", "四个不摘"},
 		{"航空航天铝材", KindProject, "b2.2", "航空航天铝材"},
-		{"盐碱地怎么改良", KindPassage, "", "盐碱地"},
-		{"養老機構護理型床位", KindPassage, "", "护理型床位占比不低于55%"},
+		{"沙尔沁镇种中药材", KindPassage, "", "中药材种植育苗实验示范基地"},
+		{"養老機構護理型床位占比", KindTarget, "", "护理型床位占比不低于55%"},
+		{"原铝产能2025年多少", KindTarget, "", "原铝产能150万吨"},
 	}
 	for _, tt := range tests {
 		ans := idx.Search(tt.q, 5)

@@ -2,6 +2,7 @@ package index
 
 import (
 	_ "embed"
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -66,7 +67,8 @@ func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
 	return out
 }
 
-// termBuilder collects the terms of a query, each word once.
+// termBuilder collects the terms of a query: a word once on its own, and
+// once in each alternative it stands in.
 type termBuilder struct {
 	stop   map[string]bool
 	terms  []term
@@ -75,13 +77,14 @@ type termBuilder struct {
 }
 
 func (b *termBuilder) add(w string, weight float64, group, alt int) {
-	if w == "" || b.stop[w] || b.seen[w] {
+	key := fmt.Sprintf("%s\x00%d\x00%d", w, group, alt)
+	if w == "" || b.stop[w] || b.seen[key] {
 		return
 	}
 	if b.seen == nil {
 		b.seen = map[string]bool{}
 	}
-	b.seen[w] = true
+	b.seen[key] = true
 	b.terms = append(b.terms, term{Text: w, Weight: weight, Group: group, Alt: alt})
 }
 

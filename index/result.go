@@ -9,6 +9,7 @@ const (
 	KindIndicator Kind = "indicator" // a row of the indicator table (专栏1)
 	KindTerm      Kind = "term"      // a glossary entry (名词解释)
 	KindProject   Kind = "project"   // a key project of a box (专栏2–10)
+	KindTarget    Kind = "target"    // a quantitative target or result in the prose
 )
 
 // Result is one answer to a query.

@@ -121,6 +121,7 @@ var kindName = map[index.Kind]string{
 	index.KindIndicator: "指标",
 	index.KindTerm:      "名词解释",
 	index.KindProject:   "重点项目",
+	index.KindTarget:    "目标",
 }
 
 func markExcerpt(r index.Result) string {

@@ -15,13 +15,17 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"planbot/corpus"
 	"planbot/index/segment"
@@ -83,54 +87,36 @@ func New(plan *corpus.Plan) (*Index, error) {
 	}
 	idx.bleve = b
 	docs := documents(plan)
-	// bleve and the re-ranker segment the documents each for themselves;
-	// the two run side by side.
-	indexed := make(chan error, 1)
-	go func() {
-		batch := b.NewBatch()
-		for _, d := range docs {
-			if err := batch.Index(d.id, map[string]any{fieldTitle: d.title, fieldText: d.text, fieldExtra: d.extra}); err != nil {
-				indexed <- fmt.Errorf("index: %s: %w", d.id, err)
-				return
+	// Each document is segmented once: its words serve bleve and the
+	// re-ranker alike. Two goroutines share the work.
+	prepared := make([]*document.Document, len(docs))
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(docs); i += 2 {
+				prepared[i] = prepare(seg, docs[i])
 			}
+		}()
+	}
+	wg.Wait()
+	batch := b.NewBatch()
+	for _, bd := range prepared {
+		if err := batch.IndexAdvanced(bd); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("index: %s: %w", bd.ID(), err)
 		}
-		indexed <- b.Batch(batch)
-	}()
+	}
+	if err := b.Batch(batch); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
 	for _, d := range docs {
-		d.words, d.titleW = map[string]bool{}, map[string]bool{}
-		for _, tok := range seg.CutSearch(d.title + "\n" + d.extra) {
-			d.words[tok.Text] = true
-			d.titleW[tok.Text] = true
-		}
-		d.sentText = sentences(d.text)
-		for _, st := range d.sentText {
-			d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
-		}
-		d.tokens = seg.CutSearch(d.text)
-		d.sents = make([]map[string]bool, len(d.sentText))
-		sent, end := 0, 0
-		for i := range d.sents {
-			d.sents[i] = map[string]bool{}
-		}
-		if len(d.sentText) > 0 {
-			end = len(d.sentText[0])
-		}
-		for _, tok := range d.tokens {
-			for tok.Start >= end && sent+1 < len(d.sentText) {
-				sent++
-				end += len(d.sentText[sent])
-			}
-			d.words[tok.Text] = true
-			d.sents[sent][tok.Text] = true
-		}
 		for w := range d.words {
 			idx.df[w]++
 		}
 		idx.docs[d.id] = d
-	}
-	if err := <-indexed; err != nil {
-		b.Close()
-		return nil, fmt.Errorf("index: %w", err)
 	}
 	idx.n = len(idx.docs)
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
@@ -167,6 +153,53 @@ func (idx *Index) indexChars() {
 		})
 	}
 }
+
+// prepare segments a document: its words, those of its title and of each
+// sentence for the re-ranker, and the bleve document of its fields.
+func prepare(seg *segment.Segmenter, d *doc) *document.Document {
+	bd := document.NewDocument(d.id)
+	field := func(name, value string) []segment.Token {
+		toks := seg.CutSearch(value)
+		for i := range toks {
+			toks[i].Text = strings.ToLower(toks[i].Text)
+		}
+		bd.AddField(document.NewTextFieldCustom(name, nil, []byte(value), bindex.IndexField, analyzed(segment.Stream(toks))))
+		return toks
+	}
+	d.words, d.titleW = map[string]bool{}, map[string]bool{}
+	for _, tok := range append(field(fieldTitle, d.title), field(fieldExtra, d.extra)...) {
+		d.words[tok.Text] = true
+		d.titleW[tok.Text] = true
+	}
+	d.sentText = sentences(d.text)
+	for _, st := range d.sentText {
+		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
+	}
+	d.tokens = field(fieldText, d.text)
+	d.sents = make([]map[string]bool, len(d.sentText))
+	for i := range d.sents {
+		d.sents[i] = map[string]bool{}
+	}
+	sent, end := 0, 0
+	if len(d.sentText) > 0 {
+		end = len(d.sentText[0])
+	}
+	for _, tok := range d.tokens {
+		for tok.Start >= end && sent+1 < len(d.sentText) {
+			sent++
+			end += len(d.sentText[sent])
+		}
+		d.words[tok.Text] = true
+		d.sents[sent][tok.Text] = true
+	}
+	return bd
+}
+
+// analyzed is an analyzer that hands bleve a field's tokens, already cut:
+// the field need not be segmented twice.
+type analyzed analysis.TokenStream
+
+func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(a) }
 
 // Close releases the index.
 func (idx *Index) Close() error { return idx.bleve.Close() }

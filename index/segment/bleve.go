@@ -31,7 +31,14 @@ type tokenizer struct {
 
 // Tokenize implements analysis.Tokenizer.
 func (t tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	words := t.seg.CutSearch(string(input))
+	return Stream(t.seg.CutSearch(string(input)))
+}
+
+// Stream turns the words of CutSearch into a bleve token stream: each word
+// takes the next position, the words inside it share that position, as
+// bleve stores synonyms. Terms are as the words are; the analyzer
+// AnalyzerName lower-cases them.
+func Stream(words []Token) analysis.TokenStream {
 	stream := make(analysis.TokenStream, len(words))
 	tokens := make([]analysis.Token, len(words))
 	pos, end := 0, 0

@@ -354,31 +354,27 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 		limit = 5
 	}
 	q := idx.qu.understand(question)
-	var results []Result
-	if q.Indicator > 0 {
-		if d, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]; ok && mentionsIndicator(q) {
-			results = append(results, idx.result(d, q, 1))
-		}
+	var hits []hit
+	// A question naming an indicator by its number gets it first.
+	if d, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]; ok && q.Indicator > 0 {
+		hits = append(hits, hit{d: d, score: 1})
 	}
 	if len(q.Terms) > 0 {
-		hits, err := idx.retrieve(ctx, q)
+		found, err := idx.retrieve(ctx, q)
 		if err != nil {
 			return ans, err
 		}
-		for _, h := range hits {
-			if len(results) > 0 && results[0].ID == h.d.id {
-				continue
+		for _, h := range found {
+			if len(hits) == 0 || hits[0].d != h.d {
+				hits = append(hits, h)
 			}
-			results = append(results, idx.result(h.d, q, h.score))
 		}
 	}
-	ans.Results = dedupe(results, limit)
+	for _, h := range dedupe(hits, limit) {
+		ans.Results = append(ans.Results, idx.result(h.d, q, h.score))
+	}
 	return ans, nil
 }
-
-// mentionsIndicator tells a question naming indicator N (第18项, 指标18,
-// or the bare number) from one that merely contains a number.
-func mentionsIndicator(q query) bool { return q.Indicator > 0 }
 
 type hit struct {
 	d     *doc
@@ -663,20 +659,21 @@ func (idx *Index) exact(d *doc, q query) bool {
 	return false
 }
 
-// dedupe drops results whose text another result already shows.
-func dedupe(rs []Result, limit int) []Result {
+// dedupe drops the hits whose text another hit already shows and keeps
+// at most limit.
+func dedupe(hits []hit, limit int) []hit {
 	seen := map[string]bool{}
-	out := []Result{}
-	for _, r := range rs {
-		key := string(r.Kind) + "\x00" + r.Text
-		if r.Kind == KindPassage || r.Kind == KindProject || r.Kind == KindTarget {
-			key = r.Text
+	var out []hit
+	for _, h := range hits {
+		key := string(h.d.kind) + "\x00" + h.d.text
+		if h.d.kind == KindPassage || h.d.kind == KindProject || h.d.kind == KindTarget {
+			key = h.d.text
 		}
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		out = append(out, r)
+		out = append(out, h)
 		if len(out) == limit {
 			break
 		}

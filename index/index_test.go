@@ -172,16 +172,16 @@ func TestExcerptWindow(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
-	rs := []Result{
-		{Kind: KindPassage, ID: "a", Text: "同一段话。"},
-		{Kind: KindProject, ID: "b", Text: "同一段话。"},
-		{Kind: KindPassage, ID: "c", Text: "另一段话。"},
+	hits := []hit{
+		{d: &doc{kind: KindPassage, id: "a", text: "同一段话。"}},
+		{d: &doc{kind: KindProject, id: "b", text: "同一段话。"}},
+		{d: &doc{kind: KindPassage, id: "c", text: "另一段话。"}},
 	}
-	got := dedupe(rs, 5)
-	if len(got) != 2 || got[0].ID != "a" || got[1].ID != "c" {
+	got := dedupe(hits, 5)
+	if len(got) != 2 || got[0].d.id != "a" || got[1].d.id != "c" {
 		t.Errorf("dedupe = %+v", got)
 	}
-	if got := dedupe(rs, 1); len(got) != 1 {
+	if got := dedupe(hits, 1); len(got) != 1 {
 		t.Errorf("limit: %d results", len(got))
 	}
 }

@@ -71,7 +71,7 @@ const (
 	boostExtra  = 1.5
 	boostText   = 1.0
 	candidates  = 50
-	defaultMinC = 0.30
+	defaultMinC = 0.34
 )
 
 // New indexes a plan.
@@ -380,7 +380,7 @@ type hit struct {
 	d     *doc
 	score float64
 	cov   float64 // share of the question's weight the document holds
-	rel   float64 // the same, counting the words the plan never uses
+	rel   float64 // how relevant: see retrieve
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -457,7 +457,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] {
 			score *= 0.6
 		}
-		rel := cov * total / (total + absent)
+		// How relevant: the share of the question the document holds, and
+		// the share its best sentence holds, each counting the words the
+		// plan never uses. A question the plan does not answer shares
+		// words with it only here and there.
+		rel := (cov + sent) / 2 * total / (total + absent)
 		hits = append(hits, hit{d: d, score: score, cov: cov, rel: rel})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })

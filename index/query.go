@@ -195,7 +195,7 @@ func dataLines(data string) []string {
 	return out
 }
 
-var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$)`)
+var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$|^/?(?:indicator|i)\s+(\d{1,2})\s*$)`)
 
 // quantityRe finds how many of what a question asks: 多少户, 几家, 多少钱.
 var quantityRe = regexp.MustCompile(`(?:多少|几)(万户|户|个|家|条|所|座|件|名|人|万人|万吨|吨|亿元|万元|元|钱|亩|万亩|平方米|平方公里|公里|岁|年|天|项|处|张|台|株|套)?`)

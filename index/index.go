@@ -465,18 +465,30 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		hits = append(hits, hit{d: d, score: score, cov: cov, rel: rel})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
-	if len(hits) == 0 || hits[0].rel < idx.minCov {
+	minCov := idx.minCov
+	if q.Intents[kindOutside] {
+		minCov *= outsideFactor
+	}
+	if len(hits) == 0 || hits[0].rel < minCov {
 		return nil, nil
 	}
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {
-		if h.rel >= idx.minCov*0.8 && h.score >= top*0.15 {
+		if h.rel >= minCov*0.8 && h.score >= top*0.15 {
 			kept = append(kept, h)
 		}
 	}
 	return kept, nil
 }
+
+// kindOutside is the intent of questions a plan does not answer (prices,
+// phone numbers, people); their answers must cover outsideFactor times as
+// much of the question.
+const (
+	kindOutside   Kind = "outside"
+	outsideFactor      = 1.5
+)
 
 var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.5, KindProject: 1.2}
 

@@ -11,10 +11,13 @@
 // values. A *Bot keeps no conversation state: what a button needs travels in
 // its callback data (at most 64 bytes) or in the message the button's
 // message replies to, so a restarted process or a second replica serves old
-// buttons alike.
+// buttons alike. The one thing that flows out is a count of what was asked:
+// given a Recorder, the bot records what answered each question, the
+// questions nothing answered and the 👍/👎 pressed, never who asked.
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"planbot/corpus"
@@ -30,12 +33,19 @@ type Searcher interface {
 var _ Searcher = (*index.Index)(nil)
 
 // Bot answers questions about one plan. It is safe for concurrent use as
-// long as its Searcher is.
+// long as its Searcher, Recorder and Reporter are.
 type Bot struct {
 	plan     *corpus.Plan
 	search   Searcher
 	username string // without the @, compared without regard to case
 	pageSize int
+	// targets are the plan's quantitative targets, in document order,
+	// extracted once: extraction reads the whole plan.
+	targets  []corpus.Target
+	targetAt map[string]int // index in targets by Target.ID
+	recorder Recorder
+	reporter Reporter
+	admins   []int64
 }
 
 // Options are the settings of a Bot that have workable zero values.
@@ -47,6 +57,14 @@ type Options struct {
 	// PageSize is how many results one answer shows before a "more"
 	// button; 3 when zero.
 	PageSize int
+	// Recorder, when set, is told what answered each question, which
+	// questions nothing answered and the 👍/👎 pressed under answers, which
+	// it offers only then. Nil records nothing (the console).
+	Recorder Recorder
+	// Reporter, when set, gives the /stats of the Admins.
+	Reporter Reporter
+	// Admins are the Telegram user IDs allowed /stats.
+	Admins []int64
 }
 
 // New returns a Bot answering from plan through s.
@@ -55,12 +73,27 @@ func New(plan *corpus.Plan, s Searcher, opts Options) *Bot {
 	if ps <= 0 {
 		ps = 3
 	}
-	return &Bot{
+	b := &Bot{
 		plan:     plan,
 		search:   s,
 		username: strings.TrimPrefix(opts.Username, "@"),
 		pageSize: min(ps, maxPageSize),
+		targets:  plan.Targets(),
+		recorder: opts.Recorder,
+		reporter: opts.Reporter,
+		admins:   slices.Clone(opts.Admins),
 	}
+	b.targetAt = make(map[string]int, len(b.targets))
+	for i, t := range b.targets {
+		b.targetAt[t.ID] = i
+	}
+	return b
+}
+
+// isAdmin reports whether the user with Telegram ID id may see /stats.
+// The console's messages have no ID, and no admin.
+func (b *Bot) isAdmin(id int64) bool {
+	return id != 0 && slices.Contains(b.admins, id)
 }
 
 // ChatType is the kind of chat a message was written in.
@@ -93,6 +126,9 @@ type Message struct {
 	// ReplyToBot is set when the message replies to one of this bot's own
 	// messages.
 	ReplyToBot bool
+	// FromID is the Telegram user ID of the sender; 0 when unknown (the
+	// console). It only tells the Admins apart and is never recorded.
+	FromID int64
 }
 
 // Entity is a message entity: a command, a mention, …
@@ -166,12 +202,15 @@ type Command struct {
 }
 
 // Commands lists the commands for the menu. Their short aliases (/s, /i,
-// /term) work too but stay out of the menu.
+// /term, /target, /project) work too but stay out of the menu, and so does
+// /stats, which only the admins may use.
 func Commands() []Command {
 	return []Command{
 		{"search", "在规划中查找：/search 关键词"},
 		{"indicator", "主要指标：/indicator 18 或 /indicator 森林覆盖率"},
 		{"indicators", "主要指标一览，可按 约束性/预期性 或类别筛选"},
+		{"targets", "量化目标：/targets 养老，按章列出数值和出处"},
+		{"projects", "重点项目（专栏2–10）：/projects 或 /projects 铝"},
 		{"define", "名词解释：/define 碳达峰"},
 		{"toc", "规划目录"},
 		{"chapter", "查看某一章：/chapter 5"},

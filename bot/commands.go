@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 )
 
 // command answers one command; args is the text after it.
-type command func(b *Bot, args string, m Message) []Reply
+type command func(b *Bot, ctx context.Context, args string, m Message) []Reply
 
 // lookup finds the handler of a command by its name or alias.
 func lookup(name string) (command, bool) {
@@ -30,11 +31,17 @@ func lookup(name string) (command, bool) {
 		return (*Bot).tocCmd, true
 	case "chapter":
 		return (*Bot).chapterCmd, true
+	case "targets", "target":
+		return (*Bot).targetsCmd, true
+	case "projects", "project":
+		return (*Bot).projectsCmd, true
+	case "stats":
+		return (*Bot).statsCmd, true
 	}
 	return nil, false
 }
 
-func (b *Bot) help(_ string, m Message) []Reply {
+func (b *Bot) help(_ context.Context, _ string, m Message) []Reply {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "你好！我是%s问答助手，回答时引用规划原文并注明出处（第几章第几节）。\n\n", esc(b.shortTitle()))
 	if m.ChatType == Private || m.ChatType == "" {
@@ -47,20 +54,25 @@ func (b *Bot) help(_ string, m Message) []Reply {
 		"/search 关键词 — 在规划全文中查找（/s）\n" +
 		"/indicator 18 或 名称 — 主要指标卡片（/i）\n" +
 		"/indicators — 主要指标一览，可加 约束性、预期性 或类别\n" +
+		"/targets 主题 — 量化目标和已实现的数字，按章列出，注明出处，例如 /targets 养老\n" +
+		"/projects 主题 — 重点项目（专栏2–10），例如 /projects 铝；不加主题按专栏浏览\n" +
 		"/define 名词 — 名词解释（/term）\n" +
 		"/toc — 目录\n" +
-		"/chapter 5 — 查看某一章")
+		"/chapter 5 — 查看某一章，可逐节阅读原文")
+	if b.isAdmin(m.FromID) {
+		sb.WriteString("\n/stats 7 — 近 7 天大家问了什么、哪些问题没有答案（仅管理员，私聊）")
+	}
 	if b.username != "" {
 		sb.WriteString("\n\n在任何聊天里输入 @" + esc(b.username) + " 森林覆盖率，可以把答案分享出去。")
 	}
 	return b.reply(m.ID, sb.String())
 }
 
-func (b *Bot) searchCmd(args string, m Message) []Reply {
+func (b *Bot) searchCmd(ctx context.Context, args string, m Message) []Reply {
 	if cleanQuery(args) == "" {
 		return b.reply(m.ID, "请在 /search 后写上要查找的内容，例如：/search 森林覆盖率")
 	}
-	return b.ask(args, m.ID)
+	return b.ask(ctx, args, m.ID)
 }
 
 // numberRe reads a number as people write it for an indicator or chapter:
@@ -106,7 +118,7 @@ func normalize(s string) string {
 	}, s))
 }
 
-func (b *Bot) indicatorCmd(args string, m Message) []Reply {
+func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply {
 	args = cleanQuery(args)
 	total := len(b.plan.Indicators)
 	if args == "" {
@@ -121,6 +133,7 @@ func (b *Bot) indicatorCmd(args string, m Message) []Reply {
 			}
 			return b.reply(m.ID, fmt.Sprintf("没有%s指标：主要指标共 %d 项（1–%d）。发送 /indicators 查看全部。", what, total, total))
 		}
+		b.recordAnswer(ctx, string(index.KindIndicator), indicatorTitle(ind))
 		return b.reply(m.ID, b.indicatorCard(ind))
 	}
 	q := normalize(strings.TrimPrefix(args, "指标"))
@@ -143,6 +156,11 @@ func (b *Bot) indicatorCmd(args string, m Message) []Reply {
 				}
 			}
 		}
+	}
+	if len(found) == 0 {
+		b.recordUnanswered(ctx, "/indicator "+args)
+	} else {
+		b.recordAnswer(ctx, string(index.KindIndicator), indicatorTitle(found[0]))
 	}
 	switch {
 	case len(found) == 0:
@@ -206,7 +224,7 @@ func indicatorLine(ind corpus.Indicator) string {
 	return line + " · " + esc(ind.Attribute)
 }
 
-func (b *Bot) indicatorsCmd(args string, m Message) []Reply {
+func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 	filter := normalize(cleanQuery(args))
 	var cats []string
 	byCat := map[string][]corpus.Indicator{}
@@ -272,7 +290,7 @@ func (b *Bot) indicatorsCmd(args string, m Message) []Reply {
 // “碳达峰”是什么意思？
 var termQuery = regexp.MustCompile(`^(?:什么是|何为|解释一下|解释)?(.+?)(?:是什么意思|是什么|指什么|的意思|的定义|的含义)?$`)
 
-func (b *Bot) defineCmd(args string, m Message) []Reply {
+func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 	args = cleanQuery(args)
 	if args == "" {
 		var sb strings.Builder
@@ -320,98 +338,14 @@ func (b *Bot) defineCmd(args string, m Message) []Reply {
 		}
 	}
 	if len(found) == 0 {
+		b.recordUnanswered(ctx, "/define "+args)
 		return b.reply(m.ID, fmt.Sprintf("名词解释里没有%s。发送 /define 查看全部 %d 条，或用 /search %s 在全文中查找。",
 			quoted(args), len(b.plan.Terms), esc(clip(args, 30))))
 	}
+	b.recordAnswer(ctx, string(index.KindTerm), termTitle(found[0]))
 	cards := make([]string, 0, 3)
 	for _, t := range found[:min(3, len(found))] {
 		cards = append(cards, termCard(t))
 	}
 	return b.reply(m.ID, strings.Join(cards, "\n\n"))
-}
-
-// chapterName writes 第五章 保持生态优先定力….
-func chapterName(c corpus.Chapter) string {
-	return "第" + corpus.HanNumeral(c.Number) + "章 " + c.Title
-}
-
-func (b *Bot) tocCmd(_ string, m Message) []Reply {
-	var sb strings.Builder
-	sb.WriteString("📚 " + bold(b.plan.Title) + "\n")
-	var rows [][]Button
-	var row []Button
-	for _, c := range b.plan.Chapters {
-		sb.WriteString("\n" + bold(chapterName(c)) + "\n")
-		for _, s := range c.Sections {
-			sb.WriteString("　第" + corpus.HanNumeral(s.Number) + "节 " + esc(s.Title) + "\n")
-		}
-		row = append(row, Button{Text: "第" + corpus.HanNumeral(c.Number) + "章", Data: callbackChapter + strconv.Itoa(c.Number)})
-		if len(row) == 3 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	if len(b.plan.Terms) > 0 {
-		sb.WriteString("\n" + bold("名词解释") + "（/define）\n")
-	}
-	return b.replyButtons(m.ID, sb.String(), rows)
-}
-
-func (b *Bot) chapterCmd(args string, m Message) []Reply {
-	total := len(b.plan.Chapters)
-	if cleanQuery(args) == "" {
-		return b.reply(m.ID, fmt.Sprintf("请写上章号（1–%d），例如：/chapter 5。发送 /toc 查看目录。", total))
-	}
-	n, ok := parseNumber(args)
-	if _, found := b.plan.Chapter(n); !ok || !found {
-		return b.reply(m.ID, fmt.Sprintf("规划共 %d 章，请写 1–%d 之间的章号，例如：/chapter 5。", total, total))
-	}
-	return b.chapter(n, m.ID)
-}
-
-// chapter writes the outline of chapter n: its sections, their
-// subsections and the chapter's boxes of key projects, with buttons to the
-// chapters on either side.
-func (b *Bot) chapter(n, replyTo int) []Reply {
-	c, _ := b.plan.Chapter(n)
-	var sb strings.Builder
-	sb.WriteString("📖 " + bold(chapterName(c)) + "\n")
-	for _, s := range c.Sections {
-		sb.WriteString("\n第" + corpus.HanNumeral(s.Number) + "节 " + esc(s.Title) + "\n")
-		for _, sub := range s.Subsections {
-			sb.WriteString("　" + esc(sub.Label+sub.Title) + "\n")
-		}
-	}
-	var boxes []string
-	for _, box := range b.plan.Boxes {
-		if box.Chapter == n {
-			boxes = append(boxes, fmt.Sprintf("专栏%d · %s", box.Number, box.Title))
-		}
-	}
-	if len(boxes) > 0 {
-		sb.WriteString("\n重点项目：\n" + esc(strings.Join(boxes, "\n")) + "\n")
-	}
-	sb.WriteString("\n想了解具体内容，直接提问即可，例如“" + esc(clip(firstSectionTitle(c), 20)) + "”。")
-	var row []Button
-	if _, ok := b.plan.Chapter(n - 1); ok {
-		row = append(row, Button{Text: "◀ 第" + corpus.HanNumeral(n-1) + "章", Data: callbackChapter + strconv.Itoa(n-1)})
-	}
-	if _, ok := b.plan.Chapter(n + 1); ok {
-		row = append(row, Button{Text: "第" + corpus.HanNumeral(n+1) + "章 ▶", Data: callbackChapter + strconv.Itoa(n+1)})
-	}
-	var rows [][]Button
-	if len(row) > 0 {
-		rows = [][]Button{row}
-	}
-	return b.replyButtons(replyTo, sb.String(), rows)
-}
-
-// firstSectionTitle gives an example question for a chapter.
-func firstSectionTitle(c corpus.Chapter) string {
-	if len(c.Sections) > 0 {
-		return c.Sections[0].Title
-	}
-	return c.Title
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,18 +22,29 @@ const (
 	inlinePage = 10
 )
 
-// Callback data: a letter, a colon and an argument.
+// Callback data: a letter, a colon and arguments. Numbers in a tuple are
+// joined by dots.
 const (
-	callbackMore      = "m:" // m:<offset> — the next page of the question's results
+	callbackMore      = "m:" // m:<offset> — the next page of the question's results, or of its /targets
 	callbackPassage   = "p:" // p:<passage ID> — a passage's full text
 	callbackIndicator = "i:" // i:<n> — indicator n's card
-	callbackChapter   = "c:" // c:<n> — chapter n's outline
+	callbackChapter   = "c:" // c:<n> — chapter n's outline; c:0 the table of contents
+	callbackSection   = "s:" // s:<chapter>.<section>.<from> — a section's text from its passage <from> (0-based)
+	callbackTargets   = "t:" // t:<chapter>.<offset> — a chapter's targets from <offset>
+	callbackBox       = "b:" // b:<n> — the projects of 专栏n; b:0 the list of boxes
+	callbackFeedback  = "f:" // f:+:<result ID> or f:-:<result ID> — 👍 or 👎 under an answer
 )
 
-// HandleMessage answers a message, or returns nil when the message is not
-// for the bot: in a group, only commands, mentions of the bot and replies to
-// it are. Replies are threaded to m.
+// HandleMessage is HandleMessageContext without a deadline.
 func (b *Bot) HandleMessage(m Message) []Reply {
+	return b.HandleMessageContext(context.Background(), m)
+}
+
+// HandleMessageContext answers a message, or returns nil when the message is
+// not for the bot: in a group, only commands, mentions of the bot and
+// replies to it are. Replies are threaded to m. ctx bounds what the answer
+// records and the /stats report it reads.
+func (b *Bot) HandleMessageContext(ctx context.Context, m Message) []Reply {
 	if m.FromBot || m.Edited || m.ChatType == Channel {
 		return nil
 	}
@@ -42,7 +54,7 @@ func (b *Bot) HandleMessage(m Message) []Reply {
 			return nil
 		}
 		if h, ok := lookup(name); ok {
-			return h(b, args, m)
+			return h(b, ctx, args, m)
 		}
 		if !private && target == "" {
 			return nil // most likely another bot's command
@@ -59,11 +71,11 @@ func (b *Bot) HandleMessage(m Message) []Reply {
 		}
 		return b.reply(m.ID, "我只读得懂文字。请用文字提问，例如“森林覆盖率的目标是多少？”")
 	}
-	return b.ask(text, m.ID)
+	return b.ask(ctx, text, m.ID)
 }
 
 // ask answers a question typed by the user.
-func (b *Bot) ask(text string, replyTo int) []Reply {
+func (b *Bot) ask(ctx context.Context, text string, replyTo int) []Reply {
 	q := cleanQuery(text)
 	if q == "" {
 		return b.reply(replyTo, "请告诉我想了解规划的什么内容，例如“森林覆盖率”或“什么是碳达峰”。发送 /help 查看更多用法。")
@@ -71,18 +83,23 @@ func (b *Bot) ask(text string, replyTo int) []Reply {
 	if n := utf8.RuneCountInString(q); n > maxQuestion {
 		return b.reply(replyTo, fmt.Sprintf("问题太长了（%d 字）。请缩短到 %d 字以内，写出关键词就好，例如“养老服务”。", n, maxQuestion))
 	}
-	return b.answer(q, 0, replyTo)
+	return b.answer(ctx, q, 0, replyTo)
 }
 
 // answer shows one page of the results for q, from offset, with buttons for
-// the passages' full text and for the next page.
-func (b *Bot) answer(q string, offset, replyTo int) []Reply {
+// the passages' full text and for the next page. The first page of an
+// answer is what gets recorded, and what gets the 👍/👎 buttons.
+func (b *Bot) answer(ctx context.Context, q string, offset, replyTo int) []Reply {
 	rs := b.search.Search(q, offset+b.pageSize+1).Results
 	if offset >= len(rs) {
 		if offset == 0 {
+			b.recordUnanswered(ctx, q)
 			return b.notFound(q, replyTo)
 		}
 		return b.reply(replyTo, "关于"+quoted(q)+"，没有更多结果了。")
+	}
+	if offset == 0 {
+		b.recordAnswer(ctx, string(rs[0].Kind), b.resultTitle(rs[0]))
 	}
 	page := rs[offset:min(len(rs), offset+b.pageSize)]
 	next := offset + len(page)
@@ -114,6 +131,11 @@ func (b *Bot) answer(q string, offset, replyTo int) []Reply {
 	if more {
 		rows = append(rows, []Button{{Text: "更多结果 ▶", Data: callbackMore + strconv.Itoa(next)}})
 	}
+	if offset == 0 {
+		if row := b.feedbackButtons(rs[0].ID); row != nil {
+			rows = append(rows, row)
+		}
+	}
 	return b.replyButtons(replyTo, sb.String(), rows)
 }
 
@@ -121,9 +143,9 @@ func (b *Bot) answer(q string, offset, replyTo int) []Reply {
 func (b *Bot) notFound(q string, replyTo int) []Reply {
 	return b.reply(replyTo, fmt.Sprintf(
 		"🤔 规划里没有找到与%s有关的内容。\n"+
-			"我熟悉的是%s：%d 项主要指标（/indicators）、%d 条名词解释（/define）和各章的目标任务（/toc）。"+
+			"我熟悉的是%s：%d 项主要指标（/indicators）、%d 项量化目标（/targets）、%d 条名词解释（/define）和各章的目标任务（/toc）。"+
 			"换个说法试试，例如“森林覆盖率”“什么是碳达峰”。",
-		quoted(q), esc(b.shortTitle()), len(b.plan.Indicators), len(b.plan.Terms)))
+		quoted(q), esc(b.shortTitle()), len(b.plan.Indicators), len(b.targets), len(b.plan.Terms)))
 }
 
 // shortTitle names the plan briefly.
@@ -156,8 +178,14 @@ func (b *Bot) replyButtons(replyTo int, html string, rows [][]Button) []Reply {
 	return out
 }
 
-// HandleCallback answers the press of one of the bot's buttons.
+// HandleCallback is HandleCallbackContext without a deadline.
 func (b *Bot) HandleCallback(c Callback) CallbackAnswer {
+	return b.HandleCallbackContext(context.Background(), c)
+}
+
+// HandleCallbackContext answers the press of one of the bot's buttons. ctx
+// bounds the recording of a 👍/👎.
+func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAnswer {
 	stale := CallbackAnswer{Notice: "这个按钮已经失效了，请重新提问。"}
 	if len(c.Data) > maxCallbackData {
 		return stale
@@ -165,18 +193,29 @@ func (b *Bot) HandleCallback(c Callback) CallbackAnswer {
 	switch {
 	case strings.HasPrefix(c.Data, callbackMore):
 		offset, err := strconv.Atoi(strings.TrimPrefix(c.Data, callbackMore))
-		if err != nil || offset < 1 || offset >= maxResults {
+		if err != nil || offset < 1 {
 			return stale
 		}
 		gone := CallbackAnswer{Notice: "找不到原来的问题了，请再问一次。"}
 		if c.Question == nil {
 			return gone
 		}
+		if name, _, args, ok := parseCommand(c.Question.Text); ok && (name == "targets" || name == "target") {
+			topic := cleanTopic(args)
+			ts := b.topicTargets(topic)
+			if topic == "" || offset >= len(ts) {
+				return gone
+			}
+			return CallbackAnswer{Replies: b.targetPage(topicHeading(topic), ts, offset, callbackMore, c.Question.ID)}
+		}
+		if offset >= maxResults {
+			return stale
+		}
 		q, ok := b.queryOf(*c.Question)
 		if q = cleanQuery(q); !ok || q == "" || utf8.RuneCountInString(q) > maxQuestion {
 			return gone
 		}
-		return CallbackAnswer{Replies: b.answer(q, offset, c.Question.ID)}
+		return CallbackAnswer{Replies: b.answer(ctx, q, offset, c.Question.ID)}
 	case strings.HasPrefix(c.Data, callbackPassage):
 		p, ok := b.plan.Passage(strings.TrimPrefix(c.Data, callbackPassage))
 		if !ok {
@@ -192,12 +231,65 @@ func (b *Bot) HandleCallback(c Callback) CallbackAnswer {
 		return CallbackAnswer{Replies: b.reply(c.MessageID, b.indicatorCard(ind))}
 	case strings.HasPrefix(c.Data, callbackChapter):
 		n, err := strconv.Atoi(strings.TrimPrefix(c.Data, callbackChapter))
+		if err == nil && n == 0 {
+			return CallbackAnswer{Replies: b.toc(c.MessageID)}
+		}
 		if _, ok := b.plan.Chapter(n); err != nil || !ok {
 			return stale
 		}
 		return CallbackAnswer{Replies: b.chapter(n, c.MessageID)}
+	case strings.HasPrefix(c.Data, callbackSection):
+		ns, ok := numbers(strings.TrimPrefix(c.Data, callbackSection), 3)
+		if !ok {
+			return stale
+		}
+		rs, ok := b.section(ns[0], ns[1], ns[2], c.MessageID)
+		if !ok {
+			return stale
+		}
+		return CallbackAnswer{Replies: rs}
+	case strings.HasPrefix(c.Data, callbackTargets):
+		ns, ok := numbers(strings.TrimPrefix(c.Data, callbackTargets), 2)
+		if !ok {
+			return stale
+		}
+		ch, ok := b.plan.Chapter(ns[0])
+		ts := b.chapterTargets(ns[0])
+		if !ok || ns[1] >= len(ts) {
+			return stale
+		}
+		return CallbackAnswer{Replies: b.targetPage(chapterHeading(ch), ts, ns[1], callbackTargets+strconv.Itoa(ns[0])+".", c.MessageID)}
+	case strings.HasPrefix(c.Data, callbackBox):
+		n, err := strconv.Atoi(strings.TrimPrefix(c.Data, callbackBox))
+		if err == nil && n == 0 {
+			return CallbackAnswer{Replies: b.boxList(c.MessageID)}
+		}
+		if _, ok := b.plan.Box(n); err != nil || !ok {
+			return stale
+		}
+		return CallbackAnswer{Replies: b.box(n, c.MessageID)}
+	case strings.HasPrefix(c.Data, callbackFeedback):
+		return b.feedback(ctx, strings.TrimPrefix(c.Data, callbackFeedback))
 	}
 	return stale
+}
+
+// numbers reads n non-negative numbers joined by dots, as callback data
+// carries them.
+func numbers(s string, n int) ([]int, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != n {
+		return nil, false
+	}
+	out := make([]int, n)
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 || p != strconv.Itoa(v) {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
 }
 
 // HandleInline offers articles for an inline query: indicator cards,
@@ -214,7 +306,7 @@ func (b *Bot) HandleInline(q InlineQuery) InlineAnswer {
 			html := b.indicatorCard(ind)
 			out.Results = append(out.Results, InlineResult{
 				ID:          "i" + strconv.Itoa(ind.Number),
-				Title:       fmt.Sprintf("指标%d · %s", ind.Number, ind.Name),
+				Title:       indicatorTitle(ind),
 				Description: describe(html),
 				HTML:        html,
 			})

@@ -76,8 +76,8 @@ func TestCommandButtons(t *testing.T) {
 		t.Errorf("/toc buttons = %v, want c:1…c:9", toc)
 	}
 	ch := buttons(b.HandleMessage(private(1, "/chapter 1")))
-	if !slices.Equal(ch, []string{"c:2"}) {
-		t.Errorf("/chapter 1 buttons = %v, want [c:2]", ch)
+	if want := []string{"s:1.1.0", "s:1.2.0", "s:1.3.0", "t:1.0", "c:0", "c:2"}; !slices.Equal(ch, want) {
+		t.Errorf("/chapter 1 buttons = %v, want %v", ch, want)
 	}
 	ind := buttons(b.HandleMessage(private(1, "/i 率")))
 	if len(ind) < 4 || !slices.Contains(ind, "i:18") {

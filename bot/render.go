@@ -70,11 +70,16 @@ var attributeNote = map[string]string{
 // indicatorTable is where the indicator table stands in the plan.
 const indicatorTable = "第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标"
 
+// indicatorTitle names an indicator: 指标18 · 森林覆盖率.
+func indicatorTitle(ind corpus.Indicator) string {
+	return fmt.Sprintf("指标%d · %s", ind.Number, ind.Name)
+}
+
 // indicatorCard writes an indicator as label: value lines, the values as
 // the plan writes them, with what the table's notes say about them.
 func (b *Bot) indicatorCard(ind corpus.Indicator) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "📊 <b>指标%d · %s</b>", ind.Number, esc(ind.Name))
+	sb.WriteString("📊 " + bold(indicatorTitle(ind)))
 	if ind.Category != "" {
 		fmt.Fprintf(&sb, "（%s）", esc(ind.Category))
 	}
@@ -117,6 +122,9 @@ func value(v string) string {
 	}
 	return esc(v)
 }
+
+// termTitle names a glossary entry: 名词解释 · 夜间经济.
+func termTitle(t corpus.Term) string { return "名词解释 · " + t.Term }
 
 // termCard writes a glossary entry.
 func termCard(t corpus.Term) string {
@@ -170,6 +178,10 @@ func (b *Bot) result(r index.Result) (html, fullText string) {
 				return "🏗 " + esc(clip(item, 300)) + "\n" +
 					where(fmt.Sprintf("专栏%d · %s · %s", box.Number, box.Title, box.Location)), ""
 			}
+		}
+	case index.KindTarget:
+		if t, ok := b.targetOf(r); ok {
+			return b.targetResult(t, r)
 		}
 	case index.KindPassage:
 		p, ok := b.plan.Passage(r.ID)
@@ -225,12 +237,16 @@ func (b *Bot) resultTitle(r index.Result) string {
 	case index.KindIndicator:
 		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "i")); err == nil {
 			if ind, ok := b.plan.Indicator(n); ok {
-				return fmt.Sprintf("指标%d · %s", ind.Number, ind.Name)
+				return indicatorTitle(ind)
 			}
 		}
 	case index.KindTerm:
 		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "t")); err == nil && n >= 1 && n <= len(b.plan.Terms) {
-			return "名词解释 · " + b.plan.Terms[n-1].Term
+			return termTitle(b.plan.Terms[n-1])
+		}
+	case index.KindTarget:
+		if t, ok := b.targetOf(r); ok {
+			return t.Metric
 		}
 	}
 	if r.Title != "" {

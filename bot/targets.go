@@ -267,32 +267,7 @@ func targetLine(t corpus.Target) string {
 	if metric == "" {
 		metric = "（未写明）"
 	}
-	return bold(metric) + "：" + esc(figure(t)) + "（" + esc(yearLabel(t.Year)+kindLabel(t.Kind)) + "）"
-}
-
-// figure writes a target's comparator and value as the plan reads:
-// 达到…以上 and 15家 give 达到15家以上.
-func figure(t corpus.Target) string {
-	if t.Value == "" {
-		return t.Comparator // a level in words: 达到包头市要求
-	}
-	before, after, _ := strings.Cut(t.Comparator, "…")
-	s := before + t.Value + t.Unit + after
-	if t.From != "" {
-		s += "（基数 " + t.From + "）"
-	}
-	return s
-}
-
-// yearLabel writes 2025 as 2025年 and 十四五 as “十四五”时期.
-func yearLabel(y string) string {
-	switch {
-	case y == "":
-		return ""
-	case strings.Trim(y, "0123456789") == "":
-		return y + "年"
-	}
-	return "“" + y + "”时期"
+	return bold(metric) + "：" + esc(t.Figure()) + "（" + esc(t.Period()+kindLabel(t.Kind)) + "）"
 }
 
 func kindLabel(kind string) string {

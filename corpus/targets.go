@@ -875,3 +875,30 @@ func parseValue(v string, exp int) float64 {
 	f, _ := strconv.ParseFloat(v+"e"+strconv.Itoa(exp), 64)
 	return f
 }
+
+// Figure writes the target's comparator and value as the plan reads them:
+// 达到…以上 and 15家 give 达到15家以上. A level set in words (达到包头市要求)
+// stands alone; a starting figure follows in brackets.
+func (t Target) Figure() string {
+	if t.Value == "" {
+		return t.Comparator
+	}
+	before, after, _ := strings.Cut(t.Comparator, "…")
+	s := before + t.Value + t.Unit + after
+	if t.From != "" {
+		s += "（基数 " + t.From + "）"
+	}
+	return s
+}
+
+// Period writes the target's year as a reader says it: 2025年, or
+// “十四五”时期 for a period.
+func (t Target) Period() string {
+	switch {
+	case t.Year == "":
+		return ""
+	case strings.Trim(t.Year, "0123456789") == "":
+		return t.Year + "年"
+	}
+	return "“" + t.Year + "”时期"
+}

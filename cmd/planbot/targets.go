@@ -86,24 +86,10 @@ func formatTargets(pl *corpus.Plan, ts []corpus.Target, topic string) string {
 			chapter = t.Chapter
 			b.WriteString("\n" + chapterTitle(pl, chapter) + "\n")
 		}
-		fmt.Fprintf(&b, "  • %s：%s（%s，%s）\n", t.Metric, figure(t), yearLabel(t.Year), kindLabel(t.Kind))
+		fmt.Fprintf(&b, "  • %s：%s（%s，%s）\n", t.Metric, t.Figure(), t.Period(), kindLabel(t.Kind))
 		fmt.Fprintf(&b, "    %s\n", t.Location)
 	}
 	return b.String()
-}
-
-// figure writes a target's comparator and value as the plan reads:
-// 达到…以上 and 15家 give 达到15家以上.
-func figure(t corpus.Target) string {
-	if t.Value == "" {
-		return t.Comparator // a level in words: 达到包头市要求
-	}
-	before, after, _ := strings.Cut(t.Comparator, "…")
-	s := before + t.Value + t.Unit + after
-	if t.From != "" {
-		s += "（基数 " + t.From + "）"
-	}
-	return s
 }
 
 // chapterTitle returns 第三章 建设现代产业体系… for chapter n.
@@ -113,14 +99,6 @@ func chapterTitle(pl *corpus.Plan, n int) string {
 		return "序言"
 	}
 	return fmt.Sprintf("第%s章 %s", corpus.HanNumeral(n), c.Title)
-}
-
-// yearLabel renders 2025 as 2025年 and 十四五 as “十四五”时期.
-func yearLabel(y string) string {
-	if y != "" && strings.Trim(y, "0123456789") == "" {
-		return y + "年"
-	}
-	return "“" + y + "”时期"
 }
 
 func kindLabel(kind string) string {

@@ -7,8 +7,6 @@ import (
 	"os"
 
 	"planbot/bot"
-	"planbot/corpus"
-	"planbot/index"
 )
 
 // runConsole chats with the bot in the terminal, as in a private chat on
@@ -20,16 +18,12 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
 	}
-	plan, err := corpus.Default()
-	if err != nil {
-		return err
-	}
-	idx, err := index.New(plan)
+	idx, err := openIndex("")
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
-	b := bot.New(plan, idx, bot.Options{})
+	b := bot.New(idx.Plan(), idx, bot.Options{})
 	return bot.Console(ctx, b, stdin, stdout, isTerminal(stdin))
 }
 

@@ -253,6 +253,11 @@ func (u *understander) understand(raw string) query {
 		}
 	}
 	text := q.Normalized
+	if q.Indicator > 0 {
+		// The reference to the indicator is answered by the indicator;
+		// what else the question says is searched.
+		text = indicatorNumRe.ReplaceAllString(text, " ")
+	}
 	// Homophone typos of a pinyin keyboard: a stretch of the question that
 	// the plan never writes but that sounds like one it does.
 	if u.typos != nil {

@@ -46,8 +46,16 @@ func entity(typ, text, part string) map[string]any {
 // say sends a user's message; extra fields are merged in.
 func (s *stack) say(t *testing.T, c chat, text string, extra map[string]any) {
 	t.Helper()
+	if err := s.sayAs(token, c, text, extra); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sayAs sends a user's message to the bot with the token given; it may run
+// on any goroutine.
+func (s *stack) sayAs(botToken string, c chat, text string, extra map[string]any) error {
 	msg := map[string]any{
-		"botToken": token,
+		"botToken": botToken,
 		"from":     from,
 		"chat":     c.json(),
 		"date":     time.Now().Unix(),
@@ -64,7 +72,7 @@ func (s *stack) say(t *testing.T, c chat, text string, extra map[string]any) {
 			msg[k] = v
 		}
 	}
-	s.post(t, "/sendMessage", msg, nil)
+	return s.postErr("/sendMessage", msg, nil)
 }
 
 // botMessage is a message the bot sent, as the emulator stores it: the

@@ -31,6 +31,8 @@ const (
 // stack is the emulator and planbot serve, shared by all the tests.
 type stack struct {
 	api      string // the emulator's address, http://127.0.0.1:PORT
+	bin      string // the planbot binary
+	work     string // a scratch directory
 	emulator *exec.Cmd
 	stdin    io.WriteCloser // closing it stops the emulator
 	serve    *exec.Cmd
@@ -113,7 +115,7 @@ func start(work string) (*stack, error) {
 		return nil, fmt.Errorf("go build: %v\n%s", err, out)
 	}
 
-	s := &stack{logs: &syncBuffer{}, served: make(chan error, 1)}
+	s := &stack{bin: bin, work: work, logs: &syncBuffer{}, served: make(chan error, 1)}
 	if err := s.startEmulator(node, modules); err != nil {
 		return nil, err
 	}
@@ -152,7 +154,13 @@ func (s *stack) startEmulator(node, modules string) error {
 		if err != nil {
 			return err
 		}
-		cmd := exec.Command(node, filepath.Join("testdata", "emulator.js"), strconv.Itoa(port))
+		// The preload makes the emulator send a webhook's secret back, as
+		// Telegram does.
+		preload, err := filepath.Abs(filepath.Join("testdata", "webhook_secret.js"))
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command(node, "--require", preload, filepath.Join("testdata", "emulator.js"), strconv.Itoa(port))
 		cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
@@ -280,22 +288,108 @@ func (b *syncBuffer) String() string {
 // post sends JSON to one of the emulator's client endpoints.
 func (s *stack) post(t *testing.T, path string, body any, out any) {
 	t.Helper()
+	if err := s.postErr(path, body, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// postErr is post for any goroutine: it returns the error.
+func (s *stack) postErr(path string, body any, out any) error {
 	data, err := json.Marshal(body)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	resp, err := http.Post(s.api+path, "application/json", bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("emulator %s: %v", path, err)
+		return fmt.Errorf("emulator %s: %v", path, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("emulator %s: %s: %s", path, resp.Status, raw)
+		return fmt.Errorf("emulator %s: %s: %s", path, resp.Status, raw)
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("emulator %s: %v: %s", path, err, raw)
+			return fmt.Errorf("emulator %s: %v: %s", path, err, raw)
 		}
+	}
+	return nil
+}
+
+// instance is a planbot serve of its own against the shared emulator, for
+// a test that needs other settings; a token of its own keeps its chats and
+// updates apart from the shared bot's.
+type instance struct {
+	cmd    *exec.Cmd
+	logs   *syncBuffer
+	exited chan error
+}
+
+// launch starts planbot serve with the configuration text config (the
+// emulator's address and the token are put before it, in the telegram
+// section) and extra environment variables. The instance is killed when
+// the test ends, if still running.
+func (s *stack) launch(t *testing.T, token, config string, env ...string) *instance {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	src := fmt.Sprintf("telegram:\n  token: %q\n  api_endpoint: \"%s/bot%%s/%%s\"\n%s", token, s.api, config)
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in := &instance{logs: &syncBuffer{}, exited: make(chan error, 1)}
+	in.cmd = exec.Command(s.bin, "serve", "-config", path)
+	in.cmd.Env = append(append(os.Environ(), "PLANBOT_TELEGRAM_TOKEN=", "PLANBOT_WEBHOOK_SECRET="), env...)
+	in.cmd.Stdout, in.cmd.Stderr = in.logs, in.logs
+	if err := in.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { in.exited <- in.cmd.Wait() }()
+	t.Cleanup(func() {
+		select {
+		case err := <-in.exited:
+			in.exited <- err
+		default:
+			_ = in.cmd.Process.Kill()
+			<-in.exited
+		}
+		if t.Failed() {
+			t.Logf("logs of this planbot serve:\n%s", in.logs.String())
+		}
+	})
+	return in
+}
+
+// waitLog waits until the instance has logged text, failing the test
+// after 30 seconds or when it exits.
+func (in *instance) waitLog(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(in.logs.String(), text) {
+		select {
+		case err := <-in.exited:
+			in.exited <- err
+			t.Fatalf("planbot serve exited (%v) before logging %q:\n%s", err, text, in.logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("planbot serve did not log %q within 30s", text)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop signals the instance and returns how it exited: nil for status 0.
+func (in *instance) stop(t *testing.T, sig os.Signal) error {
+	t.Helper()
+	if err := in.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-in.exited:
+		in.exited <- err
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("planbot serve did not stop within 30s of %v", sig)
+		return nil
 	}
 }

@@ -21,7 +21,8 @@ type Limits struct {
 
 // limiter hands out send times within the Limits. Each wait reserves the
 // earliest slot its chat allows, sleeps until then, and then takes the next
-// slot of the overall rate.
+// slot of the overall rate. A Client has one, which every sendMessage
+// passes, retries included.
 type limiter struct {
 	limits Limits
 	now    func() time.Time
@@ -36,6 +37,7 @@ type limiter struct {
 type chatSlots struct {
 	last   time.Time
 	recent []time.Time // groups: the last PerGroup slots
+	held   time.Time   // no slot before this: Telegram said to wait (429)
 }
 
 func newLimiter(l Limits) *limiter {
@@ -70,7 +72,7 @@ func (l *limiter) reserveChat(chat int64, group bool) time.Time {
 		cs = &chatSlots{}
 		l.chats[chat] = cs
 	}
-	t := now
+	t := later(now, cs.held)
 	if !cs.last.IsZero() {
 		t = later(t, cs.last.Add(l.limits.PerChat))
 	}
@@ -85,6 +87,19 @@ func (l *limiter) reserveChat(chat int64, group bool) time.Time {
 	}
 	cs.last = t
 	return t
+}
+
+// hold keeps the chat's next slots at least d away, as a 429's retry_after
+// asks: the retry and every message queued behind it wait alike.
+func (l *limiter) hold(chat int64, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cs, ok := l.chats[chat]
+	if !ok {
+		cs = &chatSlots{}
+		l.chats[chat] = cs
+	}
+	cs.held = later(cs.held, l.now().Add(d))
 }
 
 // reserveOverall reserves the next slot of the overall rate.
@@ -103,7 +118,7 @@ func (l *limiter) prune(now time.Time) {
 		return
 	}
 	for id, cs := range l.chats {
-		if now.Sub(cs.last) > time.Minute {
+		if now.Sub(cs.last) > time.Minute && now.After(cs.held) {
 			delete(l.chats, id)
 		}
 	}

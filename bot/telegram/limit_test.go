@@ -89,3 +89,25 @@ func TestLimiterCanceled(t *testing.T) {
 		t.Error("a canceled wait returned nil")
 	}
 }
+
+func TestLimiterHold(t *testing.T) {
+	lim, clock := newTestLimiter(Limits{})
+	ctx := context.Background()
+	_ = lim.wait(ctx, 1, false)
+	start := clock.t
+	// A 429 for chat 1: what is sent to it next waits out retry_after,
+	// other chats do not.
+	lim.hold(1, 5*time.Second)
+	_ = lim.wait(ctx, 2, false)
+	if d := clock.t.Sub(start); d > time.Second {
+		t.Errorf("another chat waited %v", d)
+	}
+	_ = lim.wait(ctx, 1, false)
+	if d := clock.t.Sub(start); d < 5*time.Second {
+		t.Errorf("the held chat's next message went at +%v, want +5s", d)
+	}
+	_ = lim.wait(ctx, 1, false)
+	if d := clock.t.Sub(start); d < 6*time.Second {
+		t.Errorf("the message after it went at +%v, want a second later", d)
+	}
+}

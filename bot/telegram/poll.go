@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,13 +17,25 @@ import (
 const allowedUpdates = `["message","edited_message","callback_query","inline_query"]`
 
 // Poll receives updates by long polling and hands them to h until ctx is
-// done; then it returns nil. Each batch is handled before the next is asked
-// for, and only then is it confirmed (the offset of the next getUpdates), so
-// a crash delivers the batch again rather than losing it. Updates of one
-// chat are handled in order, different chats at once. Errors of the API are
-// logged and retried with growing pauses, except a refused token, which
-// ends Poll with the error.
+// done; then it returns nil. It first removes any webhook, as Telegram
+// refuses getUpdates while one is set: this is how a bot switches back from
+// webhook to polling.
+//
+// Each batch is handled before the next is asked for, and only then is it
+// confirmed (the offset of the next getUpdates, or a last call on the way
+// out), so a crash delivers the batch again rather than losing it, and a
+// restart repeats none. Updates of one chat are handled in order, different
+// chats at once. When ctx ends, Poll stops asking at once and gives the
+// batch in hand ShutdownTimeout to finish; what is still unfinished then is
+// left unconfirmed, for the next run. Errors of the API are logged and
+// retried with growing pauses, except a refused token, which ends Poll with
+// the error.
 func (c *Client) Poll(ctx context.Context, h Handler) error {
+	if err := c.DeleteWebhook(ctx); err != nil && ctx.Err() == nil {
+		c.log.Warn("telegram: could not remove the webhook", "err", err)
+	}
+	work, stop := c.drain(ctx)
+	defer stop()
 	offset, confirmed := 0, 0
 	defer func() {
 		if offset > confirmed {
@@ -42,7 +55,15 @@ func (c *Client) Poll(ctx context.Context, h Handler) error {
 			}
 			pause := backoff(failures)
 			failures++
-			c.log.Warn("telegram: getUpdates failed", "err", err, "retry_in", pause.Round(time.Millisecond))
+			if errors.As(err, &e) && e.Code == http.StatusConflict {
+				// A webhook set since (by another replica?) or another
+				// process polling with the same token.
+				c.log.Warn("telegram: getUpdates conflicts with a webhook or another poller; removing the webhook",
+					"err", err, "retry_in", pause.Round(time.Millisecond))
+				_ = c.DeleteWebhook(ctx)
+			} else {
+				c.log.Warn("telegram: getUpdates failed", "err", err, "retry_in", pause.Round(time.Millisecond))
+			}
 			_ = c.sleep(ctx, pause)
 			continue
 		}
@@ -52,11 +73,24 @@ func (c *Client) Poll(ctx context.Context, h Handler) error {
 			_ = c.sleep(ctx, c.idle)
 			continue
 		}
-		if last := c.handleBatch(ctx, h, batch); last >= offset {
-			offset = last + 1
+		offset = c.handleBatch(work, h, batch, offset)
+		if work.Err() != nil {
+			break
 		}
 	}
 	return nil
+}
+
+// drain returns the context the updates in hand are handled with: it ends
+// ShutdownTimeout after ctx does (or when stop is called), so that a
+// shutdown stops the receiving at once but lets what was received finish.
+func (c *Client) drain(ctx context.Context) (work context.Context, stop context.CancelFunc) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopAfter := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(c.grace, cancel)
+		context.AfterFunc(work, func() { t.Stop() })
+	})
+	return work, func() { stopAfter(); cancel() }
 }
 
 // backoff is the pause after n failures in a row: doubling from one second
@@ -101,55 +135,52 @@ func (c *Client) confirm(ctx context.Context, offset int) {
 }
 
 // handleBatch handles a batch of updates, each chat's in order and the
-// chats at once, and returns the highest update ID seen.
-func (c *Client) handleBatch(ctx context.Context, h Handler, batch []json.RawMessage) int {
-	last := -1
-	byChat := map[int64][]update{}
+// chats at once, and returns the offset that confirms what was handled: past
+// the whole batch, or, when ctx ended first, the first update left
+// unfinished.
+func (c *Client) handleBatch(ctx context.Context, h Handler, batch []json.RawMessage, offset int) int {
+	ids := make([]int, len(batch))
+	done := make([]bool, len(batch)) // each written by one goroutine, read after Wait
+	updates := make([]update, len(batch))
+	byChat := map[int64][]int{}
 	var chats []int64
-	for _, raw := range batch {
+	for i, raw := range batch {
 		u, err := decode(raw)
 		if err != nil {
-			var id struct {
-				UpdateID int `json:"update_id"`
-			}
-			_ = json.Unmarshal(raw, &id)
-			last = max(last, id.UpdateID)
-			c.log.Warn("telegram: dropping a malformed update", "update_id", id.UpdateID, "err", err)
+			ids[i], done[i] = c.dropMalformed(raw, err), true
 			continue
 		}
-		last = max(last, u.UpdateID)
+		ids[i], updates[i] = u.UpdateID, u
 		k := u.chatKey()
 		if _, ok := byChat[k]; !ok {
 			chats = append(chats, k)
 		}
-		byChat[k] = append(byChat[k], u)
+		byChat[k] = append(byChat[k], i)
 	}
 	var wg sync.WaitGroup
 	for _, k := range chats {
 		wg.Go(func() {
-			for _, u := range byChat[k] {
-				start := time.Now()
-				err := c.handle(ctx, h, u)
-				c.logHandled(u, err, time.Since(start))
+			for _, i := range byChat[k] {
+				if ctx.Err() != nil {
+					return // the rest of the chat waits for the next run
+				}
+				if err := c.process(ctx, h, updates[i]); err != nil && ctx.Err() != nil {
+					return // interrupted: not handled
+				}
+				done[i] = true
 			}
 		})
 	}
 	wg.Wait()
-	return last
-}
 
-// logHandled logs the outcome of one update, without its text.
-func (c *Client) logHandled(u update, err error, took time.Duration) {
-	attrs := []any{"update_id", u.UpdateID, "kind", u.kind(), "took", took.Round(time.Millisecond)}
-	var e *Error
-	switch {
-	case err == nil:
-		c.log.Debug("telegram: update handled", attrs...)
-	case errors.As(err, &e) && e.Code == http.StatusForbidden:
-		c.log.Info("telegram: cannot write to the chat (blocked or removed)", append(attrs, "err", err)...)
-	case errors.Is(err, context.Canceled):
-		c.log.Info("telegram: update interrupted by shutdown", attrs...)
-	default:
-		c.log.Warn("telegram: update failed", append(attrs, "err", err)...)
+	next := offset
+	if len(ids) > 0 {
+		next = max(next, slices.Max(ids)+1)
 	}
+	for i, id := range ids {
+		if !done[i] && id >= offset {
+			next = min(next, id)
+		}
+	}
+	return next
 }

@@ -2,12 +2,20 @@
 // Telegram Bot API, through github.com/go-telegram-bot-api/telegram-bot-api
 // v5.5.1. It is the only code of planbot that sees Telegram's types.
 //
-// An update comes in (Poll, or a webhook calling HandleUpdate), is turned
-// into a bot.Message, bot.Callback or bot.InlineQuery, handed to the
-// Handler, and the Handler's replies go out through a flood limiter that
-// queues rather than drops. Every call carries a context; errors come back
-// as *Error, whose text never contains the token (the library's own errors
-// embed the request URL, token included, so they are never passed on).
+// An update comes in (Poll, or ServeWebhook's server), is turned into a
+// bot.Message, bot.Callback or bot.InlineQuery, handed to the Handler, and
+// the Handler's replies go out through one flood limiter per Client that
+// every sendMessage passes, queueing rather than dropping. An update counts
+// as received only once it is handled: Poll confirms it to Telegram after,
+// the webhook answers 200 after, so a crash gets it delivered again. On
+// shutdown both stop receiving at once and give the updates in hand
+// Options.ShutdownTimeout to finish.
+//
+// Every call carries a context; errors come back as *Error, whose text never
+// contains the token (the library's own errors embed the request URL, token
+// included, so they are never passed on) nor the webhook's secret. The
+// adapter reports what it does through two callbacks of Options, for
+// metrics, and logs through log/slog.
 package telegram
 
 import (
@@ -21,6 +29,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -56,8 +65,34 @@ type Options struct {
 	IdlePause time.Duration
 	// Limits are the outgoing flood limits.
 	Limits Limits
+	// ShutdownTimeout is how long the updates in hand may take to finish
+	// once the context of Poll or ServeWebhook is done (10 s). Those still
+	// unfinished then are abandoned unconfirmed, for Telegram to deliver
+	// again.
+	ShutdownTimeout time.Duration
 	// Logger receives the adapter's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// OnHandled, when set, is told of every update received, once it is
+	// handled. OnAPIError, when set, is told of every Bot API call that
+	// failed, except those a shutdown canceled. Both are called from many
+	// goroutines at once and must return quickly; they are for metrics.
+	OnHandled  func(Handled)
+	OnAPIError func(*Error)
+}
+
+// Handled describes an update the adapter handled.
+type Handled struct {
+	// Kind is the kind of update: message, edited_message, callback_query,
+	// inline_query, other (kinds the bot does not answer) or malformed.
+	Kind string
+	// Answer is what kind of answer the update got, "" when none (a group
+	// message not for the bot, an edit): one of AnswerKinds.
+	Answer string
+	// Took is the time from receipt to the last reply sent, flood waits
+	// included.
+	Took time.Duration
+	// Err is the error of sending the answer, nil when it all went.
+	Err error
 }
 
 // Client talks to the Bot API as one bot.
@@ -68,9 +103,14 @@ type Client struct {
 	log   *slog.Logger
 	limit *limiter
 
-	timeout, pollTimeout, idle time.Duration
+	timeout, pollTimeout, idle, grace time.Duration
 	// sleep waits out a 429 and the pauses of Poll; tests replace it.
 	sleep func(context.Context, time.Duration) error
+
+	onHandled  func(Handled)
+	onAPIError func(*Error)
+	// secret is the webhook's secret once set, scrubbed like the token.
+	secret atomic.Pointer[string]
 }
 
 // Dial checks the token with getMe and returns a Client for the bot it
@@ -92,7 +132,10 @@ func Dial(ctx context.Context, token string, opts Options) (*Client, error) {
 		timeout:     orDefault(opts.Timeout, 20*time.Second),
 		pollTimeout: orDefault(opts.PollTimeout, 30*time.Second),
 		idle:        orDefault(opts.IdlePause, 250*time.Millisecond),
+		grace:       orDefault(opts.ShutdownTimeout, 10*time.Second),
 		sleep:       sleep,
+		onHandled:   opts.OnHandled,
+		onAPIError:  opts.OnAPIError,
 	}
 	if c.log == nil {
 		c.log = slog.Default()
@@ -138,13 +181,17 @@ func (d doer) Do(r *http.Request) (*http.Response, error) { return d.c.Do(r.With
 
 // call makes one API call and returns its result.
 func (c *Client) call(ctx context.Context, method string, params tgbotapi.Params, timeout time.Duration) (json.RawMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	api := *c.api
-	api.Client = doer{ctx: ctx, c: c.http}
+	api.Client = doer{ctx: callCtx, c: c.http}
 	resp, err := api.MakeRequest(method, params)
 	if err != nil {
-		return nil, c.apiError(method, err)
+		e := c.apiError(method, err)
+		if c.onAPIError != nil && ctx.Err() == nil {
+			c.onAPIError(e)
+		}
+		return nil, e
 	}
 	return resp.Result, nil
 }
@@ -194,7 +241,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.cause }
 
 // apiError turns an error of the library into an *Error without the token.
-func (c *Client) apiError(method string, err error) error {
+func (c *Client) apiError(method string, err error) *Error {
 	e := &Error{Method: method}
 	var te *tgbotapi.Error
 	switch {
@@ -227,13 +274,16 @@ func (c *Client) apiError(method string, err error) error {
 	return e
 }
 
-// scrub removes the token, however it was escaped, from s.
+// scrub removes the token, however it was escaped, and the webhook's
+// secret from s.
 func (c *Client) scrub(s string) string {
-	if c.token == "" {
-		return s
+	if c.token != "" {
+		for _, t := range []string{c.token, url.PathEscape(c.token), url.QueryEscape(c.token)} {
+			s = strings.ReplaceAll(s, t, "<token>")
+		}
 	}
-	for _, t := range []string{c.token, url.PathEscape(c.token), url.QueryEscape(c.token)} {
-		s = strings.ReplaceAll(s, t, "<token>")
+	if secret := c.secret.Load(); secret != nil && *secret != "" {
+		s = strings.ReplaceAll(s, *secret, "<secret>")
 	}
 	return s
 }
@@ -269,3 +319,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // itoa writes an ID for the API's form parameters.
 func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+// DeleteWebhook removes the bot's webhook, if any, so that getUpdates
+// works. Updates that arrived meanwhile are kept for getUpdates.
+func (c *Client) DeleteWebhook(ctx context.Context) error {
+	_, err := c.do(ctx, "deleteWebhook", tgbotapi.Params{})
+	return err
+}

@@ -385,23 +385,39 @@ func TestRetryAfter(t *testing.T) {
 	f, srv := newFakeAPI(t)
 	var logs logBuffer
 	c := dial(t, srv, &logs)
-	var waits []time.Duration
-	c.sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	clock := &fakeClock{t: time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)}
+	c.limit.now, c.limit.sleep = clock.now, clock.sleep
 	tooMany := map[string]any{"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": map[string]any{"retry_after": 7}}
 	f.fail["sendMessage"] = []map[string]any{tooMany, tooMany}
 	chat := tgChat(100, "private")
+	start := clock.t
 	if err := c.send(context.Background(), chat, 0, bot.Reply{HTML: "hi"}); err != nil {
 		t.Fatal(err)
 	}
-	if len(waits) != 2 || waits[0] != 7*time.Second || len(f.sent("sendMessage")) != 3 {
-		t.Errorf("waits %v, %d sends; want 7s twice and 3 sends", waits, len(f.sent("sendMessage")))
+	// The retries queue in the flood limiter, held for retry_after.
+	if waited, sends := clock.t.Sub(start), len(f.sent("sendMessage")); waited < 14*time.Second || sends != 3 {
+		t.Errorf("waited %v, %d sends; want 7s twice and 3 sends", waited, sends)
 	}
 	// Retries are bounded.
 	f.fail["sendMessage"] = []map[string]any{tooMany, tooMany, tooMany, tooMany, tooMany}
+	n := len(f.sent("sendMessage"))
 	err := c.send(context.Background(), chat, 0, bot.Reply{HTML: "hi"})
 	var e *Error
 	if !errors.As(err, &e) || e.Code != 429 || e.RetryAfter != 7 {
 		t.Errorf("err = %v, want 429 after %d retries", err, maxRetries)
+	}
+	if sends := len(f.sent("sendMessage")) - n; sends != maxRetries+1 {
+		t.Errorf("%d sends for one message under 429, want %d", sends, maxRetries+1)
+	}
+	// Other calls honour retry_after too, bounded alike.
+	var waits []time.Duration
+	c.sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	f.fail["answerCallbackQuery"] = []map[string]any{tooMany}
+	if _, err := c.do(context.Background(), "answerCallbackQuery", map[string]string{"callback_query_id": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) != 1 || waits[0] != 7*time.Second {
+		t.Errorf("answerCallbackQuery waits %v, want 7s", waits)
 	}
 }
 

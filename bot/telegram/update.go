@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -77,26 +78,71 @@ func (u update) kind() string {
 	return "other"
 }
 
-// HandleUpdate handles one update as the Bot API sends it (a JSON object),
-// for a webhook. A malformed update or a panic while handling it is logged
-// and dropped, so that it is not delivered again and again; the error
-// returned is that of sending the replies.
+// HandleUpdate handles one update as the Bot API sends it (a JSON object).
+// A malformed update or a panic while handling it is logged and dropped, so
+// that it is not delivered again and again; the error returned is that of
+// sending the replies. ServeWebhook calls it for each request.
 func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error {
 	u, err := decode(raw)
 	if err != nil {
-		c.log.Warn("telegram: dropping a malformed update", "err", err)
+		c.dropMalformed(raw, err)
 		return nil
 	}
-	return c.handle(ctx, h, u)
+	return c.process(ctx, h, u)
 }
 
-// handle handles one decoded update, recovering from panics.
-func (c *Client) handle(ctx context.Context, h Handler, u update) (err error) {
+// dropMalformed logs and reports an update that could not be decoded, and
+// returns its ID when it has one.
+func (c *Client) dropMalformed(raw []byte, err error) int {
+	var id struct {
+		UpdateID int `json:"update_id"`
+	}
+	_ = json.Unmarshal(raw, &id)
+	c.log.Warn("telegram: dropping a malformed update", "update_id", id.UpdateID, "err", err)
+	if c.onHandled != nil {
+		c.onHandled(Handled{Kind: "malformed"})
+	}
+	return id.UpdateID
+}
+
+// process handles one decoded update, then logs and reports it.
+func (c *Client) process(ctx context.Context, h Handler, u update) error {
+	start := time.Now()
+	answer, err := c.handle(ctx, h, u)
+	took := time.Since(start)
+	c.logHandled(u, err, took)
+	if c.onHandled != nil {
+		c.onHandled(Handled{Kind: u.kind(), Answer: answer, Took: took, Err: err})
+	}
+	return err
+}
+
+// logHandled logs the outcome of one update, without its text.
+func (c *Client) logHandled(u update, err error, took time.Duration) {
+	attrs := []any{"update_id", u.UpdateID, "kind", u.kind(), "took", took.Round(time.Millisecond)}
+	var e *Error
+	switch {
+	case err == nil:
+		c.log.Debug("telegram: update handled", attrs...)
+	case unreachable(err):
+		c.log.Info("telegram: cannot write to the chat (blocked, removed or gone)", append(attrs, "err", err)...)
+	case errors.As(err, &e) && e.Code == http.StatusBadRequest:
+		c.log.Warn("telegram: the API refused a reply", append(attrs, "err", err)...)
+	case errors.Is(err, context.Canceled):
+		c.log.Info("telegram: update interrupted by shutdown; Telegram will deliver it again", attrs...)
+	default:
+		c.log.Warn("telegram: update failed", append(attrs, "err", err)...)
+	}
+}
+
+// handle handles one decoded update, recovering from panics, and returns
+// what kind of answer it got.
+func (c *Client) handle(ctx context.Context, h Handler, u update) (answer string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.log.Error("telegram: panic while handling an update", "update_id", u.UpdateID, "kind", u.kind(),
 				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			err = nil
+			answer, err = "", nil
 		}
 	}()
 	switch {
@@ -108,7 +154,60 @@ func (c *Client) handle(ctx context.Context, h Handler, u update) (err error) {
 		return c.onInline(ctx, h, u.InlineQuery)
 	}
 	// Edited messages, channel posts, chat member changes: not questions.
-	return nil
+	return "", nil
+}
+
+// AnswerKinds are the kinds of answer Handled reports: the kind of the
+// first result for a question ("search" when it is of a kind not named
+// here), what a command shows, "not_found" when the plan does not speak of
+// the question, "inline" for an inline answer with results, "notice" for a
+// button that only got a notice, and "other" for help, usage hints and
+// refusals.
+var AnswerKinds = []string{"indicator", "term", "passage", "project", "target", "search", "toc", "chapter", "not_found", "inline", "notice", "other"}
+
+// answerKind tells what kind of answer replies are. The core starts each
+// kind of answer with its own emoji (📊 an indicator, 📖 a term or a
+// chapter, 📄 a passage, 🏗 a project, 🎯 a target, 📚 the contents, 🤔
+// nothing found), and a search with 🔎 and a heading before its results, so
+// the first reply says it; TestAnswerKind holds the two to it.
+func answerKind(replies []bot.Reply) string {
+	if len(replies) == 0 {
+		return ""
+	}
+	s := replies[0].HTML
+	search := strings.HasPrefix(s, "🔎")
+	if search {
+		// The heading, then the first result, perhaps numbered.
+		if _, first, ok := strings.Cut(s, "\n\n"); ok {
+			s = first
+			if strings.HasPrefix(s, "<b>") {
+				if _, rest, ok := strings.Cut(s, "</b> "); ok {
+					s = rest
+				}
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(s, "📊"):
+		return "indicator"
+	case strings.HasPrefix(s, "📖 <b>第"):
+		return "chapter"
+	case strings.HasPrefix(s, "📖"):
+		return "term"
+	case strings.HasPrefix(s, "📄"):
+		return "passage"
+	case strings.HasPrefix(s, "🏗"):
+		return "project"
+	case strings.HasPrefix(s, "🎯"):
+		return "target"
+	case strings.HasPrefix(s, "📚"):
+		return "toc"
+	case strings.HasPrefix(s, "🤔"):
+		return "not_found"
+	case search:
+		return "search"
+	}
+	return "other"
 }
 
 // mediaKinds are the message fields that carry something other than text.
@@ -123,7 +222,7 @@ func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage)
 		bm.ChatType = bot.ChatType(m.Chat.Type)
 	}
 	if m.From != nil {
-		bm.FromBot = m.From.IsBot
+		bm.FromBot, bm.FromID = m.From.IsBot, m.From.ID
 	}
 	for _, e := range m.Entities {
 		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
@@ -146,20 +245,20 @@ func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage)
 	return bm, false
 }
 
-func (c *Client) onMessage(ctx context.Context, h Handler, u update) error {
+func (c *Client) onMessage(ctx context.Context, h Handler, u update) (string, error) {
 	m := u.Message
 	if m.Chat == nil {
-		return nil
+		return "", nil
 	}
 	bm, ok := c.message(m, u.fields)
 	if !ok {
-		return nil
+		return "", nil
 	}
 	replies := h.HandleMessage(bm)
-	return c.sendAll(ctx, m.Chat, u.topic, replies)
+	return answerKind(replies), c.sendAll(ctx, m.Chat, u.topic, replies)
 }
 
-func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.CallbackQuery) error {
+func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.CallbackQuery) (string, error) {
 	var cb bot.Callback
 	cb.Data = q.Data
 	if q.Message != nil {
@@ -180,13 +279,13 @@ func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.Callback
 	if aerr != nil {
 		c.log.Warn("telegram: answerCallbackQuery failed", "err", aerr)
 	}
-	if q.Message == nil || q.Message.Chat == nil {
-		return nil
+	if q.Message == nil || q.Message.Chat == nil || len(a.Replies) == 0 {
+		return "notice", nil
 	}
-	return c.sendAll(ctx, q.Message.Chat, 0, a.Replies)
+	return answerKind(a.Replies), c.sendAll(ctx, q.Message.Chat, 0, a.Replies)
 }
 
-func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuery) error {
+func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuery) (string, error) {
 	a := h.HandleInline(bot.InlineQuery{Query: q.Query, Offset: q.Offset})
 	results := make([]any, 0, len(a.Results))
 	for _, r := range a.Results {
@@ -208,7 +307,7 @@ func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuer
 	}
 	data, err := json.Marshal(results)
 	if err != nil {
-		return fmt.Errorf("telegram: answerInlineQuery: %w", err)
+		return "", fmt.Errorf("telegram: answerInlineQuery: %w", err)
 	}
 	params := tgbotapi.Params{
 		"inline_query_id": q.ID,
@@ -217,22 +316,39 @@ func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuer
 	}
 	params.AddNonEmpty("next_offset", a.NextOffset)
 	_, err = c.do(ctx, "answerInlineQuery", params)
-	return err
+	kind := "inline"
+	if len(a.Results) == 0 {
+		kind = "not_found"
+	}
+	return kind, err
 }
 
 // sendAll sends replies in order; a reply that fails does not stop the
-// rest, but the first error is returned.
+// rest, but the first error is returned. A chat that cannot be written to
+// (the user blocked the bot, the bot left the group) gets no more tries.
 func (c *Client) sendAll(ctx context.Context, chat *tgbotapi.Chat, topic int, replies []bot.Reply) error {
 	var first error
 	for _, r := range replies {
 		if err := c.send(ctx, chat, topic, r); err != nil {
-			if errors.Is(err, context.Canceled) {
+			if errors.Is(err, context.Canceled) || unreachable(err) {
 				return err
 			}
 			first = cmp.Or(first, err)
 		}
 	}
 	return first
+}
+
+// unreachable reports an error that says the chat cannot be written to:
+// 403 (the user blocked the bot, the bot was removed from the group) or 400
+// "chat not found". Retrying does not help.
+func unreachable(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code == http.StatusForbidden ||
+		e.Code == http.StatusBadRequest && strings.Contains(strings.ToLower(e.msg), "chat not found")
 }
 
 // send sends one reply, waiting for the flood limits. Fields newer than
@@ -269,18 +385,18 @@ func (c *Client) send(ctx context.Context, chat *tgbotapi.Chat, topic int, r bot
 		}
 		params["reply_markup"] = string(data)
 	}
-	if err := c.limit.wait(ctx, chat.ID, group); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, "sendMessage", params)
+	err := c.sendMessage(ctx, chat.ID, group, params)
 	var e *Error
 	if !errors.As(err, &e) || e.Code != http.StatusBadRequest {
 		return err
 	}
+	// One more try, never a loop: a 400 again is returned as it is.
+	id := chat.ID
 	switch {
 	case e.MigrateTo != 0:
 		// The group became a supergroup: send there.
-		params["chat_id"] = itoa(e.MigrateTo)
+		id, group = e.MigrateTo, true
+		params["chat_id"] = itoa(id)
 	case isParseError(e):
 		// The HTML was refused: better plain text than nothing.
 		c.log.Error("telegram: HTML refused, sending plain text", "err", err)
@@ -289,11 +405,27 @@ func (c *Client) send(ctx context.Context, chat *tgbotapi.Chat, topic int, r bot
 	default:
 		return err
 	}
-	if err := c.limit.wait(ctx, chat.ID, group); err != nil {
-		return err
+	return c.sendMessage(ctx, id, group, params)
+}
+
+// sendMessage sends one message within the flood limits: it waits for the
+// chat's turn, and when Telegram answers 429 it holds the chat for the
+// retry_after asked and queues again, at most maxRetries times. Every
+// message the bot sends goes through here.
+func (c *Client) sendMessage(ctx context.Context, chat int64, group bool, params tgbotapi.Params) error {
+	for attempt := 0; ; attempt++ {
+		if err := c.limit.wait(ctx, chat, group); err != nil {
+			return err
+		}
+		_, err := c.call(ctx, "sendMessage", params, c.timeout)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != http.StatusTooManyRequests || attempt == maxRetries {
+			return err
+		}
+		wait := time.Duration(max(e.RetryAfter, 1)) * time.Second
+		c.log.Warn("telegram: flood control, holding the chat", "retry_after", wait)
+		c.limit.hold(chat, wait)
 	}
-	_, err = c.do(ctx, "sendMessage", params)
-	return err
 }
 
 // isParseError reports an HTML the API could not parse ("can't parse

@@ -24,14 +24,16 @@ type serveConfig struct {
 		Token       string  `yaml:"token"`
 		APIEndpoint string  `yaml:"api_endpoint"`
 		Admins      []int64 `yaml:"admins"`
-		// Mode is polling or webhook; webhook is reserved for later work.
-		Mode           string       `yaml:"mode"`
-		PollTimeout    yamlDuration `yaml:"poll_timeout"`
-		RequestTimeout yamlDuration `yaml:"request_timeout"`
-		Webhook        struct {
-			Listen      string `yaml:"listen"`
-			URL         string `yaml:"url"`
-			SecretToken string `yaml:"secret_token"`
+		// Mode is how updates arrive: polling or webhook.
+		Mode            string       `yaml:"mode"`
+		PollTimeout     yamlDuration `yaml:"poll_timeout"`
+		RequestTimeout  yamlDuration `yaml:"request_timeout"`
+		ShutdownTimeout yamlDuration `yaml:"shutdown_timeout"`
+		Webhook         struct {
+			Listen         string `yaml:"listen"`
+			URL            string `yaml:"url"`
+			SecretToken    string `yaml:"secret_token"`
+			MaxConnections int    `yaml:"max_connections"`
 		} `yaml:"webhook"`
 	} `yaml:"telegram"`
 	Limits struct {
@@ -48,9 +50,12 @@ type serveConfig struct {
 	} `yaml:"log"`
 }
 
-// tokenEnv is the environment variable that can hold the bot's token, so
-// that it need not be written in the file.
-const tokenEnv = "PLANBOT_TELEGRAM_TOKEN"
+// The environment variables that can hold the secrets, so that they need
+// not be written in the file; each wins over the file.
+const (
+	tokenEnv  = "PLANBOT_TELEGRAM_TOKEN"
+	secretEnv = "PLANBOT_WEBHOOK_SECRET"
+)
 
 // yamlDuration is a time.Duration written as in Go: 30s, 1m, 500ms.
 type yamlDuration time.Duration
@@ -65,13 +70,18 @@ func (d *yamlDuration) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // tokenRe is the shape of a bot token from @BotFather: the bot's ID, a
-// colon, a secret.
-var tokenRe = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+// colon, a secret. secretRe is what Telegram allows as a webhook's
+// secret_token.
+var (
+	tokenRe  = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+	secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
 
-// loadServeConfig reads and checks the configuration file at path. envToken
-// is the value of PLANBOT_TELEGRAM_TOKEN; when set it is the token. Every
-// error is one line naming the file and the setting.
-func loadServeConfig(path, envToken string) (*serveConfig, error) {
+// loadServeConfig reads and checks the configuration file at path. getenv
+// looks up the environment (os.Getenv): PLANBOT_TELEGRAM_TOKEN and
+// PLANBOT_WEBHOOK_SECRET, when set, win over the file. Every error is one
+// line naming the file and the setting, and never repeats a secret.
+func loadServeConfig(path string, getenv func(string) string) (*serveConfig, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		var pe *os.PathError
@@ -80,7 +90,7 @@ func loadServeConfig(path, envToken string) (*serveConfig, error) {
 		}
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	cfg, err := parseServeConfig(src, envToken)
+	cfg, err := parseServeConfig(src, getenv)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -88,7 +98,7 @@ func loadServeConfig(path, envToken string) (*serveConfig, error) {
 }
 
 // parseServeConfig reads and checks a configuration; see loadServeConfig.
-func parseServeConfig(src []byte, envToken string) (*serveConfig, error) {
+func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, error) {
 	cfg := &serveConfig{}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
@@ -101,17 +111,20 @@ func parseServeConfig(src []byte, envToken string) (*serveConfig, error) {
 			return nil, yamlError(err, &root)
 		}
 	}
-	if err := cfg.check(envToken); err != nil {
+	if err := cfg.check(getenv); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
 // check fills in defaults and rejects settings that cannot work.
-func (c *serveConfig) check(envToken string) error {
+func (c *serveConfig) check(getenv func(string) string) error {
 	t := &c.Telegram
-	if envToken != "" {
-		t.Token = envToken
+	if v := getenv(tokenEnv); v != "" {
+		t.Token = v
+	}
+	if v := getenv(secretEnv); v != "" {
+		t.Webhook.SecretToken = v
 	}
 	t.Token = strings.TrimSpace(t.Token)
 	switch {
@@ -138,11 +151,8 @@ func (c *serveConfig) check(envToken string) error {
 	case "", "polling":
 		t.Mode = "polling"
 	case "webhook":
-		if t.Webhook.URL == "" || !strings.HasPrefix(t.Webhook.URL, "https://") {
-			return errors.New("telegram.webhook.url must be the https:// address Telegram posts updates to")
-		}
-		if t.Webhook.Listen == "" {
-			return errors.New("telegram.webhook.listen must be the address to listen on, such as :8443")
+		if err := checkWebhook(t.Webhook.URL, t.Webhook.Listen, t.Webhook.SecretToken, t.Webhook.MaxConnections); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("telegram.mode must be polling or webhook, not %q", t.Mode)
@@ -152,6 +162,9 @@ func (c *serveConfig) check(envToken string) error {
 	}
 	if t.RequestTimeout < 0 {
 		return errors.New("telegram.request_timeout must not be negative")
+	}
+	if p := time.Duration(t.ShutdownTimeout); p < 0 || p > 5*time.Minute {
+		return fmt.Errorf("telegram.shutdown_timeout must be between 0s and 5m, not %s", p)
 	}
 	if c.Limits.PerChat < 0 || c.Limits.PerGroupPerMinute < 0 || c.Limits.PerSecond < 0 {
 		return errors.New("limits: a limit must not be negative (0 takes Telegram's)")
@@ -172,6 +185,48 @@ func (c *serveConfig) check(envToken string) error {
 		return fmt.Errorf("log.format must be text or json, not %q", c.Log.Format)
 	}
 	return nil
+}
+
+// checkWebhook checks the settings of mode: webhook.
+func checkWebhook(addr, listen, secret string, maxConns int) error {
+	u, err := url.Parse(addr)
+	switch {
+	case addr == "":
+		return errors.New("telegram.webhook.url must be the https:// address Telegram posts updates to")
+	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		// The address is not repeated: some put the token in its path.
+		return errors.New("telegram.webhook.url must be an https:// address such as https://bot.example.org/telegram, without user, query or fragment")
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		// A Bot API emulator or a self-hosted Bot API server on this
+		// machine; Telegram itself only posts to https.
+	case u.Scheme != "https":
+		return fmt.Errorf("telegram.webhook.url must be an https:// address (Telegram posts to no other), not %s://", u.Scheme)
+	case strings.ContainsAny(u.Path, "{}"):
+		return errors.New("telegram.webhook.url must not contain { or } in its path")
+	}
+	if _, _, err := net.SplitHostPort(listen); err != nil {
+		return fmt.Errorf("telegram.webhook.listen must be host:port or :port, such as :8443, not %q", listen)
+	}
+	switch {
+	case secret == "":
+		return fmt.Errorf("telegram.webhook.secret_token is empty: set it, or %s, to a random string (e.g. openssl rand -hex 32)", secretEnv)
+	case !secretRe.MatchString(secret):
+		// Never repeat the secret, even a wrong one.
+		return errors.New("telegram.webhook.secret_token must be 1 to 256 of the characters A-Z, a-z, 0-9, _ and -")
+	}
+	if maxConns < 0 || maxConns > 100 {
+		return fmt.Errorf("telegram.webhook.max_connections must be between 1 and 100 (0 takes Telegram's 40), not %d", maxConns)
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 var (

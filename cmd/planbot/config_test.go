@@ -10,12 +10,28 @@ import (
 
 const goodToken = "123456789:AAE-test_token-abcdefghijklmnopqrstu"
 
+// env is an environment holding the variables given as name, value, …
+func env(kv ...string) func(string) string {
+	return func(name string) string {
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i] == name {
+				return kv[i+1]
+			}
+		}
+		return ""
+	}
+}
+
+// withToken is an environment with the token in PLANBOT_TELEGRAM_TOKEN, or
+// none when token is empty.
+func withToken(token string) func(string) string { return env(tokenEnv, token) }
+
 func TestExampleConfig(t *testing.T) {
 	src, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := parseServeConfig(src, goodToken)
+	cfg, err := parseServeConfig(src, withToken(goodToken))
 	if err != nil {
 		t.Fatalf("config.example.yaml: %v", err)
 	}
@@ -24,11 +40,12 @@ func TestExampleConfig(t *testing.T) {
 		len(tg.Admins) != 1 || tg.Admins[0] != 123456789 || tg.Mode != "polling" ||
 		time.Duration(tg.PollTimeout) != 30*time.Second || cfg.Admin.Listen != "127.0.0.1:9090" ||
 		cfg.Limits.PerGroupPerMinute != 20 || time.Duration(cfg.Limits.PerChat) != time.Second ||
-		cfg.Log.Format != "text" || tg.Webhook.Listen != ":8443" {
+		cfg.Log.Format != "text" || tg.Webhook.Listen != ":8443" ||
+		time.Duration(tg.ShutdownTimeout) != 10*time.Second {
 		t.Errorf("config.example.yaml read as %+v", cfg)
 	}
 	// Without the environment, its empty token is the one thing missing.
-	if _, err := parseServeConfig(src, ""); err == nil || !strings.Contains(err.Error(), "telegram.token is empty") {
+	if _, err := parseServeConfig(src, withToken("")); err == nil || !strings.Contains(err.Error(), "telegram.token is empty") {
 		t.Errorf("without a token: %v", err)
 	}
 }
@@ -51,6 +68,15 @@ func TestConfigErrors(t *testing.T) {
 		{"section as text", "telegram: yes\n", goodToken, "line 1: telegram must be a section of settings"},
 		{"mode", "telegram: {mode: pigeon}", goodToken, `telegram.mode must be polling or webhook, not "pigeon"`},
 		{"webhook without url", "telegram: {mode: webhook}", goodToken, "telegram.webhook.url must be"},
+		{"webhook over http", "telegram: {mode: webhook, webhook: {url: \"http://bot.example.org/tg\", listen: \":8443\", secret_token: abc}}", goodToken, "telegram.webhook.url must be an https:// address"},
+		{"webhook over http on loopback", "telegram: {mode: webhook, webhook: {url: \"http://127.0.0.1:8443/tg\", listen: \":8443\", secret_token: abc}}", goodToken, ""},
+		{"webhook url with a query", "telegram: {mode: webhook, webhook: {url: \"https://x.org/tg?a=1\", listen: \":8443\", secret_token: abc}}", goodToken, "telegram.webhook.url must be an https:// address such as"},
+		{"webhook listen", "telegram: {mode: webhook, webhook: {url: \"https://x.org/tg\", listen: \"8443\", secret_token: abc}}", goodToken, "telegram.webhook.listen must be host:port"},
+		{"webhook without secret", "telegram: {mode: webhook, webhook: {url: \"https://x.org/tg\", listen: \":8443\"}}", goodToken, "telegram.webhook.secret_token is empty: set it, or PLANBOT_WEBHOOK_SECRET"},
+		{"webhook secret", "telegram: {mode: webhook, webhook: {url: \"https://x.org/tg\", listen: \":8443\", secret_token: \"my secret\"}}", goodToken, "telegram.webhook.secret_token must be 1 to 256"},
+		{"webhook connections", "telegram: {mode: webhook, webhook: {url: \"https://x.org/tg\", listen: \":8443\", secret_token: abc, max_connections: 101}}", goodToken, "telegram.webhook.max_connections must be between 1 and 100"},
+		{"webhook", "telegram: {mode: webhook, webhook: {url: \"https://x.org/tg\", listen: \":8443\", secret_token: abc, max_connections: 40}}", goodToken, ""},
+		{"shutdown timeout", "telegram: {shutdown_timeout: 1h}", goodToken, "telegram.shutdown_timeout must be between 0s and 5m"},
 		{"duration", "telegram:\n  poll_timeout: forever\n", goodToken, `line 2: telegram.poll_timeout must be a duration such as 30s, not "forever"`},
 		{"long poll too long", "telegram: {poll_timeout: 90s}", goodToken, "telegram.poll_timeout must be between 0s and 50s"},
 		{"negative limit", "limits: {per_second: -1}", goodToken, "limits: a limit must not be negative"},
@@ -62,7 +88,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseServeConfig([]byte(tt.yaml), tt.env)
+			_, err := parseServeConfig([]byte(tt.yaml), withToken(tt.env))
 			switch {
 			case tt.want == "" && err != nil:
 				t.Fatalf("error %v", err)
@@ -79,15 +105,34 @@ func TestConfigErrors(t *testing.T) {
 				t.Errorf("error is not one plain line: %q", msg)
 			}
 			if strings.Contains(msg, "my secret") || strings.Contains(msg, goodToken) {
-				t.Errorf("error repeats the token: %q", msg)
+				t.Errorf("error repeats the token or the secret: %q", msg)
 			}
 		})
 	}
 }
 
+func TestConfigSecretFromEnvironment(t *testing.T) {
+	src := []byte("telegram:\n  mode: webhook\n  webhook: {url: \"https://x.org/tg\", listen: \":8443\", secret_token: fromFile}\n")
+	cfg, err := parseServeConfig(src, env(tokenEnv, goodToken, secretEnv, "fromEnv_1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Telegram.Webhook.SecretToken != "fromEnv_1" {
+		t.Errorf("secret = %q, want the environment's", cfg.Telegram.Webhook.SecretToken)
+	}
+	src = []byte("telegram:\n  mode: webhook\n  webhook: {url: \"https://x.org/tg\", listen: \":8443\"}\n")
+	if _, err := parseServeConfig(src, env(tokenEnv, goodToken, secretEnv, "fromEnv_1")); err != nil {
+		t.Errorf("secret only in the environment: %v", err)
+	}
+	_, err = parseServeConfig(src, env(tokenEnv, goodToken, secretEnv, "not/a-secret"))
+	if err == nil || strings.Contains(err.Error(), "not/a-secret") {
+		t.Errorf("a bad secret from the environment: %v", err)
+	}
+}
+
 func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
-	_, err := loadServeConfig(filepath.Join(dir, "nope.yaml"), goodToken)
+	_, err := loadServeConfig(filepath.Join(dir, "nope.yaml"), withToken(goodToken))
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml: no such file") {
 		t.Errorf("missing file: %v", err)
 	}
@@ -95,7 +140,7 @@ func TestConfigFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("log: {level: loud}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err = loadServeConfig(path, goodToken)
+	_, err = loadServeConfig(path, withToken(goodToken))
 	if err == nil || !strings.HasPrefix(err.Error(), "config "+path+": log.level") {
 		t.Errorf("bad file: %v", err)
 	}

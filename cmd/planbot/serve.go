@@ -7,9 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"planbot/bot"
 	"planbot/bot/telegram"
@@ -17,7 +25,9 @@ import (
 	"planbot/index"
 )
 
-// runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM).
+// runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
+// it stops receiving, lets the updates in hand finish within
+// telegram.shutdown_timeout, and returns nil.
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,14 +43,33 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := loadServeConfig(*path, os.Getenv(tokenEnv))
+	cfg, err := loadServeConfig(*path, os.Getenv)
 	if err != nil {
 		return err
 	}
-	if cfg.Telegram.Mode == "webhook" {
-		return fmt.Errorf("config %s: telegram.mode: webhook is not available yet; use polling", *path)
-	}
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
+
+	// Listen first: a port taken fails at once, and the health check
+	// answers "starting" while the index is built.
+	m := newMetrics()
+	var ready atomic.Bool
+	if cfg.Admin.Listen != "" {
+		l, err := net.Listen("tcp", cfg.Admin.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: admin.listen: %w", err)
+		}
+		stop := serveAdmin(ctx, l, m.registry, &ready, log)
+		defer stop()
+		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
+	}
+	var hook net.Listener
+	if cfg.Telegram.Mode == "webhook" {
+		hook, err = net.Listen("tcp", cfg.Telegram.Webhook.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: telegram.webhook.listen: %w", err)
+		}
+		defer hook.Close()
+	}
 
 	plan, err := corpus.Default()
 	if err != nil {
@@ -53,15 +82,18 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	defer idx.Close()
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
-		Endpoint:    cfg.Telegram.APIEndpoint,
-		Timeout:     time.Duration(cfg.Telegram.RequestTimeout),
-		PollTimeout: time.Duration(cfg.Telegram.PollTimeout),
+		Endpoint:        cfg.Telegram.APIEndpoint,
+		Timeout:         time.Duration(cfg.Telegram.RequestTimeout),
+		PollTimeout:     time.Duration(cfg.Telegram.PollTimeout),
+		ShutdownTimeout: time.Duration(cfg.Telegram.ShutdownTimeout),
 		Limits: telegram.Limits{
 			PerChat:   time.Duration(cfg.Limits.PerChat),
 			PerGroup:  cfg.Limits.PerGroupPerMinute,
 			PerSecond: cfg.Limits.PerSecond,
 		},
-		Logger: log,
+		Logger:     log,
+		OnHandled:  m.handled,
+		OnAPIError: m.apiError,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -78,9 +110,22 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		log.Warn("planbot: could not register the command menu", "err", err)
 	}
 	log.Info("planbot: serving", "bot", "@"+tg.Username(), "mode", cfg.Telegram.Mode, "admins", len(cfg.Telegram.Admins))
-	err = tg.Poll(ctx, b)
+	ready.Store(true)
+	if cfg.Telegram.Mode == "webhook" {
+		err = tg.ServeWebhook(ctx, b, hook, telegram.Webhook{
+			URL:            cfg.Telegram.Webhook.URL,
+			Secret:         cfg.Telegram.Webhook.SecretToken,
+			MaxConnections: cfg.Telegram.Webhook.MaxConnections,
+		})
+	} else {
+		err = tg.Poll(ctx, b)
+	}
+	ready.Store(false)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	log.Info("planbot: stopped")
-	return err
+	return nil
 }
 
 // newLogger makes the structured logger the configuration asks for.
@@ -99,4 +144,123 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// metrics are what /metrics shows, counted at the adapter's edge from its
+// callbacks: the conversation core knows nothing of them.
+type metrics struct {
+	registry  *prometheus.Registry
+	updates   *prometheus.CounterVec
+	answers   *prometheus.CounterVec
+	notFound  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	apiErrors *prometheus.CounterVec
+}
+
+// newMetrics registers the metrics in a registry of their own, with the Go
+// runtime's and the process's.
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_updates_total",
+			Help: "Updates received from Telegram, by kind (message, edited_message, callback_query, inline_query, other, malformed).",
+		}, []string{"kind"}),
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_answers_total",
+			Help: "Answers given, by kind (indicator, term, passage, project, search, toc, chapter, not_found, inline, notice, other).",
+		}, []string{"kind"}),
+		notFound: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_not_found_answers_total",
+			Help: "Questions the plan does not answer, by the kind of update that asked.",
+		}, []string{"update"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "planbot_update_duration_seconds",
+			Help:    "Time from an update's receipt to its last reply sent, flood-control waits included, by kind of update.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"kind"}),
+		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_telegram_api_errors_total",
+			Help: "Failed Bot API calls, by method and error code (429 flood control, 403 blocked, 400 refused; none when no answer came).",
+		}, []string{"method", "code"}),
+	}
+	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Zero series for the common kinds, so that rates exist from the start.
+	for _, k := range []string{"message", "callback_query", "inline_query"} {
+		m.updates.WithLabelValues(k)
+	}
+	for _, k := range telegram.AnswerKinds {
+		m.answers.WithLabelValues(k)
+	}
+	return m
+}
+
+// handled counts an update the adapter handled.
+func (m *metrics) handled(h telegram.Handled) {
+	m.updates.WithLabelValues(h.Kind).Inc()
+	if h.Kind == "malformed" {
+		return
+	}
+	m.latency.WithLabelValues(h.Kind).Observe(h.Took.Seconds())
+	if h.Answer == "" {
+		return
+	}
+	m.answers.WithLabelValues(h.Answer).Inc()
+	if h.Answer == "not_found" {
+		m.notFound.WithLabelValues(h.Kind).Inc()
+	}
+}
+
+// apiError counts a failed Bot API call.
+func (m *metrics) apiError(e *telegram.Error) {
+	code := "none"
+	if e.Code != 0 {
+		code = strconv.Itoa(e.Code)
+	}
+	m.apiErrors.WithLabelValues(e.Method, code).Inc()
+}
+
+// serveAdmin serves the operator's endpoints on l: /healthz (200 "ok" once
+// the bot serves, 503 while it starts or stops, so that a load balancer
+// sends webhooks elsewhere) and /metrics (Prometheus). The function
+// returned stops the server.
+func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, log *slog.Logger) (stop func()) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		switch {
+		case ctx.Err() != nil:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "stopping")
+		case !ready.Load():
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "starting")
+		default:
+			fmt.Fprintln(w, "ok")
+		}
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}))
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("planbot: admin server failed", "err", err)
+		}
+	}()
+	return func() {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutCtx); err != nil {
+			_ = srv.Close()
+		}
+		<-done
+	}
 }

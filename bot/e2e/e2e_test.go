@@ -331,3 +331,23 @@ func TestHostileInput(t *testing.T) {
 	}
 	s.alive(t)
 }
+
+// TestStats checks that what is asked is recorded in the data directory and
+// that /stats shows it to an admin (user 7001 in the configuration) and to
+// nobody else.
+func TestStats(t *testing.T) {
+	s := need(t)
+	c := privateChat(1020)
+	s.say(t, c, "森林覆盖率", nil)
+	s.say(t, c, "东河区有地铁吗", nil)
+	s.replies(t, c, 2)
+	s.say(t, c, "/stats", nil)
+	has(t, s.replies(t, c, 1)[0], "提问统计", "森林覆盖率", "东河区有地铁吗")
+
+	other := privateChat(1021)
+	s.say(t, other, "/stats", map[string]any{"from": map[string]any{"id": 7002, "is_bot": false, "first_name": "李"}})
+	r := s.replies(t, other, 1)[0]
+	if strings.Contains(r.Message.Text, "森林覆盖率") {
+		t.Errorf("a non-admin sees the statistics: %s", r.Message.Text)
+	}
+}

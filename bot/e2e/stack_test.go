@@ -123,13 +123,15 @@ func start(work string) (*stack, error) {
 	src := fmt.Sprintf(`telegram:
   token: %q
   api_endpoint: "%s/bot%%s/%%s"
-  admins: [1]
+  admins: [7001]
   poll_timeout: 1s
 limits:
   per_chat: 50ms
+data:
+  dir: %q
 log:
   level: debug
-`, token, s.api)
+`, token, s.api, filepath.Join(work, "data"))
 	if err := os.WriteFile(config, []byte(src), 0o600); err != nil {
 		s.stopEmulator()
 		return nil, err

@@ -44,6 +44,11 @@ type serveConfig struct {
 	Admin struct {
 		Listen string `yaml:"listen"`
 	} `yaml:"admin"`
+	Data struct {
+		// Dir holds what the bot keeps across restarts: the statistics
+		// of what is asked (stats.db). Empty: nothing is recorded.
+		Dir string `yaml:"dir"`
+	} `yaml:"data"`
 	Log struct {
 		Level  string `yaml:"level"`
 		Format string `yaml:"format"`

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -20,10 +21,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"planbot/bot"
+	"planbot/bot/stats"
 	"planbot/bot/telegram"
-	"planbot/corpus"
-	"planbot/index"
 )
+
+// openStats opens the statistics store in the data directory, making it
+// if need be; a bad path fails before the bot connects.
+func openStats(dir string) (*stats.Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("serve: data.dir: %w", err)
+	}
+	st, err := stats.Open(filepath.Join(dir, "stats.db"))
+	if err != nil {
+		return nil, fmt.Errorf("serve: data.dir: %w", err)
+	}
+	return st, nil
+}
 
 // runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
 // it stops receiving, lets the updates in hand finish within
@@ -71,11 +84,16 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer hook.Close()
 	}
 
-	plan, err := corpus.Default()
-	if err != nil {
-		return err
+	opts := bot.Options{Admins: cfg.Telegram.Admins}
+	if cfg.Data.Dir != "" {
+		st, err := openStats(cfg.Data.Dir)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		opts.Recorder, opts.Reporter = st, st
 	}
-	idx, err := index.New(plan)
+	idx, err := openIndex("")
 	if err != nil {
 		return err
 	}
@@ -105,7 +123,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		return fmt.Errorf("serve: %w", err)
 	}
-	b := bot.New(plan, idx, bot.Options{Username: tg.Username()})
+	opts.Username = tg.Username()
+	b := bot.New(idx.Plan(), idx, opts)
 	if err := tg.SetCommands(ctx, bot.Commands()); err != nil {
 		log.Warn("planbot: could not register the command menu", "err", err)
 	}

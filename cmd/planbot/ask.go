@@ -39,7 +39,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if *asJSON {
 			enc := json.NewEncoder(stdout)
 			enc.SetEscapeHTML(false)
-			return enc.Encode(jsonAnswer(ans))
+			return enc.Encode(ans) // {query, results:[{kind,title,text,location,score,…}]}
 		}
 		_, err = io.WriteString(stdout, formatAnswer(ans))
 		return err
@@ -74,30 +74,6 @@ func openIndex(file string) (*index.Index, error) {
 		return nil, err
 	}
 	return index.New(pl)
-}
-
-// askJSON is the documented JSON form of an answer.
-type askJSON struct {
-	Query   string       `json:"query"`
-	Results []resultJSON `json:"results"`
-}
-
-type resultJSON struct {
-	Kind     index.Kind `json:"kind"`
-	Title    string     `json:"title"`
-	Text     string     `json:"text"`
-	Location string     `json:"location"`
-	Score    float64    `json:"score"`
-	ID       string     `json:"id"`
-	Excerpt  string     `json:"excerpt,omitempty"`
-}
-
-func jsonAnswer(ans index.Answer) askJSON {
-	out := askJSON{Query: ans.Query, Results: []resultJSON{}}
-	for _, r := range ans.Results {
-		out.Results = append(out.Results, resultJSON{r.Kind, r.Title, r.Text, r.Location, r.Score, r.ID, r.Excerpt})
-	}
-	return out
 }
 
 // formatAnswer writes an answer as a person reads it in a terminal, the

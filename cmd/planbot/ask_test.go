@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"planbot/index"
 )
 
 // TestAskJSONLines checks that ask -json prints exactly one JSON answer
@@ -30,9 +32,9 @@ func TestAskJSONLines(t *testing.T) {
 	printed := out.String()
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(nil, 1<<20)
-	var answers []askJSON
+	var answers []index.Answer
 	for sc.Scan() {
-		var a askJSON
+		var a index.Answer
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
 			t.Fatalf("line %d is not JSON: %v: %s", len(answers)+1, err, sc.Text())
 		}

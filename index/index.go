@@ -469,7 +469,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	if q.Intents[kindOutside] {
 		minCov *= outsideFactor
 	}
-	if len(hits) == 0 || hits[0].rel < minCov {
+	best := 0.0
+	for _, h := range hits {
+		best = math.Max(best, h.rel)
+	}
+	if best < minCov {
 		return nil, nil
 	}
 	top := hits[0].score
@@ -481,6 +485,10 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	}
 	return kept, nil
 }
+
+// rareDF is how few documents a single character may stand alone in and
+// still count as what is left of a word the dictionary lacks.
+const rareDF = 2
 
 // kindOutside is the intent of questions a plan does not answer (prices,
 // phone numbers, people); their answers must cover outsideFactor times as
@@ -647,7 +655,7 @@ func (idx *Index) absentWeight(w string) float64 {
 	switch {
 	case pos == "":
 		return idx.idf(w) / 2
-	case strings.HasPrefix(pos, "n") && pos != "nz" || pos == "j" || pos == "s":
+	case strings.HasPrefix(pos, "n") && pos != "nz" || pos == "j":
 		return absentNoun * idx.idf(w)
 	}
 	return 0.5

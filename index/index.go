@@ -248,7 +248,7 @@ func documents(plan *corpus.Plan) []*doc {
 			id:       "i" + strconv.Itoa(ind.Number),
 			kind:     KindIndicator,
 			title:    ind.Name,
-			text:     IndicatorText(ind),
+			text:     indicatorText(ind),
 			extra:    ind.Category + " " + indicatorTable,
 			location: fmt.Sprintf("第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 · 第%d项", ind.Number),
 		})
@@ -317,9 +317,9 @@ func digitYears(text string) string {
 	return strings.Join(out, " ")
 }
 
-// IndicatorText describes an indicator in a line: its values and what the
+// indicatorText describes an indicator in a line: its values and what the
 // five-year column means.
-func IndicatorText(ind corpus.Indicator) string {
+func indicatorText(ind corpus.Indicator) string {
 	unit := ind.Unit
 	val := func(v string) string {
 		if v == "—" || v == "" || unit == "%" && strings.ContainsAny(v, "达左右") {
@@ -408,7 +408,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * expandedFactor(t) }
+	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
 	cover := newScorer(q.Terms, weight).cover
 	total := cover(func(string) bool { return true })
 	// Words of the question that the plan never uses: a noun among them
@@ -420,7 +420,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 			if t.Unknown {
 				absent += idx.idf(t.Text) / 2
 			} else {
-				absent += idx.absentWeight(t.Text) * expandedFactor(t)
+				absent += idx.absentWeight(t.Text) * charFactor(t)
 			}
 		}
 	}
@@ -518,9 +518,9 @@ func sentences(text string) []string {
 	return out
 }
 
-// expandedFactor makes a single character (what is left of a word the
+// charFactor makes a single character (what is left of a word the
 // dictionary does not know) count less than a word.
-func expandedFactor(t term) float64 {
+func charFactor(t term) float64 {
 	f := 1.0
 	if utf8.RuneCountInString(t.Text) == 1 && !isASCIIWord(t.Text) {
 		f *= 0.4

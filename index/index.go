@@ -1,10 +1,12 @@
 // Package index answers questions over a parsed plan. It puts every kind of
 // answer the plan holds (passages, indicators, glossary terms, key
-// projects) into one bleve index, segmented by package segment, and turns a
-// question into a query with plain-data tables (stop words, everyday words
-// mapped to the plan's, intents) and homophone typo correction. Results
-// are ranked by BM25 and then by how much of the question they cover; when
-// nothing covers enough, the answer is empty: the plan does not say.
+// projects, the targets stated in the prose) into one bleve index,
+// segmented by package segment, and turns a question into a query with
+// plain-data tables (data/: stop words, everyday words mapped to the
+// plan's, intents) and homophone typo correction. Results are ranked by
+// BM25 and then by how much of the question their best sentence and their
+// whole text cover; when nothing covers enough, the answer is empty: the
+// plan does not say.
 package index
 
 import (
@@ -53,12 +55,11 @@ type Index struct {
 	seg    *segment.Segmenter
 	bleve  bleve.Index
 	docs   map[string]*doc
-	df     map[string]int // documents containing each word
-	byChar map[string][]string
+	df     map[string]int      // documents containing each word
+	byChar map[string][]string // two-character words by character
 	n      int
 	qu     *understander
-	limit  int
-	minCov float64
+	minCov float64 // least relevance of an answer; see retrieve
 }
 
 // Field names and boosts: a word in a heading, an indicator's name or a
@@ -379,7 +380,6 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 type hit struct {
 	d     *doc
 	score float64
-	cov   float64 // share of the question's weight the document holds
 	rel   float64 // how relevant: see retrieve
 }
 
@@ -462,7 +462,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		// plan never uses. A question the plan does not answer shares
 		// words with it only here and there.
 		rel := (cov + sent) / 2 * total / (total + absent)
-		hits = append(hits, hit{d: d, score: score, cov: cov, rel: rel})
+		hits = append(hits, hit{d: d, score: score, rel: rel})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
 	minCov := idx.minCov
@@ -485,10 +485,6 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	}
 	return kept, nil
 }
-
-// rareDF is how few documents a single character may stand alone in and
-// still count as what is left of a word the dictionary lacks.
-const rareDF = 2
 
 // kindOutside is the intent of questions a plan does not answer (prices,
 // phone numbers, people); their answers must cover outsideFactor times as

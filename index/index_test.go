@@ -253,3 +253,25 @@ func BenchmarkSearch(b *testing.B) {
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
 }
+
+// TestDataFiles checks the vocabulary files a maintainer edits: every line
+// is well formed and names known kinds, so a typo there is an error, not a
+// rule silently dropped.
+func TestDataFiles(t *testing.T) {
+	kinds := map[Kind]bool{KindPassage: true, KindIndicator: true, KindTerm: true, KindProject: true, KindTarget: true, kindOutside: true}
+	for name, data := range map[string]string{"synonyms.txt": synonymsData, "intents.txt": intentsData} {
+		for _, line := range dataLines(data) {
+			left, right, ok := strings.Cut(line, "=")
+			if !ok || strings.TrimSpace(left) == "" || strings.TrimSpace(right) == "" {
+				t.Errorf("%s: %q is not `words = words`", name, line)
+				continue
+			}
+			if name == "intents.txt" && !kinds[Kind(strings.TrimSpace(left))] {
+				t.Errorf("%s: unknown kind %q", name, left)
+			}
+		}
+	}
+	if len(dataLines(stopwordsData)) == 0 {
+		t.Error("no stop words")
+	}
+}

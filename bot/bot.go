@@ -165,6 +165,9 @@ type Reply struct {
 	// ReplyTo is the message this one answers (threaded in the chat); 0
 	// for none.
 	ReplyTo int
+	// Kind is what kind of answer the message is, one of ReplyKinds: the
+	// adapter counts answers by it.
+	Kind string
 }
 
 // Button is an inline button whose press comes back as a Callback with

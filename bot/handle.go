@@ -169,8 +169,9 @@ func (b *Bot) reply(replyTo int, html string) []Reply {
 func (b *Bot) replyButtons(replyTo int, html string, rows [][]Button) []Reply {
 	parts := Split(strings.TrimSpace(html), MaxMessage)
 	out := make([]Reply, len(parts))
+	kind := replyKind(html)
 	for i, p := range parts {
-		out[i] = Reply{HTML: p, ReplyTo: replyTo}
+		out[i] = Reply{HTML: p, ReplyTo: replyTo, Kind: kind}
 	}
 	if len(out) > 0 {
 		out[len(out)-1].Buttons = rows

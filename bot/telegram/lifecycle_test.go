@@ -748,18 +748,6 @@ func TestAnswerKind(t *testing.T) {
 	if kind := answerKind(b.HandleMessage(bot.Message{ID: 1, ChatType: bot.Private, Text: "地铁"})); kind != "not_found" {
 		t.Errorf("地铁: kind %q, want not_found", kind)
 	}
-	// Searches, by their first result, numbered or not.
-	for html, kind := range map[string]string{
-		"🔎 “q”，规划里这样写：\n\n📊 <b>指标18 · 森林覆盖率</b>":        "indicator",
-		"🔎 “q”，规划里这样写：\n\n<b>1.</b> 📖 <b>碳中和</b>\n…":    "term",
-		"🔎 “q”的更多结果（第 4–6 条）：\n\n<b>4.</b> 📄 <b>加强</b>": "passage",
-		"🔎 “q”，规划里这样写：\n\n<b>1.</b> 🏗 航空航天铝材":           "project",
-		"🔎 “q”，规划里这样写：\n\n<b>盐碱地改良示范推广</b>\n开展盐碱地改良治理":  "search",
-	} {
-		if got := answerKind([]bot.Reply{{HTML: html}}); got != kind {
-			t.Errorf("%q: kind %q, want %q", html, got, kind)
-		}
-	}
 	if answerKind(nil) != "" {
 		t.Error("no reply has a kind")
 	}

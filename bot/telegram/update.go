@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,57 +158,18 @@ func (c *Client) handle(ctx context.Context, h Handler, u update) (answer string
 	return "", nil
 }
 
-// AnswerKinds are the kinds of answer Handled reports: the kind of the
-// first result for a question ("search" when it is of a kind not named
-// here), what a command shows, "not_found" when the plan does not speak of
-// the question, "inline" for an inline answer with results, "notice" for a
-// button that only got a notice, and "other" for help, usage hints and
-// refusals.
-var AnswerKinds = []string{"indicator", "term", "passage", "project", "target", "search", "toc", "chapter", "not_found", "inline", "notice", "other"}
+// AnswerKinds are the kinds of answer Handled reports: the core's kinds
+// (bot.ReplyKinds), "inline" for an inline answer with results and
+// "notice" for a button that only got a notice.
+var AnswerKinds = append(slices.Clone(bot.ReplyKinds), "inline", "notice")
 
-// answerKind tells what kind of answer replies are. The core starts each
-// kind of answer with its own emoji (📊 an indicator, 📖 a term or a
-// chapter, 📄 a passage, 🏗 a project, 🎯 a target, 📚 the contents, 🤔
-// nothing found), and a search with 🔎 and a heading before its results, so
-// the first reply says it; TestAnswerKind holds the two to it.
+// answerKind tells what kind of answer replies are: the kind the core gave
+// the first, "other" if it gave none.
 func answerKind(replies []bot.Reply) string {
 	if len(replies) == 0 {
 		return ""
 	}
-	s := replies[0].HTML
-	search := strings.HasPrefix(s, "🔎")
-	if search {
-		// The heading, then the first result, perhaps numbered.
-		if _, first, ok := strings.Cut(s, "\n\n"); ok {
-			s = first
-			if strings.HasPrefix(s, "<b>") {
-				if _, rest, ok := strings.Cut(s, "</b> "); ok {
-					s = rest
-				}
-			}
-		}
-	}
-	switch {
-	case strings.HasPrefix(s, "📊"):
-		return "indicator"
-	case strings.HasPrefix(s, "📖 <b>第"):
-		return "chapter"
-	case strings.HasPrefix(s, "📖"):
-		return "term"
-	case strings.HasPrefix(s, "📄"):
-		return "passage"
-	case strings.HasPrefix(s, "🏗"):
-		return "project"
-	case strings.HasPrefix(s, "🎯"):
-		return "target"
-	case strings.HasPrefix(s, "📚"):
-		return "toc"
-	case strings.HasPrefix(s, "🤔"):
-		return "not_found"
-	case search:
-		return "search"
-	}
-	return "other"
+	return cmp.Or(replies[0].Kind, "other")
 }
 
 // mediaKinds are the message fields that carry something other than text.

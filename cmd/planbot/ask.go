@@ -47,18 +47,50 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if fs.NArg() > 0 {
 		return answer(strings.Join(fs.Args(), " "))
 	}
-	// One answer for every line of input, blank or hostile ones included.
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
+	// One answer for every line of input, blank or hostile ones included;
+	// a line longer than maxLine is answered by its start.
+	r := bufio.NewReader(stdin)
+	for {
+		line, err := readLine(r, maxLine)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := answer(sc.Text()); err != nil {
+		if err := answer(line); err != nil {
 			return err
 		}
 	}
-	return sc.Err()
+}
+
+// maxLine is how much of a line of input ask reads; the index reads less.
+const maxLine = 64 << 10
+
+// readLine reads one line without its end, keeping at most max bytes of it
+// and skipping the rest. It returns io.EOF only when no line is left.
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var b []byte
+	read := false
+	for {
+		part, more, err := r.ReadLine()
+		if err != nil {
+			if err == io.EOF && read {
+				return string(b), nil
+			}
+			return "", err
+		}
+		read = true
+		if room := max - len(b); room > 0 {
+			b = append(b, part[:min(len(part), room)]...)
+		}
+		if !more {
+			return string(b), nil
+		}
+	}
 }
 
 func openIndex(file string) (*index.Index, error) {

@@ -21,6 +21,7 @@ func TestAskJSONLines(t *testing.T) {
 		"东河区区长是谁",
 		"<script>alert(1)</script>",
 		strings.Repeat("啊", 5000),
+		strings.Repeat("啊！", 1<<18), // longer than any buffer
 		"\x00\x01\xff",
 		"碳中和是什么意思",
 	}
@@ -50,12 +51,12 @@ func TestAskJSONLines(t *testing.T) {
 	if first.Query != "森林覆盖率" || len(first.Results) == 0 || first.Results[0].Kind != "indicator" || first.Results[0].Title != "森林覆盖率" {
 		t.Errorf("森林覆盖率: %+v", first)
 	}
-	for _, i := range []int{1, 2, 3, 4, 5} {
+	for _, i := range []int{1, 2, 3, 4, 5, 6} {
 		if n := len(answers[i].Results); n != 0 {
 			t.Errorf("line %d (%.20q): %d results, want none", i+1, lines[i], n)
 		}
 	}
-	if r := answers[6].Results; len(r) == 0 || r[0].Kind != "term" || !strings.Contains(r[0].Title, "碳中和") {
+	if r := answers[7].Results; len(r) == 0 || r[0].Kind != "term" || !strings.Contains(r[0].Title, "碳中和") {
 		t.Errorf("碳中和: %+v", r)
 	}
 	// The documented fields, by name.

@@ -44,6 +44,11 @@ type serveConfig struct {
 	Admin struct {
 		Listen string `yaml:"listen"`
 	} `yaml:"admin"`
+	Plan struct {
+		// File is a plan document to answer from instead of the one
+		// embedded in the binary (a plan of the same family).
+		File string `yaml:"file"`
+	} `yaml:"plan"`
 	Data struct {
 		// Dir holds what the bot keeps across restarts: the statistics
 		// of what is asked (stats.db). Empty: nothing is recorded.

@@ -15,10 +15,11 @@ import (
 func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	file := fs.String("plan", "", "answer from this plan file instead of the embedded one")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
 	}
-	idx, err := openIndex("")
+	idx, err := openIndex(*file)
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer st.Close()
 		opts.Recorder, opts.Reporter = st, st
 	}
-	idx, err := openIndex("")
+	idx, err := openIndex(cfg.Plan.File)
 	if err != nil {
 		return err
 	}

@@ -27,25 +27,25 @@ func replyKind(html string) string {
 			}
 		}
 	}
-	switch {
-	case strings.HasPrefix(s, "📊"):
-		return "indicator"
-	case strings.HasPrefix(s, "📖 <b>第"):
-		return "chapter"
-	case strings.HasPrefix(s, "📖"):
-		return "term"
-	case strings.HasPrefix(s, "📄"):
-		return "passage"
-	case strings.HasPrefix(s, "🏗"):
-		return "project"
-	case strings.HasPrefix(s, "🎯"):
-		return "target"
-	case strings.HasPrefix(s, "📚"):
-		return "toc"
-	case strings.HasPrefix(s, "🤔"):
-		return "not_found"
-	case search:
+	for _, k := range kindPrefixes {
+		if strings.HasPrefix(s, k.prefix) {
+			return k.kind
+		}
+	}
+	if search {
 		return "search"
 	}
 	return "other"
+}
+
+// kindPrefixes are the starts of the kinds of answer, the longer first.
+var kindPrefixes = []struct{ prefix, kind string }{
+	{"📊", "indicator"},
+	{"📖 <b>第", "chapter"},
+	{"📖", "term"},
+	{"📄", "passage"},
+	{"🏗", "project"},
+	{"🎯", "target"},
+	{"📚", "toc"},
+	{"🤔", "not_found"},
 }

@@ -73,15 +73,10 @@ func (f *queueAPI) push(chat int64, text string) int {
 }
 
 func (f *queueAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	prefix := "/bot" + testToken + "/"
-	if !strings.HasPrefix(r.URL.Path, prefix) {
-		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprint(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+	method, ok := apiMethod(w, r)
+	if !ok {
 		return
 	}
-	method := strings.TrimPrefix(r.URL.Path, prefix)
-	_ = r.ParseForm()
 	f.mu.Lock()
 	f.calls[method] = append(f.calls[method], r.PostForm)
 	if method == "sendMessage" && f.clock != nil {

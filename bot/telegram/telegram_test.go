@@ -45,16 +45,25 @@ func newFakeAPI(t *testing.T) (*fakeAPI, *httptest.Server) {
 	return f, srv
 }
 
-func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// apiMethod reads the Bot API method a fake server is asked for, and its
+// form; a request without the test token gets a 401, as from Telegram.
+func apiMethod(w http.ResponseWriter, r *http.Request) (string, bool) {
 	w.Header().Set("Content-Type", "application/json")
 	prefix := "/bot" + testToken + "/"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprint(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+		return "", false
+	}
+	_ = r.ParseForm()
+	return strings.TrimPrefix(r.URL.Path, prefix), true
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method, ok := apiMethod(w, r)
+	if !ok {
 		return
 	}
-	method := strings.TrimPrefix(r.URL.Path, prefix)
-	_ = r.ParseForm()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, apiCall{method, r.PostForm})

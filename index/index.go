@@ -350,7 +350,7 @@ func (idx *Index) Search(question string, limit int) Answer {
 
 // SearchContext is Search with a context that can cancel it.
 func (idx *Index) SearchContext(ctx context.Context, question string, limit int) (Answer, error) {
-	ans := Answer{Query: question, Results: []Result{}}
+	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
@@ -374,6 +374,8 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 	for _, h := range dedupe(hits, limit) {
 		ans.Results = append(ans.Results, idx.result(h.d, q, h.score))
 	}
+	ans.Answered = len(ans.Results) > 0
+	ans.Missing = idx.missing(q)
 	return ans, nil
 }
 
@@ -638,6 +640,25 @@ func (sc *scorer) cover(has func(string) bool) float64 {
 		sum += w
 	}
 	return sum
+}
+
+// missing lists the question's own words (not their synonyms) that the
+// plan never uses and that name something: nouns and words unknown to the
+// dictionary, in the question's order.
+func (idx *Index) missing(q query) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range q.Terms {
+		if t.Group != 0 || idx.df[t.Text] > 0 || seen[t.Text] || utf8.RuneCountInString(t.Text) < 2 {
+			continue
+		}
+		pos := idx.seg.Pos(t.Text)
+		if t.Unknown || pos == "" || strings.HasPrefix(pos, "n") || pos == "j" {
+			seen[t.Text] = true
+			out = append(out, t.Text)
+		}
+	}
+	return out
 }
 
 // absentNoun weighs a noun the plan never uses above any word it uses:

@@ -34,9 +34,40 @@ type Span struct {
 	End   int `json:"end"`
 }
 
-// Answer is what a query found. Results is empty, never nil, when nothing
-// relevant is in the plan.
+// Answer is what a query found, and what the index makes of it: one of
+// three outcomes.
+//   - answered: the index stands by its first result;
+//   - offered (Answered false, Results not empty): the plan has no direct
+//     answer, Results are the closest things it has;
+//   - declined (Answered false, Results empty): nothing of the question's
+//     topic is in the plan.
+//
+// Missing lists the words of the question that the plan never uses; it is
+// empty, never nil, when there are none. Results is empty, never nil.
 type Answer struct {
-	Query   string   `json:"query"`
-	Results []Result `json:"results"`
+	Query    string   `json:"query"`
+	Answered bool     `json:"answered"`
+	Missing  []string `json:"missing"`
+	Results  []Result `json:"results"`
+}
+
+// Outcome names the three outcomes of an answer.
+type Outcome string
+
+// The outcomes.
+const (
+	Answered Outcome = "answer"
+	Offered  Outcome = "offer"
+	Declined Outcome = "decline"
+)
+
+// Outcome says which of the three outcomes the answer is.
+func (a Answer) Outcome() Outcome {
+	switch {
+	case a.Answered:
+		return Answered
+	case len(a.Results) > 0:
+		return Offered
+	}
+	return Declined
 }

@@ -1,9 +1,10 @@
 package index
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +23,24 @@ var (
 	synonymsData string
 	//go:embed data/intents.txt
 	intentsData string
+	// vocabFiles holds the general vocabulary of everyday words, a file
+	// by domain, in the format of synonyms.txt.
+	//go:embed data/vocab/*.txt
+	vocabFiles embed.FS
 )
+
+// synonymSources returns synonyms.txt and every file of data/vocab, in
+// the order of their names.
+func synonymSources() []string {
+	sources := []string{synonymsData}
+	entries, _ := vocabFiles.ReadDir("data/vocab")
+	for _, e := range entries {
+		if b, err := vocabFiles.ReadFile("data/vocab/" + e.Name()); err == nil {
+			sources = append(sources, string(b))
+		}
+	}
+	return sources
+}
 
 // term is one word of an understood query with its weight.
 type term struct {
@@ -145,6 +163,10 @@ type understander struct {
 type synonym struct {
 	everyday string
 	plan     []string
+	// kind marks an everyday word that names a kind of what the plan's
+	// words name (地铁 > 城市轨道交通): a plan that never uses the word
+	// itself has not answered it.
+	kind bool
 }
 
 type intentWord struct {
@@ -159,13 +181,29 @@ func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(strin
 			u.stop[w] = true
 		}
 	}
-	for _, line := range dataLines(synonymsData) {
-		plan, everyday, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		for _, e := range strings.Fields(everyday) {
-			u.synonyms = append(u.synonyms, synonym{everyday: strings.ToLower(e), plan: strings.Fields(strings.ToLower(plan))})
+	// An everyday word named on several lines stands for the plan's words
+	// of all of them.
+	byWord := map[string]int{}
+	for _, data := range synonymSources() {
+		for _, line := range dataLines(data) {
+			plan, everyday, kind, ok := cutSynonym(line)
+			if !ok {
+				continue
+			}
+			for _, e := range strings.Fields(strings.ToLower(everyday)) {
+				i, seen := byWord[e]
+				if !seen {
+					i = len(u.synonyms)
+					byWord[e] = i
+					u.synonyms = append(u.synonyms, synonym{everyday: e})
+				}
+				u.synonyms[i].kind = u.synonyms[i].kind || kind
+				for _, p := range strings.Fields(strings.ToLower(plan)) {
+					if !slices.Contains(u.synonyms[i].plan, p) {
+						u.synonyms[i].plan = append(u.synonyms[i].plan, p)
+					}
+				}
+			}
 		}
 	}
 	sort.SliceStable(u.synonyms, func(i, j int) bool {
@@ -181,6 +219,17 @@ func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(strin
 		}
 	}
 	return u
+}
+
+// cutSynonym splits a line of the vocabulary: `plan words = everyday
+// words`, or `plan words > everyday words` where the everyday words name
+// kinds of what the plan's words name.
+func cutSynonym(line string) (plan, everyday string, kind, ok bool) {
+	if plan, everyday, ok = strings.Cut(line, "="); ok {
+		return plan, everyday, false, true
+	}
+	plan, everyday, ok = strings.Cut(line, ">")
+	return plan, everyday, true, ok
 }
 
 // dataLines returns the non-empty, non-comment lines of a data file.
@@ -305,6 +354,10 @@ func (u *understander) understand(raw string) query {
 			}
 		}
 		b.group(alts, 0.9)
+		if syn.kind && !u.vocab(syn.everyday) {
+			// The plan speaks of the kind, not of the thing asked.
+			b.add(syn.everyday, 1, 0, 0)
+		}
 	}
 	for _, tok := range u.joinUnknown(string(masked), u.seg.Cut(string(masked))) {
 		if tok.unknown {

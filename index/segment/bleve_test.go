@@ -26,7 +26,7 @@ func TestAnalyzer(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%s/%d/%s", tok.Term, tok.Position, typeName(tok.Type)))
 	}
-	want := "加快/1/i 健全/2/i 养老/3/i 服务体系/4/i 服务/4/i 体系/4/i 5g/5/a 基站/6/i 150/7/n 万吨/8/i 增长/9/i 4.9/10/n"
+	want := "加快/1/i 健全/2/i 养老服务/3/i 养老/3/i 服务/3/i 体系/4/i 5g/5/a 基站/6/i 150/7/n 万吨/8/i 增长/9/i 4.9/10/n"
 	if s := strings.Join(got, " "); s != want {
 		t.Errorf("Analyze(%q) =\n%s\nwant\n%s", text, s, want)
 	}

@@ -22,6 +22,10 @@ func TestPrunedDict(t *testing.T) {
 	full := new(Segmenter)
 	full.gse.NotLoadHMM = true
 	full.gse.SkipLog = true
+	// The query vocabulary's entries go first, as in the pruned one.
+	if err := full.gse.LoadDictStr(vocabDict); err != nil {
+		t.Fatal(err)
+	}
 	if err := full.gse.LoadDictEmbed("zh"); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,9 @@
 // gse's full dictionary takes seconds and over 100 MB to load, so the
 // package embeds a pruned one (dict.txt): every entry that can match inside
 // the plan's text, plus gse's common words for questions, plus one entry
-// that carries the frequency of all dropped entries. A word's cost in the
+// that carries the frequency of all dropped entries; before it, entries
+// that keep the words of the query vocabulary whole (vocabwords.txt). A
+// word's cost in the
 // shortest path is log(total/freq), so with the total kept the pruned
 // dictionary cuts the plan exactly as the full one does. The dictionary is
 // generated from gse's own by internal/gendict (go generate) and the tests
@@ -19,7 +21,7 @@
 // (AnalyzerName) built on it; see bleve.go.
 package segment
 
-//go:generate go run ./internal/gendict -o dict.txt -words planwords.txt -minfreq 300
+//go:generate go run ./internal/gendict -o dict.txt -words planwords.txt -minfreq 300 -vocab ../data -vocabwords vocabwords.txt
 
 import (
 	_ "embed"
@@ -44,6 +46,17 @@ var dict string
 //go:embed planwords.txt
 var planWords string
 
+// vocabDict holds entries in gse's format for the words of the query
+// vocabulary (index/data: synonyms, stop words, vocab/*.txt) that dict
+// would cut apart: 排水管网, 下水道, 咋介, each with the lowest frequency
+// that keeps it whole, or a higher one for a word gse has but too rarely
+// (托育). Loaded before dict, its entries win, so that a plan word of the
+// vocabulary is one token in the plan and in questions, and an everyday
+// word one token in a question.
+//
+//go:embed vocabwords.txt
+var vocabDict string
+
 // planWordFreq is the frequency given to the plan's own words: that of a
 // common word, so that they win over cutting them apart.
 const planWordFreq = 3000
@@ -67,7 +80,7 @@ type Segmenter struct {
 }
 
 var loadDefault = sync.OnceValues(func() (*Segmenter, error) {
-	return load(dict, planWords)
+	return load(vocabDict+dict, planWords)
 })
 
 // Default returns the shared segmenter, loading the embedded dictionary once.

@@ -158,6 +158,11 @@ type understander struct {
 	// not take it for a verb, an adjective or a function word.
 	noun      func(string) bool
 	maxTokens int
+
+	// byEveryday finds a synonym by its everyday word; longest is the
+	// length in bytes of the longest everyday word.
+	byEveryday map[string]int
+	longest    int
 }
 
 type synonym struct {
@@ -209,6 +214,11 @@ func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(strin
 	sort.SliceStable(u.synonyms, func(i, j int) bool {
 		return len(u.synonyms[i].everyday) > len(u.synonyms[j].everyday)
 	})
+	u.byEveryday = make(map[string]int, len(u.synonyms))
+	for i, syn := range u.synonyms {
+		u.byEveryday[syn.everyday] = i
+		u.longest = max(u.longest, len(syn.everyday))
+	}
 	for _, line := range dataLines(intentsData) {
 		kind, words, ok := strings.Cut(line, "=")
 		if !ok {
@@ -219,6 +229,41 @@ func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(strin
 		}
 	}
 	return u
+}
+
+// synMatch is a synonym found in a question: its index in synonyms and
+// the byte offsets where its everyday word starts.
+type synMatch struct {
+	syn    int
+	starts []int
+}
+
+// synonymsIn finds the everyday words that stand in text as whole words,
+// from one word boundary to another, in the order of u.synonyms (longest
+// first); the offsets of each are in ascending order.
+func (u *understander) synonymsIn(text string, bounds map[int]bool) []synMatch {
+	offs := make([]int, 0, len(bounds))
+	for o := range bounds {
+		offs = append(offs, o)
+	}
+	sort.Ints(offs)
+	at := map[int][]int{}
+	for i, start := range offs {
+		for _, end := range offs[i+1:] {
+			if end-start > u.longest {
+				break
+			}
+			if k, ok := u.byEveryday[text[start:end]]; ok {
+				at[k] = append(at[k], start)
+			}
+		}
+	}
+	out := make([]synMatch, 0, len(at))
+	for k, starts := range at {
+		out = append(out, synMatch{k, starts})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].syn < out[j].syn })
+	return out
 }
 
 // cutSynonym splits a line of the vocabulary: `plan words = everyday
@@ -322,16 +367,12 @@ func (u *understander) understand(raw string) query {
 		bounds[t.Start], bounds[t.End] = true, true
 	}
 	masked := []byte(text)
-	for _, syn := range u.synonyms {
+	for _, m := range u.synonymsIn(text, bounds) {
+		syn := u.synonyms[m.syn]
 		found := false
-		for off := 0; ; {
-			i := strings.Index(text[off:], syn.everyday)
-			if i < 0 {
-				break
-			}
-			start, end := off+i, off+i+len(syn.everyday)
-			off = end
-			if !bounds[start] || !bounds[end] || masked[start] == ' ' {
+		for _, start := range m.starts {
+			end := start + len(syn.everyday)
+			if masked[start] == ' ' {
 				continue
 			}
 			found = true

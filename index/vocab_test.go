@@ -110,11 +110,23 @@ func TestVocabUnderstood(t *testing.T) {
 		"小区充电装太少了":  "充电桩",
 		"老人没人管咋介":   "养老服务",
 		"营业执照网上能办不": "企业开办",
+		"一到冬天就停暖":   "冬季",
+		"天燃气费涨了":    "燃气",
 	} {
 		q := idx.qu.understand(everyday)
 		if !slices.ContainsFunc(q.Terms, func(t term) bool { return t.Text == plan && t.Group > 0 }) {
 			t.Errorf("%q: no %q among %+v", everyday, plan, q.Terms)
 		}
+	}
+	// A kind the plan never names still counts as missing; the plan's
+	// word for the whole is searched all the same.
+	for q, kind := range map[string]string{"东河区有地铁吗": "地铁", "幼儿园学费多少": "幼儿园学费"} {
+		if ans := idx.Search(q, 3); ans.Answered || !slices.Contains(ans.Missing, kind) {
+			t.Errorf("%q: answered %v, missing %v; want %q missing", q, ans.Answered, ans.Missing, kind)
+		}
+	}
+	if q := idx.qu.understand("幼儿园学费多少"); !slices.ContainsFunc(q.Terms, func(t term) bool { return t.Text == "学前教育" }) {
+		t.Errorf("幼儿园学费: no 学前教育 among %+v", q.Terms)
 	}
 	// Dialect question words are stop words.
 	q := idx.qu.understand("咋介甚时候修路")

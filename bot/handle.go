@@ -148,15 +148,21 @@ func (b *Bot) notFound(q string, replyTo int) []Reply {
 		quoted(q), esc(b.shortTitle()), len(b.plan.Indicators), len(b.targets), len(b.plan.Terms)))
 }
 
-// shortTitle names the plan briefly.
+// shortTitle names the plan briefly: its place (the last of 包头市东河区)
+// and its period, 东河区“十四五”规划纲要.
 func (b *Bot) shortTitle() string {
-	if strings.Contains(b.plan.Title, "东河区") {
-		return "东河区“十四五”规划纲要"
+	t := b.plan.Title
+	place, _, ok := strings.Cut(t, "国民经济")
+	if !ok || place == "" {
+		if t != "" {
+			return t
+		}
+		return "这份规划"
 	}
-	if b.plan.Title != "" {
-		return b.plan.Title
+	if i := strings.LastIndex(place, "市"); i >= 0 && i+len("市") < len(place) {
+		place = place[i+len("市"):]
 	}
-	return "这份规划"
+	return place + "“" + b.plan.Period() + "”规划纲要"
 }
 
 // reply makes the replies of one HTML text, split to Telegram's length.

@@ -196,7 +196,7 @@ func checkBoxes(t *testing.T, pl *Plan, f facts) {
 		got[b.Number] = box{b.Title, len(b.Items)}
 	}
 	if it := pl.IndicatorTable; it != nil && strings.HasPrefix(it.Label, "专栏") {
-		n, _ := strconv.Atoi(strings.TrimPrefix(it.Label, "专栏"))
+		n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(it.Label, "专栏")))
 		numbers := map[int]bool{}
 		for _, ind := range pl.Indicators {
 			numbers[ind.Number] = true

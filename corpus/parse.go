@@ -72,6 +72,7 @@ type paragraph struct {
 
 // block is a box (专栏N) or a captioned table (表 N) being read.
 type block struct {
+	label    string // as printed: 专栏1, 表 1
 	box      bool
 	number   int
 	title    string
@@ -546,7 +547,8 @@ func (p *parser) feed(u unit) error {
 			return err
 		}
 		n, _ := strconv.Atoi(bm[2])
-		p.blk = &block{box: bm[1] == "专栏", number: n, title: strings.TrimSpace(bm[3]), line: u.line,
+		label := strings.TrimRight(strings.TrimSpace(strings.TrimSuffix(t, bm[3])), ":： 　")
+		p.blk = &block{label: label, box: bm[1] == "专栏", number: n, title: strings.TrimSpace(bm[3]), line: u.line,
 			chapter: p.chapter, section: p.section, location: p.location(p.chapter, p.section), compact: true}
 		if p.mode == modeFront {
 			p.mode = modeBody
@@ -1014,7 +1016,7 @@ func (p *parser) endBlock() error {
 			return err
 		}
 		if len(p.plan.Indicators) > before {
-			p.plan.IndicatorTable = &Table{Label: tableLabel(b.box, b.number), Title: b.title,
+			p.plan.IndicatorTable = &Table{Label: b.label, Title: b.title,
 				Header: b.tab.header, Location: b.location, Line: b.line}
 			p.expectNote = true
 		}

@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -582,12 +581,4 @@ func (p *parser) valueColumns(header, roles []string) []valueColumn {
 	}
 	target.target = true
 	return []valueColumn{base, target}
-}
-
-// tableLabel writes where a table stands: 专栏1 or 表 1.
-func tableLabel(box bool, n int) string {
-	if box {
-		return fmt.Sprintf("专栏%d", n)
-	}
-	return fmt.Sprintf("表%d", n)
 }

@@ -207,3 +207,39 @@ func TestNotText(t *testing.T) {
 func xmlEscape(b *bytes.Buffer, s string) error {
 	return xml.EscapeText(b, []byte(s))
 }
+
+// FuzzFormats parses fuzzed text as each format the parser reads: no
+// panic, and no error that is not the parser's own.
+func FuzzFormats(f *testing.F) {
+	f.Add(smallText(f), uint8(0))
+	f.Add(smallText(f), uint8(1))
+	f.Add(smallText(f), uint8(2))
+	f.Add([]byte("<html><body><table><tr><td rowspan=\"99\" colspan=\"99\">x</td></tr></table>"), uint8(3))
+	f.Add([]byte("PK\x03\x04"), uint8(3))
+	f.Fuzz(func(t *testing.T, b []byte, kind uint8) {
+		var src []byte
+		switch kind % 4 {
+		case 0:
+			src, _ = simplifiedchinese.GB18030.NewEncoder().Bytes(b)
+			if src == nil {
+				src = b
+			}
+		case 1:
+			src = toHTML(string(b))
+		case 2:
+			src = toDocx(t, string(b))
+		default:
+			src = b // raw bytes: HTML, a zip or anything
+		}
+		pl, err := Parse("fuzz", src)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "corpus: ") {
+				t.Errorf("error without the package's prefix: %v", err)
+			}
+			return
+		}
+		if len(pl.Chapters) == 0 {
+			t.Error("a plan without chapters")
+		}
+	})
+}

@@ -213,3 +213,18 @@ func checkBoxes(t *testing.T, pl *Plan, f facts) {
 		}
 	}
 }
+
+// BenchmarkParseOutline parses the largest shared outline (Suzhou, 265 KB
+// of PDF-extracted text).
+func BenchmarkParseOutline(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(outlineDir, "suzhou-15th.txt"))
+	if err != nil {
+		b.Skip("suzhou-15th.txt not here")
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Parse("suzhou-15th.txt", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

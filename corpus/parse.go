@@ -28,7 +28,10 @@ var (
 	quotedRe  = regexp.MustCompile(`“([^”]+)”`)
 	noteNumRe = regexp.MustCompile(`(\d+)、`)
 	issuerRe  = regexp.MustCompile(`人民政府$`)
-	dateRe    = regexp.MustCompile(`^[〇一二三四五六七八九十]+年[一二三四五六七八九十]+月$`)
+	dateRe    = regexp.MustCompile(`^([〇一二三四五六七八九十]{4}|\d{4})\s*年\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*月(\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*日)?$`)
+	// approvalRe matches the line under a title that says who approved the
+	// plan: （2026年1月20日…人民代表大会…批准）.
+	approvalRe = regexp.MustCompile(`^[（(].*(批准|通过)[)）]$`)
 	// titleEndRe matches the end of a plan's title: …规划纲要, …五年规划,
 	// …远景目标纲要.
 	titleEndRe = regexp.MustCompile(`(纲要|规划|计划)[》」]?(（[^（）]*）)?$`)
@@ -321,10 +324,11 @@ func (p *parser) findTitle(lines []srcLine) error {
 		var used []int
 		for j := i; j < len(lines) && len(title) < 4; j++ {
 			if lines[j].s == "" {
-				continue
+				break
 			}
 			t := p.clean(lines[j].s)
-			if utf8.RuneCountInString(t) > 50 || strings.ContainsAny(t, "。；") || strings.Contains(t, "通知") {
+			if utf8.RuneCountInString(t) > 50 || strings.ContainsAny(t, "。；：") || strings.Contains(t, "通知") ||
+				issuerRe.MatchString(t) || dateRe.MatchString(t) {
 				break
 			}
 			title = append(title, t)
@@ -334,6 +338,20 @@ func (p *parser) findTitle(lines []srcLine) error {
 				p.plan.Title = strings.TrimSpace(whole)
 				for _, n := range used {
 					p.skip[n] = true
+				}
+				// What stands before the title is the notice that issues
+				// it; the line under it may say who approved it.
+				for _, l := range lines[:i] {
+					p.skip[l.n] = true
+				}
+				for _, l := range lines[i+len(used):] {
+					if l.s == "" {
+						continue
+					}
+					if approvalRe.MatchString(p.clean(l.s)) {
+						p.skip[l.n] = true
+					}
+					break
 				}
 				return nil
 			}
@@ -909,7 +927,14 @@ func splitNotes(s string) []string {
 }
 
 // term adds one glossary entry: a head (often bold), a colon, a definition.
+// A number before the head (1. 新质生产力：…) is the entry's, not the term's.
 func (p *parser) term(para *paragraph) error {
+	if m := itemNumRe.FindString(para.text); m != "" {
+		para.text = para.text[len(m):]
+		if r := itemNumRe.FindString(para.raw); r != "" {
+			para.raw = para.raw[len(r):]
+		}
+	}
 	var head, def string
 	if m := leadRe.FindStringSubmatch(para.raw); m != nil {
 		head = p.clean(m[1])
@@ -976,10 +1001,15 @@ func (p *parser) location(chapter, section int) string {
 		return "序言"
 	}
 	ch := p.plan.Chapters[chapter-1]
-	if section == 0 {
-		return fmt.Sprintf("第%s章 · %s", HanNumeral(ch.Printed), ch.Title)
+	where := fmt.Sprintf("第%s章", HanNumeral(ch.Printed))
+	if ch.Printed != ch.Number && ch.Part > 0 {
+		// Chapters restart in every part: the part tells them apart.
+		where = fmt.Sprintf("第%s篇 %s", HanNumeral(ch.Part), where)
 	}
-	return fmt.Sprintf("第%s章 第%s节 · %s", HanNumeral(ch.Printed), HanNumeral(section), ch.Sections[section-1].Title)
+	if section == 0 {
+		return fmt.Sprintf("%s · %s", where, ch.Title)
+	}
+	return fmt.Sprintf("%s 第%s节 · %s", where, HanNumeral(section), ch.Sections[section-1].Title)
 }
 
 // finish checks the model for the gaps a broken source would leave.

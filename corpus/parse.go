@@ -817,6 +817,9 @@ func (p *parser) flush() error {
 		return nil
 	}
 	para.raw, para.text = strings.Join(para.raws, ""), strings.Join(para.texts, "")
+	if p.lay.spaced {
+		para.text = unspace(para.text)
+	}
 	switch {
 	case p.blk != nil:
 		return p.boxItems(para)

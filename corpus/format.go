@@ -58,12 +58,13 @@ func decode(name string, src []byte) (string, error) {
 func isHTML(src []byte) bool {
 	head := bytes.TrimLeft(src[:min(len(src), 512)], "\ufeff \t\r\n")
 	head = bytes.ToLower(head)
-	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<meta", "<?xml version=\"1.0\" encoding=\"utf-8\"?><html"} {
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<meta"} {
 		if bytes.HasPrefix(head, []byte(p)) {
 			return true
 		}
 	}
-	return false
+	// XHTML: an XML declaration, then the page.
+	return bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<html"))
 }
 
 // htmlText reads a web page: every block (paragraph, heading, list item,

@@ -15,7 +15,8 @@ import (
 var (
 	// cellSepRe separates the cells of a row: a tab, or a run of two or
 	// more spaces.
-	cellSepRe = regexp.MustCompile("\t| {2,}|\u3000{2,}")
+	cellSepRe  = regexp.MustCompile("\t| {2,}|\u3000{2,}")
+	spaceRunRe = regexp.MustCompile(` {2,}`)
 	yearRe    = regexp.MustCompile(`(20\d\d|19\d\d)\s*年?`)
 	// unitRe is the unit in brackets at the end of an indicator's name:
 	// 森林覆盖率（%）.
@@ -101,7 +102,7 @@ func splitCells(line string, sep int) (cells []string, lead int) {
 // sepWidth is the most common run of spaces between cells of a line.
 func sepWidth(line string) int {
 	best := 0
-	for _, m := range regexp.MustCompile(` {2,}`).FindAllStringIndex(strings.TrimSpace(line), -1) {
+	for _, m := range spaceRunRe.FindAllStringIndex(strings.TrimSpace(line), -1) {
 		if w := m[1] - m[0]; best == 0 || w < best {
 			best = w
 		}

@@ -17,7 +17,7 @@ var (
 	// more spaces.
 	cellSepRe  = regexp.MustCompile("\t| {2,}|\u3000{2,}")
 	spaceRunRe = regexp.MustCompile(` {2,}`)
-	yearRe    = regexp.MustCompile(`(20\d\d|19\d\d)\s*年?`)
+	yearRe     = regexp.MustCompile(`(20\d\d|19\d\d)\s*年?`)
 	// unitRe is the unit in brackets at the end of an indicator's name:
 	// 森林覆盖率（%）.
 	unitRe      = regexp.MustCompile(`^(.+?)\s*[（(]([^（）()]{1,12})[)）]$`)

@@ -44,6 +44,27 @@ func splitLines(text string) []srcLine {
 	return out
 }
 
+// dropRunningHeads removes the lines a page repeats at its head or foot
+// (the plan's short title, a department's name): a short line printed four
+// times or more, unless it is a heading.
+func dropRunningHeads(lines []srcLine) []srcLine {
+	count := map[string]int{}
+	for _, l := range lines {
+		if t := strings.TrimSpace(l.s); t != "" && utf8.RuneCountInString(t) <= 40 {
+			count[t]++
+		}
+	}
+	out := lines[:0]
+	for _, l := range lines {
+		t := strings.TrimSpace(l.s)
+		if count[t] >= 4 && !endsSentence(t) && !headRe.MatchString(t) && !boxRe.MatchString(t) && !isTableLine(l.s) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // width is the printed width of a line: two for a Chinese character, one
 // for a Latin letter, digit or space.
 func width(s string) int {

@@ -232,7 +232,9 @@ func BenchmarkParseOutline(b *testing.B) {
 // TestFamily parses a plan with what other outlines of the family bring:
 // an issuing notice before the title and an approval line under it,
 // chapters that restart in every part, sub-headings instead of sections, a
-// letter-spaced glossary with numbered entries and footnote markers.
+// letter-spaced glossary with numbered entries and footnote markers, a
+// running header on every page, a box numbered in Chinese, a chapter whose
+// title stands on the line under its number.
 func TestFamily(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("testdata", "family.txt"))
 	if err != nil {
@@ -251,6 +253,12 @@ func TestFamily(t *testing.T) {
 	if c := pl.Chapters[2]; c.Number != 3 || c.Printed != 1 || c.Part != 2 || c.Title != "建设创新高地" {
 		t.Errorf("chapter 3 = %+v", c)
 	}
+	if c := pl.Chapters[1]; c.Title != "主要目标" {
+		t.Errorf("chapter 2 = %+v", c)
+	}
+	if len(pl.Boxes) != 1 || pl.Boxes[0].Number != 1 || len(pl.Boxes[0].Items) != 2 {
+		t.Errorf("boxes: %+v", pl.Boxes)
+	}
 	var texts []string
 	for _, p := range pl.Passages {
 		texts = append(texts, p.Location+"｜"+p.Text)
@@ -265,7 +273,7 @@ func TestFamily(t *testing.T) {
 			t.Errorf("no passage %q in\n%s", want, all)
 		}
 	}
-	for _, bad := range []string{"印发", "批准", "各区人民政府"} {
+	for _, bad := range []string{"印发", "批准", "各区人民政府", "规划纲要"} {
 		if strings.Contains(all, bad) {
 			t.Errorf("the notice or approval line %q is read as text:\n%s", bad, all)
 		}

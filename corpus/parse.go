@@ -18,7 +18,7 @@ var (
 	headRe      = regexp.MustCompile(`^第\s*([一二三四五六七八九十〇零百两]+|\d{1,3})\s*(篇|章|节)[\s\x{3000}:：]*(.*)$`)
 	subRe       = regexp.MustCompile(`^([一二三四五六七八九十]+)、\s*(.+)$`)
 	subsubRe    = regexp.MustCompile(`^[（(]([一二三四五六七八九十]+)[)）]\s*(.+)$`)
-	boxRe       = regexp.MustCompile(`^(专栏|表)\s*(\d+)\s*[:：]?[\s\x{3000}]*(.*)$`)
+	boxRe       = regexp.MustCompile(`^(专栏|表)\s*(\d+|[一二三四五六七八九十]+)\s*[:：]?[\s\x{3000}]*(.*)$`)
 	tocLeaderRe = regexp.MustCompile(`(\.{3,}|…{2,}|·{3,})[\s\d]*$`)
 	// tocPageRe matches the page number of a contents line: 第一章  发展基础    1.
 	tocPageRe = regexp.MustCompile(`(\s{2,}|\t)\d+$|\s\d+$`)
@@ -177,7 +177,7 @@ func parseText(name, text string, t2s *gocc.OpenCC) (*Plan, error) {
 			sections: map[[3]int]string{},
 		},
 	}
-	lines := splitLines(text)
+	lines := dropRunningHeads(splitLines(text))
 	p.lay = measure(lines)
 	if err := p.parseFront(lines); err != nil {
 		return nil, err
@@ -499,6 +499,14 @@ func (p *parser) isFrontMatter(u unit) bool {
 	return false
 }
 
+// glossaryHeadRe matches the heading of a glossary: 名词解释, 名 词 解 释,
+// 附件：名词解释.
+var glossaryHeadRe = regexp.MustCompile(`^(附件\d*|附录\d*|附)?[:：]?(名词解释|名词注释|术语解释)$`)
+
+func isGlossaryHead(t string) bool {
+	return short(t, 16) && glossaryHeadRe.MatchString(strings.Join(strings.Fields(t), ""))
+}
+
 // short reports whether a text may be a heading: short and no sentence.
 func short(t string, n int) bool {
 	return utf8.RuneCountInString(t) <= n && !strings.ContainsAny(t, "。；")
@@ -543,7 +551,8 @@ func (p *parser) feed(u unit) error {
 	if bm != nil && (!short(t, 60) || bm[3] == "" || p.midParagraph(u) || bm[1] == "表" && utf8.RuneCountInString(bm[3]) < 4) {
 		bm = nil
 	}
-	major := m != nil || bm != nil || strings.Join(strings.Fields(t), "") == "名词解释" && short(t, 12)
+	glossary := isGlossaryHead(t)
+	major := m != nil || bm != nil || glossary
 	if b := p.blk; b != nil && !major {
 		done, err := p.blockLine(u)
 		if err != nil || done {
@@ -558,7 +567,7 @@ func (p *parser) feed(u unit) error {
 		}
 	}
 	switch {
-	case strings.Join(strings.Fields(t), "") == "名词解释" && short(t, 12):
+	case glossary:
 		if err := p.endBlock(); err != nil {
 			return err
 		}
@@ -571,7 +580,7 @@ func (p *parser) feed(u unit) error {
 		if err := p.endBlock(); err != nil {
 			return err
 		}
-		n, _ := strconv.Atoi(bm[2])
+		n := headNumber(bm[2])
 		label := strings.TrimRight(strings.TrimSpace(strings.TrimSuffix(t, bm[3])), ":： 　")
 		p.blk = &block{label: label, box: bm[1] == "专栏", number: n, title: strings.TrimSpace(bm[3]), line: u.line,
 			chapter: p.chapter, section: p.section, location: p.location(p.chapter, p.section), compact: true}
@@ -762,10 +771,11 @@ func (p *parser) continueTitle(t string) bool {
 		}
 		return false
 	}
-	if of == nil || t == "" || !short(t, 30) || headRe.MatchString(t) {
+	if of == nil || t == "" || !short(t, 30) || headRe.MatchString(t) || boxRe.MatchString(t) {
 		return false
 	}
-	if strings.HasSuffix(*of, "，") || strings.HasSuffix(*of, "、") {
+	if *of == "" || strings.HasSuffix(*of, "，") || strings.HasSuffix(*of, "、") {
+		// 第一章 alone on its line, its title on the next.
 		*of += t
 		return true
 	}

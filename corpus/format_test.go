@@ -171,11 +171,17 @@ func TestFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page := strings.Replace(string(toHTML(string(src))), `charset="utf-8"`, `charset="gb2312"`, 1)
+	gbkPage, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		src  []byte
 	}{
 		{"small.gbk.txt", gbk},
+		{"small.gbk.html", gbkPage},
 		{"small.html", toHTML(string(src))},
 		{"small.docx", toDocx(t, string(src))},
 	} {

@@ -61,6 +61,9 @@ type table struct {
 	// sep is the width of the space run between cells.
 	sep  int
 	line int
+	// starts are the printed positions of the header's columns in a table
+	// aligned by columns (runs of spaces of varying width); nil otherwise.
+	starts []int
 }
 
 // splitCells cuts a line into cells at tabs or runs of spaces. An indented
@@ -97,6 +100,78 @@ func splitCells(line string, sep int) (cells []string, lead int) {
 	}
 	cells = append(cells, strings.TrimSpace(trimmed[prev:]))
 	return cells, lead
+}
+
+// alignedCells cuts a line of a table aligned by columns (its runs of
+// spaces of any width) and puts each cell under the header column it
+// starts in: starts holds the columns' printed positions.
+func alignedCells(line string, starts []int) []string {
+	cells := make([]string, len(starts))
+	pos, i := 0, 0
+	for i < len(line) {
+		// Skip the spaces before the next cell.
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			pos++
+			i++
+		}
+		if i >= len(line) {
+			break
+		}
+		start := pos
+		var sb strings.Builder
+		for i < len(line) {
+			if line[i] == ' ' && (i+1 >= len(line) || line[i+1] == ' ') {
+				break
+			}
+			r, size := utf8.DecodeRuneInString(line[i:])
+			sb.WriteRune(r)
+			pos += width(string(r))
+			i += size
+		}
+		col := 0
+		for k, st := range starts {
+			if st <= start+2 {
+				col = k
+			}
+		}
+		if cells[col] != "" {
+			cells[col] += " "
+		}
+		cells[col] += sb.String()
+	}
+	return cells
+}
+
+// cellStarts gives the printed position where each cell of a line starts:
+// after a run of two or more spaces, or at the line's first character.
+func cellStarts(line string) []int {
+	var starts []int
+	pos, spaces := 0, 2
+	for _, r := range line {
+		if r == ' ' || r == '\t' {
+			spaces++
+			pos++
+			continue
+		}
+		if spaces >= 2 {
+			starts = append(starts, pos)
+		}
+		spaces = 0
+		pos += width(string(r))
+	}
+	return starts
+}
+
+// uniform reports whether every run of spaces between a line's cells is
+// one separator wide, as in a table whose empty cells are separators
+// doubled; otherwise the table is aligned by columns.
+func uniform(line string, sep int) bool {
+	for _, m := range spaceRunRe.FindAllStringIndex(strings.TrimSpace(line), -1) {
+		if m[1]-m[0] != sep {
+			return false
+		}
+	}
+	return true
 }
 
 // sepWidth is the most common run of spaces between cells of a line.
@@ -295,12 +370,38 @@ func (t *table) addLine(n int, line string) bool {
 		t.tabbed = strings.Contains(line, "\t")
 		t.header, _ = splitCells(line, t.sep)
 		t.line = n
+		if !t.tabbed && !uniform(line, t.sep) {
+			// Aligned by columns: runs of spaces of any width separate
+			// cells, and a row's cells go under the columns they start in.
+			header, _ := splitCells(strings.TrimSpace(line), 1<<20)
+			if st := cellStarts(strings.TrimSpace(line)); len(st) == len(header) {
+				t.header, t.starts = header, st
+			}
+		}
 		return true
 	}
 	if !isTableLine(line) && endsSentence(text) && utf8.RuneCountInString(text) > 40 {
 		return false // running text after the table
 	}
 	cells, lead := splitCells(line, t.sep)
+	if t.starts != nil {
+		cells, lead = alignedCells(line, t.starts), 0
+		if cells[0] == "" {
+			lead = 1
+		}
+	}
+	if lead > 0 && t.starts == nil {
+		// An indented row opens with as many empty cells as the row is
+		// short of a full one (the header's, or the row above's when it
+		// has a sub-indicator cell), whatever width the indent has.
+		full := len(t.header)
+		if k := len(t.rows); k > 0 {
+			full = max(full, len(t.rows[k-1].cells))
+		}
+		if room := full - (len(cells) - lead); room >= 1 && room < lead {
+			cells, lead = cells[lead-room:], room
+		}
+	}
 	if len(t.rows) == 0 && !t.tabbed && lead == 0 && len(cells) == 1 && !rowNumRe.MatchString(cells[0]) && len(t.header[len(t.header)-1]) < maxRow {
 		// A header cell wrapped onto the next line.
 		t.header[len(t.header)-1] += cells[0]

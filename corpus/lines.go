@@ -33,7 +33,7 @@ func splitLines(text string) []srcLine {
 	for i, l := range raw {
 		l = zeroWidth.Replace(l)
 		l = strings.TrimRightFunc(l, unicode.IsSpace)
-		if pageMarkRe.MatchString(strings.TrimSpace(l)) {
+		if t := strings.TrimSpace(l); len(t) <= 32 && pageMarkRe.MatchString(t) {
 			continue
 		}
 		if strings.TrimSpace(l) == "" {
@@ -119,7 +119,7 @@ func measure(lines []srcLine) layout {
 			continue
 		}
 		nonBlank++
-		if spaceAfterHanRe.MatchString(l.s) || spaceBeforeHanRe.MatchString(l.s) {
+		if strings.Contains(strings.TrimSpace(l.s), " ") && (spaceAfterHanRe.MatchString(l.s) || spaceBeforeHanRe.MatchString(l.s)) {
 			spaced++
 		}
 		s := strings.TrimSpace(l.s)

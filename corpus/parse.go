@@ -483,7 +483,7 @@ func (p *parser) tocLine(l srcLine) bool {
 // isFrontMatter reports whether a unit belongs to the front matter rather
 // than the text: the title block, the contents and their headings.
 func (p *parser) isFrontMatter(u unit) bool {
-	if tocLeaderRe.MatchString(u.text) {
+	if strings.ContainsAny(u.text, ".…·") && tocLeaderRe.MatchString(u.text) {
 		return true
 	}
 	switch strings.Join(strings.Fields(u.text), "") {

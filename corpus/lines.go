@@ -3,7 +3,6 @@ package corpus
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -32,7 +31,8 @@ func splitLines(text string) []srcLine {
 	out := make([]srcLine, 0, len(raw))
 	for i, l := range raw {
 		l = zeroWidth.Replace(l)
-		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		// Trailing tabs stay: they are the empty cells of a table row.
+		l = strings.TrimRight(l, " \u3000\u00a0\r\v\f")
 		if t := strings.TrimSpace(l); len(t) <= 32 && pageMarkRe.MatchString(t) {
 			continue
 		}

@@ -177,7 +177,7 @@ func parseText(name, text string, t2s *gocc.OpenCC) (*Plan, error) {
 			sections: map[[3]int]string{},
 		},
 	}
-	lines := dropRunningHeads(splitLines(text))
+	lines := unflatten(dropRunningHeads(splitLines(text)))
 	p.lay = measure(lines)
 	if err := p.parseFront(lines); err != nil {
 		return nil, err

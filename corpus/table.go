@@ -380,7 +380,7 @@ func (t *table) addLine(n int, line string) bool {
 		}
 		return true
 	}
-	if !isTableLine(line) && endsSentence(text) && utf8.RuneCountInString(text) > 40 {
+	if !isTableLine(line) && endsSentence(text) && utf8.RuneCountInString(text) > 40 || t.tabbed && !strings.Contains(line, "\t") {
 		return false // running text after the table
 	}
 	cells, lead := splitCells(line, t.sep)
@@ -407,7 +407,7 @@ func (t *table) addLine(n int, line string) bool {
 		t.header[len(t.header)-1] += cells[0]
 		return true
 	}
-	if len(t.rows) == 0 && headerRole(t.header[0]) == "number" && !isNumberCell(firstCell(cells)) {
+	if len(t.rows) == 0 && headerRole(t.header[0]) == "number" && !isNumberCell(firstCell(cells)) && !subRe.MatchString(firstCell(cells)) {
 		// A header over several lines, before the first numbered row.
 		return true
 	}
@@ -688,4 +688,104 @@ func (p *parser) valueColumns(header, roles []string) []valueColumn {
 	}
 	target.target = true
 	return []valueColumn{base, target}
+}
+
+// unflatten rewrites a table that an extraction printed one cell per line
+// (序号 / 指标 / 2030年目标 / 属性 / 1 / 地区生产总值（%） / 5左右 / 预期性 …)
+// into tab-separated rows, which the table reader then reads as any other:
+// the header is the run of short lines under a caption (专栏N, 表N) that
+// reads as an indicator header, a row begins at a line that is a number, a
+// category line (一、经济强) stands alone, and a row with more lines than
+// columns had its name wrapped.
+func unflatten(lines []srcLine) []srcLine {
+	out := make([]srcLine, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		out = append(out, lines[i])
+		t := strings.TrimSpace(lines[i].s)
+		if m := boxRe.FindStringSubmatch(t); m == nil || m[3] == "" {
+			continue
+		}
+		rows, next := flatTable(lines[i+1:])
+		if rows == nil {
+			continue
+		}
+		out = append(out, rows...)
+		i += next
+	}
+	return out
+}
+
+// flatTable reads a table printed one cell per line at the start of lines.
+// It returns its rows and how many lines they took, or nil.
+func flatTable(lines []srcLine) ([]srcLine, int) {
+	cell := func(k int) (string, bool) {
+		if k >= len(lines) {
+			return "", false
+		}
+		t := strings.TrimSpace(lines[k].s)
+		return t, t != "" && utf8.RuneCountInString(t) <= 30 && !strings.ContainsAny(t, "。；") && !isTableLine(lines[k].s)
+	}
+	var header []string
+	k := 0
+	for ; ; k++ {
+		t, ok := cell(k)
+		if !ok || isNumberCell(t) && rowNumRe.FindStringSubmatch(t)[2] == "" || subRe.MatchString(t) {
+			break
+		}
+		header = append(header, t)
+	}
+	if len(header) < 3 || !indicatorHeader(header) {
+		return nil, 0
+	}
+	numCol := 0
+	for i, h := range header {
+		if headerRole(h) == "number" {
+			numCol = i
+		}
+	}
+	if numCol != 0 {
+		return nil, 0 // rows must open with their number
+	}
+	n := len(header)
+	rows := []srcLine{{n: lines[0].n, s: strings.Join(header, "\t")}}
+	for k < len(lines) {
+		t, ok := cell(k)
+		if !ok {
+			break
+		}
+		if subRe.MatchString(t) {
+			rows = append(rows, srcLine{n: lines[k].n, s: t + strings.Repeat("\t", n-1)})
+			k++
+			continue
+		}
+		if !isNumberCell(t) || rowNumRe.FindStringSubmatch(t)[2] != "" {
+			break
+		}
+		start := k
+		cells := []string{t}
+		k++
+		for {
+			c, ok := cell(k)
+			if !ok || subRe.MatchString(c) || isNumberCell(c) && rowNumRe.FindStringSubmatch(c)[2] == "" && len(cells) >= n {
+				break
+			}
+			cells = append(cells, c)
+			k++
+			if len(cells) > 2*n {
+				return nil, 0
+			}
+		}
+		if len(cells) < n {
+			return nil, 0
+		}
+		// The lines beyond the columns are the name's wrapped rest.
+		extra := len(cells) - n
+		name := strings.Join(cells[1:2+extra], "")
+		cells = append([]string{cells[0], name}, cells[2+extra:]...)
+		rows = append(rows, srcLine{n: lines[start].n, s: strings.Join(cells, "\t")})
+	}
+	if len(rows) < 2 {
+		return nil, 0
+	}
+	return rows, k
 }

@@ -64,3 +64,32 @@ func itoa(n int) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// TestFlatTable reads a table an extraction printed one cell per line.
+func TestFlatTable(t *testing.T) {
+	src := "某区国民经济和社会发展第十五个五年规划纲要\n第一章 总体要求\n到2030年，经济实力显著增强。\n" +
+		"表1 “十五五”经济社会发展主要指标\n序号\n指 标\n2030年目标\n属性\n一、经济强\n" +
+		"1\n地区生产总值年均增长（%）\n5左右\n预期性\n" +
+		"2\n规上数字经济核心产业营业收入占规上企业营业\n收入比重（%）\n32.5\n预期性\n" +
+		"二、百姓富\n3\n人均预期寿命（岁）\n80\n预期性\n" +
+		"在此基础上再奋斗五年，到2035年基本实现社会主义现代化。\n"
+	pl, err := Parse("flat.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ind := range pl.Indicators {
+		got = append(got, strconv.Itoa(ind.Number)+"|"+ind.Category+"|"+ind.Name+"|"+ind.Unit+"|"+ind.Target+"|"+ind.Attribute)
+	}
+	want := []string{
+		"1|经济强|地区生产总值年均增长|%|5左右|预期性",
+		"2|经济强|规上数字经济核心产业营业收入占规上企业营业收入比重|%|32.5|预期性",
+		"3|百姓富|人均预期寿命|岁|80|预期性",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("indicators:\n%s\nwant\n%s\nwarnings %v", strings.Join(got, "\n"), strings.Join(want, "\n"), pl.Warnings)
+	}
+	if n := len(pl.Passages); n != 2 {
+		t.Errorf("%d passages, want 2: %+v", n, pl.Passages)
+	}
+}

@@ -51,18 +51,23 @@ func TestFollowUp(t *testing.T) {
 	s.say(t, g, "具体在哪", map[string]any{"reply_to_message": replyTo(g, second)})
 	has(t, s.replies(t, g, 1)[0], "🔎 “大青山 有哪些项目 具体在哪”")
 
-	// "More" under the follow-up's answer pages the question both make:
-	// the button's message quotes it.
-	more := second.button("m:")
+	// "More" under a follow-up's answer pages the question both make: the
+	// button's message quotes it.
+	p := privateChat(1031)
+	s.say(t, p, "养老服务", nil)
+	s.say(t, p, "有哪些项目", map[string]any{"reply_to_message": replyTo(p, s.replies(t, p, 1)[0])})
+	page := s.replies(t, p, 1)[0]
+	has(t, page, "🔎 “养老服务 有哪些项目”，规划里这样写：")
+	more := page.button("m:")
 	if more == "" {
-		t.Fatalf("no more button under %q", second.Message.Text)
+		t.Fatalf("no more button under %q", page.Message.Text)
 	}
-	qid := s.userMessageID(t, g, "有哪些项目")
-	question := map[string]any{"message_id": qid, "date": 1, "chat": g.json(), "from": from, "text": "有哪些项目"}
-	pressShown(t, s, g, second, more, question)
-	has(t, s.replies(t, g, 1)[0], "“大青山 有哪些项目”的更多结果")
+	qid := s.userMessageID(t, p, "有哪些项目")
+	question := map[string]any{"message_id": qid, "date": 1, "chat": p.json(), "from": from, "text": "有哪些项目"}
+	pressShown(t, s, p, page, more, question)
+	has(t, s.replies(t, p, 1)[0], "“养老服务 有哪些项目”的更多结果")
 
-	p := privateChat(1030)
+	p = privateChat(1030)
 	s.say(t, p, "森林覆盖率2020年是多少", nil)
 	answer := s.replies(t, p, 1)[0]
 	s.say(t, p, "那2025年呢", map[string]any{"reply_to_message": replyTo(p, answer)})

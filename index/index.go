@@ -58,8 +58,8 @@ type Index struct {
 	df     map[string]int      // documents containing each word
 	byChar map[string][]string // two-character words by character
 	n      int
-	qu     *understander
-	minCov float64 // least relevance of an answer; see retrieve
+	qu       *understander
+	decision Decision
 }
 
 // Field names and boosts: a word in a heading, an indicator's name or a
@@ -71,8 +71,7 @@ const (
 	boostTitle  = 3.0
 	boostExtra  = 1.5
 	boostText   = 1.0
-	candidates  = 50
-	defaultMinC = 0.34
+	candidates = 50
 )
 
 // New indexes a plan.
@@ -81,7 +80,11 @@ func New(plan *corpus.Plan) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, minCov: defaultMinC}
+	decision, err := ParseDecision(decisionData)
+	if err != nil {
+		return nil, err
+	}
+	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -129,6 +132,11 @@ func New(plan *corpus.Plan) (*Index, error) {
 	}
 	return idx, nil
 }
+
+// SetDecision replaces the decision to answer; call it before searching.
+// The zero Decision answers every question that finds anything, which is
+// how planbot calibrate sees every candidate.
+func (idx *Index) SetDecision(d Decision) { idx.decision = d }
 
 // charWords lists the two-character words of the plan that hold the
 // character c, most used first.
@@ -350,20 +358,31 @@ func (idx *Index) Search(question string, limit int) Answer {
 
 // SearchContext is Search with a context that can cancel it.
 func (idx *Index) SearchContext(ctx context.Context, question string, limit int) (Answer, error) {
+	ans, _, err := idx.Features(ctx, question, limit)
+	return ans, err
+}
+
+// Features is SearchContext that also returns the features the decision
+// to answer read (by FeatureNames); nil when there was nothing to decide,
+// the question having no word the plan could answer.
+func (idx *Index) Features(ctx context.Context, question string, limit int) (Answer, []float64, error) {
 	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
 	q := idx.qu.understand(question)
+	ans.Missing = idx.missing(q)
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
-	if d, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]; ok && q.Indicator > 0 {
-		hits = append(hits, hit{d: d, score: 1})
+	named, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]
+	if ok && q.Indicator > 0 {
+		hits = append(hits, hit{d: named, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1})
 	}
+	var x []float64
 	if len(q.Terms) > 0 {
 		found, err := idx.retrieve(ctx, q)
 		if err != nil {
-			return ans, err
+			return ans, nil, err
 		}
 		for _, h := range found {
 			if len(hits) == 0 || hits[0].d != h.d {
@@ -371,18 +390,29 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 			}
 		}
 	}
+	if len(hits) == 0 {
+		return ans, nil, nil
+	}
+	x = idx.features(q, hits)
 	for _, h := range dedupe(hits, limit) {
 		ans.Results = append(ans.Results, idx.result(h.d, q, h.score))
 	}
-	ans.Answered = len(ans.Results) > 0
-	ans.Missing = idx.missing(q)
-	return ans, nil
+	return idx.decision.Apply(ans, x), x, nil
 }
+
+// maxOffered is how many results an offer shows: the closest things the
+// plan has, not a search page.
+const maxOffered = 3
 
 type hit struct {
 	d     *doc
 	score float64
-	rel   float64 // how relevant: see retrieve
+	// The shares of the question that the answer holds: rel nets out the
+	// words the plan never uses (see retrieve); sent is its best
+	// sentence's, cov the whole answer's, title its title's, topic that of
+	// the question's nouns; bm is its BM25 score against the best.
+	rel, sent, cov, title, topic, bm float64
+	quantity                         bool // its best sentence has a figure in the unit asked
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -413,19 +443,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
 	cover := newScorer(q.Terms, weight).cover
 	total := cover(func(string) bool { return true })
-	// Words of the question that the plan never uses: a noun among them
-	// (地铁, 房价, 区长) most likely names what the plan does not speak of;
-	// a verb or an adjective (涨, 脏) is only how people talk.
-	absent := 0.0
-	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 && t.Group == 0 {
-			if t.Unknown {
-				absent += idx.idf(t.Text) / 2
-			} else {
-				absent += idx.absentWeight(t.Text) * charFactor(t)
-			}
+	topicCover := newScorer(q.Terms, func(t term) float64 {
+		if !idx.qu.noun(t.Text) {
+			return 0
 		}
-	}
+		return weight(t)
+	}).cover
+	topicTotal := topicCover(func(string) bool { return true })
+	absent := idx.absent(q)
 	maxBM := 0.0
 	for _, m := range res.Hits {
 		maxBM = math.Max(maxBM, m.Score)
@@ -436,11 +461,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		cov := cover(func(w string) bool { return d.words[w] })
 		titleCov := cover(func(w string) bool { return d.titleW[w] })
 		// The best sentence: most questions ask what one sentence says.
-		sent := 0.0
+		sent, quantity := 0.0, false
 		for i, words := range d.sents {
 			c := cover(func(w string) bool { return words[w] || d.titleW[w] })
 			if d.digits[i] {
-				c += total * quantityBonus(q, d.sentText[i])
+				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
+					c += total * bonus
+					quantity = true
+				}
 			}
 			sent = math.Max(sent, c)
 		}
@@ -464,37 +492,92 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		// plan never uses. A question the plan does not answer shares
 		// words with it only here and there.
 		rel := (cov + sent) / 2 * total / (total + absent)
-		hits = append(hits, hit{d: d, score: score, rel: rel})
+		topic := 0.0
+		if topicTotal > 0 {
+			topic = topicCover(func(w string) bool { return d.words[w] }) / topicTotal
+		}
+		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
-	minCov := idx.minCov
-	if q.Intents[kindOutside] {
-		minCov *= outsideFactor
-	}
-	best := 0.0
-	for _, h := range hits {
-		best = math.Max(best, h.rel)
-	}
-	if best < minCov {
-		return nil, nil
-	}
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {
-		if h.rel >= minCov*0.8 && h.score >= top*0.15 {
+		if h.score >= top*0.15 {
 			kept = append(kept, h)
 		}
 	}
 	return kept, nil
 }
 
+// absent weighs the words of the question that the plan never uses: a noun
+// among them (地铁, 房价, 区长) most likely names what the plan does not
+// speak of; a verb or an adjective (涨, 脏) is only how people talk.
+func (idx *Index) absent(q query) float64 {
+	absent := 0.0
+	for _, t := range q.Terms {
+		if idx.df[t.Text] == 0 && t.Group == 0 {
+			if t.Unknown {
+				absent += idx.idf(t.Text) / 2
+			} else {
+				absent += idx.absentWeight(t.Text) * charFactor(t)
+			}
+		}
+	}
+	return absent
+}
+
+// features describes the best candidate answer of a question for the
+// decision to answer; see FeatureNames.
+func (idx *Index) features(q query, hits []hit) []float64 {
+	h := hits[0]
+	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
+	total, absent, unknown := 0.0, idx.absent(q), 0.0
+	for _, t := range q.Terms {
+		if t.Group == 0 {
+			total += weight(t)
+		}
+		if t.Unknown {
+			unknown += weight(t)
+		}
+	}
+	share := func(a float64) float64 {
+		if total+absent == 0 {
+			return 0
+		}
+		return a / (total + absent)
+	}
+	second, rel2 := 0.0, 0.0
+	if len(hits) > 1 {
+		second, rel2 = hits[1].score/math.Max(h.score, 1e-9), hits[1].rel/math.Max(h.rel, 1e-9)
+	}
+	otherIntent := false
+	for _, k := range []Kind{KindTerm, KindIndicator, KindProject} {
+		if q.Intents[k] && h.d.kind != k {
+			otherIntent = true
+		}
+	}
+	flag := func(b bool) float64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	x := []float64{
+		h.rel, h.sent, h.cov, h.title, h.topic,
+		share(absent), math.Log1p(float64(len(idx.missing(q)))), share(unknown),
+		1 - second, h.bm,
+		flag(q.Intents[h.d.kind]), flag(otherIntent), flag(q.Intents[kindOutside]), flag(idx.exact(h.d, q)),
+		math.Log1p(float64(len(q.Terms))),
+		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
+		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
+		math.Min(rel2, 2), flag(q.Indicator > 0),
+	}
+	return x
+}
+
 // kindOutside is the intent of questions a plan does not answer (prices,
-// phone numbers, people); their answers must cover outsideFactor times as
-// much of the question.
-const (
-	kindOutside   Kind = "outside"
-	outsideFactor      = 1.5
-)
+// phone numbers, people): a feature of the decision to answer.
+const kindOutside Kind = "outside"
 
 var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.5, KindProject: 1.2}
 

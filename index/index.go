@@ -51,13 +51,13 @@ type doc struct {
 
 // Index searches one plan. It is safe for concurrent use.
 type Index struct {
-	plan   *corpus.Plan
-	seg    *segment.Segmenter
-	bleve  bleve.Index
-	docs   map[string]*doc
-	df     map[string]int      // documents containing each word
-	byChar map[string][]string // two-character words by character
-	n      int
+	plan     *corpus.Plan
+	seg      *segment.Segmenter
+	bleve    bleve.Index
+	docs     map[string]*doc
+	df       map[string]int      // documents containing each word
+	byChar   map[string][]string // two-character words by character
+	n        int
 	qu       *understander
 	decision Decision
 }
@@ -65,12 +65,12 @@ type Index struct {
 // Field names and boosts: a word in a heading, an indicator's name or a
 // term weighs more than one in body text.
 const (
-	fieldTitle  = "title"
-	fieldText   = "text"
-	fieldExtra  = "extra"
-	boostTitle  = 3.0
-	boostExtra  = 1.5
-	boostText   = 1.0
+	fieldTitle = "title"
+	fieldText  = "text"
+	fieldExtra = "extra"
+	boostTitle = 3.0
+	boostExtra = 1.5
+	boostText  = 1.0
 	candidates = 50
 )
 

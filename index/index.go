@@ -47,6 +47,7 @@ type doc struct {
 	sentText []string          // the sentences themselves
 	digits   []bool            // whether each sentence holds a number
 	tokens   []segment.Token   // the words of text, with their offsets
+	items    []string          // what a list answer lists
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -57,6 +58,7 @@ type Index struct {
 	docs     map[string]*doc
 	df       map[string]int      // documents containing each word
 	byChar   map[string][]string // two-character words by character
+	byFirst  map[rune][]string   // words of three to five characters by their first
 	n        int
 	qu       *understander
 	decision Decision
@@ -126,6 +128,7 @@ func New(plan *corpus.Plan) (*Index, error) {
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.indexChars()
 	idx.qu.charWords = idx.charWords
+	idx.qu.similar = idx.similar
 	idx.qu.noun = func(w string) bool {
 		pos := seg.Pos(w)
 		return pos == "" || !strings.ContainsAny(pos[:1], "vadpcurmq")
@@ -142,16 +145,69 @@ func (idx *Index) SetDecision(d Decision) { idx.decision = d }
 // character c, most used first.
 func (idx *Index) charWords(c string) []string { return idx.byChar[c] }
 
-// indexChars fills byChar from the plan's words.
+// similar lists the plan's words that share all but one of the
+// characters of a word of three or four that the plan lacks, in order and
+// at most one longer or shorter (污水管子 → 污水管网): how people name a
+// thing the plan names, most used first.
+func (idx *Index) similar(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 3 || len(rs) > 4 || idx.df[w] > 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs[:2] {
+		for _, p := range idx.byFirst[r] {
+			prs := []rune(p)
+			if seen[p] || len(prs) < len(rs)-1 || len(prs) > len(rs)+1 {
+				continue
+			}
+			seen[p] = true
+			if lcs(rs, prs) >= len(rs)-1 {
+				out = append(out, p)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return idx.df[out[i]] > idx.df[out[j]] })
+	return out[:min(len(out), 3)]
+}
+
+// lcs is the length of the longest common subsequence of a and b.
+func lcs(a, b []rune) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			default:
+				cur[j+1] = max(cur[j], prev[j+1])
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// indexChars fills byChar and byFirst from the plan's words.
 func (idx *Index) indexChars() {
 	idx.byChar = map[string][]string{}
+	idx.byFirst = map[rune][]string{}
 	for w := range idx.df {
-		if utf8.RuneCountInString(w) != 2 {
+		n := utf8.RuneCountInString(w)
+		if n >= 3 && n <= 5 && allHan([]rune(w)) {
+			r, _ := utf8.DecodeRuneInString(w)
+			idx.byFirst[r] = append(idx.byFirst[r], w)
+		}
+		if n != 2 {
 			continue
 		}
 		for _, r := range w {
 			idx.byChar[string(r)] = append(idx.byChar[string(r)], w)
 		}
+	}
+	for _, words := range idx.byFirst {
+		sort.Strings(words)
 	}
 	for _, words := range idx.byChar {
 		sort.Slice(words, func(i, j int) bool {
@@ -259,7 +315,7 @@ func documents(plan *corpus.Plan) []*doc {
 			title:    ind.Name,
 			text:     indicatorText(ind),
 			extra:    ind.Category + " " + indicatorTable,
-			location: fmt.Sprintf("第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 · 第%d项", ind.Number),
+			location: fmt.Sprintf("%s · 第%d项", indicatorLocation(plan), ind.Number),
 		})
 	}
 	for i, t := range plan.Terms {
@@ -304,6 +360,11 @@ func documents(plan *corpus.Plan) []*doc {
 		}
 	}
 	return out
+}
+
+// indicatorLocation is where the indicator table stands.
+func indicatorLocation(*corpus.Plan) string {
+	return "第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标"
 }
 
 // indicatorTable is what the indicator table is: the words that find its
@@ -376,7 +437,10 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 	// A question naming an indicator by its number gets it first.
 	named, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]
 	if ok && q.Indicator > 0 {
-		hits = append(hits, hit{d: named, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1})
+		hits = append(hits, hit{d: named, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})
+	} else if d, ok := idx.list(q); ok {
+		// A question asking for a list gets the whole list first.
+		hits = append(hits, hit{d: d, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})
 	}
 	var x []float64
 	if len(q.Terms) > 0 {
@@ -413,6 +477,7 @@ type hit struct {
 	// the question's nouns; bm is its BM25 score against the best.
 	rel, sent, cov, title, topic, bm float64
 	quantity                         bool // its best sentence has a figure in the unit asked
+	named                            bool // the question names it: an indicator's number, a list
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -570,7 +635,7 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		math.Log1p(float64(len(q.Terms))),
 		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
 		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
-		math.Min(rel2, 2), flag(q.Indicator > 0),
+		math.Min(rel2, 2), flag(h.named),
 	}
 	return x
 }
@@ -807,7 +872,9 @@ func dedupe(hits []hit, limit int) []hit {
 
 // result turns a document into a result with its excerpt.
 func (idx *Index) result(d *doc, q query, score float64) Result {
-	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id}
-	r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
+	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
+	if d.items == nil {
+		r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
+	}
 	return r
 }

@@ -354,7 +354,7 @@ func documents(plan *corpus.Plan) []*doc {
 				kind:     KindProject,
 				title:    title,
 				text:     item,
-				extra:    b.Title,
+				extra:    fmt.Sprintf("专栏%d %s", b.Number, b.Title),
 				location: fmt.Sprintf("专栏%d %s · %s", b.Number, b.Title, b.Location),
 			})
 		}

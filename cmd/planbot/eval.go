@@ -35,6 +35,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(stderr)
 	verbose := fs.Bool("v", false, "list the questions missed, with what came first")
 	file := fs.String("plan", "", "search this plan file instead of the embedded one")
+	all := fs.Bool("all", false, "answer every question that finds anything: score the ranking alone")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: planbot eval [-v] FILE")
 		return errUsage
@@ -48,6 +49,9 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer idx.Close()
+	if *all {
+		idx.SetDecision(index.Decision{})
+	}
 	m, err := newMatcher()
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ const (
 	heldOutOf   = 5 // one question in five, by its ID's hash
 	lambda      = 1.0
 	answerCost  = 1.0
-	offerCost   = 0.35
+	offerCost   = 0.15
 	folds       = 5
 	calibDepth  = evalDepth
 	setSepPlans = ":"
@@ -42,6 +42,7 @@ func runCalibrate(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "write the decision to this file (index/data/decision.txt); without it, only report")
+	dump := fs.String("dump", "", "write every question's features and labels to this file (TSV), to study them")
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "usage: planbot calibrate [-o FILE] [PLAN"+setSepPlans+"]SET.jsonl ...")
 		return errUsage
@@ -61,6 +62,11 @@ func runCalibrate(ctx context.Context, args []string, stdin io.Reader, stdout, s
 			return err
 		}
 		samples = append(samples, got...)
+	}
+	if *dump != "" {
+		if err := dumpSamples(*dump, samples); err != nil {
+			return err
+		}
 	}
 	var train []sample
 	for _, s := range samples {
@@ -205,4 +211,23 @@ func score(cards map[string]*scoreCard, m *matcher, s sample, d index.Decision) 
 		cards[key] = c
 	}
 	c.add(m, s.q, d.Apply(s.ans, s.x))
+}
+
+// dumpSamples writes the samples as a table: set, ID, the labels, the
+// features.
+func dumpSamples(path string, samples []sample) error {
+	var sb strings.Builder
+	sb.WriteString("set\tid\tkind\trank\tq\t" + strings.Join(index.FeatureNames, "\t") + "\n")
+	for _, s := range samples {
+		fmt.Fprintf(&sb, "%s\t%s\t%s\t%d\t%s", setName(s.set), s.q.ID, s.q.Kind, s.rank, s.q.Q)
+		for i := range index.FeatureNames {
+			v := 0.0
+			if s.x != nil {
+				v = s.x[i]
+			}
+			fmt.Fprintf(&sb, "\t%.3f", v)
+		}
+		sb.WriteString("\n")
+	}
+	return os.WriteFile(path, []byte(sb.String()), 0o644)
 }

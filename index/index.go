@@ -298,13 +298,15 @@ func newMapping() mapping.IndexMapping {
 // documents lists every answer of a plan.
 func documents(plan *corpus.Plan) []*doc {
 	var out []*doc
+	// The section's title and sub-heading find a paragraph and its figures
+	// too: the achievements of 十三五 are under “十三五”发展成就.
+	context := map[string]string{}
 	for _, p := range plan.Passages {
-		// The section's title and sub-heading find a paragraph too: the
-		// achievements of 十三五 are under “十三五”发展成就.
 		extra := p.Subsection
-		if c, ok := plan.Chapter(p.Chapter); ok && p.Section > 0 {
+		if c, ok := plan.Chapter(p.Chapter); ok && p.Section > 0 && p.Section <= len(c.Sections) {
 			extra = c.Sections[p.Section-1].Title + " " + extra
 		}
+		context[p.ID] = extra
 		extra += " " + digitYears(p.Text)
 		out = append(out, &doc{id: p.ID, kind: KindPassage, title: p.Heading, text: p.Text, location: p.Location, extra: extra})
 	}
@@ -342,7 +344,7 @@ func documents(plan *corpus.Plan) []*doc {
 			kind:     KindTarget,
 			title:    t.Metric,
 			text:     t.Text,
-			extra:    strings.TrimSpace(t.Comparator + " " + t.Value + t.Unit + " " + t.Year),
+			extra:    strings.TrimSpace(t.Comparator + " " + t.Value + t.Unit + " " + t.Year + " " + context[t.PassageID]),
 			location: t.Location,
 		})
 	}
@@ -547,6 +549,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if exact {
 			score *= 1.5
 		}
+		// A question about one five-year period (十三五期间) is not
+		// answered by what another period will or did do.
+		if otherPeriod(q.Normalized, d.text+" "+d.extra) {
+			score *= 0.6
+		}
 		// A definition answers a question about its term, not every
 		// question that shares a word with it.
 		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] {
@@ -589,6 +596,24 @@ func (idx *Index) absent(q query) float64 {
 		}
 	}
 	return absent
+}
+
+// periods are the names of the five-year periods.
+var periods = []string{"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"}
+
+// otherPeriod reports whether a question names a five-year period that a
+// text does not, while the text names another.
+func otherPeriod(question, text string) bool {
+	asked, named, other := false, false, false
+	for _, p := range periods {
+		if strings.Contains(question, p) {
+			asked = true
+			named = named || strings.Contains(text, p)
+		} else if strings.Contains(text, p) {
+			other = true
+		}
+	}
+	return asked && !named && other
 }
 
 // features describes the best candidate answer of a question for the

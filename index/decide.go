@@ -50,6 +50,9 @@ var FeatureNames = []string{
 	"namedanswers", // the question names a box or an indicator number
 }
 
+// topicFeature is the index of "topic" in FeatureNames.
+const topicFeature = 4
+
 // Decision holds the fitted models: Answer reads whether the first result
 // is right, Offer whether a right one is among the first three. A
 // question is answered when the first model's probability reaches
@@ -245,7 +248,9 @@ func (d Decision) Apply(ans Answer, x []float64) Answer {
 		ans.Results = []Result{}
 	case d.Answer.Weights == nil || d.Answer.Prob(x) >= d.AnswerCut:
 		ans.Answered = true
-	case d.Offer.Prob(x) >= d.OfferCut:
+	case x[topicFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
+		// An offer holds something of the question's topic; with none of
+		// it, the plan has nothing to offer.
 		ans.Results = ans.Results[:min(len(ans.Results), maxOffered)]
 	default:
 		ans.Results = []Result{}

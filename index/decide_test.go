@@ -67,3 +67,9 @@ func TestEmbeddedDecision(t *testing.T) {
 		t.Errorf("embedded decision: cuts %.3f %.3f", d.AnswerCut, d.OfferCut)
 	}
 }
+
+func TestTopicFeature(t *testing.T) {
+	if FeatureNames[topicFeature] != "topic" {
+		t.Errorf("FeatureNames[%d] = %q, want topic", topicFeature, FeatureNames[topicFeature])
+	}
+}

@@ -511,7 +511,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	cover := newScorer(q.Terms, weight).cover
 	total := cover(func(string) bool { return true })
 	topicCover := newScorer(q.Terms, func(t term) float64 {
-		if !idx.qu.noun(t.Text) {
+		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
 		return weight(t)
@@ -596,6 +596,11 @@ func (idx *Index) absent(q query) float64 {
 		}
 	}
 	return absent
+}
+
+// isNumber reports whether a word is made of digits (and a point).
+func isNumber(w string) bool {
+	return strings.Trim(w, "0123456789.") == ""
 }
 
 // periods are the names of the five-year periods.

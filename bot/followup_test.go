@@ -192,3 +192,30 @@ func TestConsoleFollowUp(t *testing.T) {
 	// Without 那 or 呢, a line is a question of its own.
 	contains(t, got, "🔎 “有哪些项目”，规划里这样写：")
 }
+
+// FuzzFollowUp reads any two texts as a question and its follow-up: no
+// panic, valid text, never longer than the two together, and the quote of
+// the result reads back.
+func FuzzFollowUp(f *testing.F) {
+	f.Add("森林覆盖率2020年是多少", "那2025年呢")
+	f.Add("大青山", "有哪些项目")
+	f.Add("2025", "20252025年呢呢那那")
+	f.Add("\xff那", "呢\x00")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, prev, next string) {
+		got := FollowUp(prev, next)
+		if !utf8.ValidString(got) || got != cleanQuery(got) {
+			t.Fatalf("FollowUp(%q, %q) = %q", prev, next, got)
+		}
+		if n := utf8.RuneCountInString(got); n > max(maxQuestion, utf8.RuneCountInString(cleanQuery(next)), utf8.RuneCountInString(cleanQuery(prev))) {
+			t.Fatalf("FollowUp(%q, %q) = %q: %d characters", prev, next, got, n)
+		}
+		if got == "" || utf8.RuneCountInString(got) > 2*maxQuestion {
+			return
+		}
+		a := Answer{Query: got, Outcome: OutcomeAnswer, Results: []Result{{Rank: 1, Kind: "passage", Text: "x"}}}
+		if q, ok := QuestionOf(PlainText(TelegramHTML(a, Private))); !ok || q != got {
+			t.Fatalf("%q read back as %q, %v", got, q, ok)
+		}
+	})
+}

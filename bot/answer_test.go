@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -249,4 +250,30 @@ func TestAskPages(t *testing.T) {
 		t.Errorf("past the end: %+v", past)
 	}
 	contains(t, TelegramHTML(past, Private), "没有更多结果了")
+}
+
+// TestAskLists checks that a question asking for a list gets every item,
+// counted and numbered, in the chat.
+func TestAskLists(t *testing.T) {
+	b := newBot(t)
+	box, _ := b.plan.Box(9)
+	a := ask(t, b, "专栏9有哪些项目", AskOptions{})
+	if a.Outcome != OutcomeAnswer || len(a.Results) == 0 || len(a.Results[0].Items) != len(box.Items) {
+		t.Fatalf("outcome %s, first result %+v; want the %d items of 专栏9", a.Outcome, a.Results, len(box.Items))
+	}
+	html := TelegramHTML(a, Private)
+	checkHTML(t, html)
+	contains(t, html, "共10项：")
+	for i, it := range box.Items {
+		name, _, _ := strings.Cut(it, "。")
+		contains(t, html, fmt.Sprintf("%d. %s", i+1, esc(name)))
+	}
+	// Indicators keep their own numbers.
+	html = TelegramHTML(ask(t, b, "民生福祉类指标有哪些", AskOptions{}), Private)
+	for _, ind := range b.plan.Indicators {
+		line := fmt.Sprintf("%d. %s", ind.Number, esc(ind.Name))
+		if got := strings.Contains(html, line); got != (ind.Category == "民生福祉") {
+			t.Errorf("%q listed: %v", line, got)
+		}
+	}
 }

@@ -126,6 +126,8 @@ func Text(a Answer) string { return PlainText(TelegramHTML(a, Private)) }
 // excerpt with the matched words in bold; each with where it stands.
 func ResultHTML(r Result) string {
 	switch {
+	case len(r.Items) > 0:
+		return listHTML(r)
 	case r.Indicator != nil:
 		return indicatorCardHTML(*r.Indicator, r.Notes)
 	case r.Term != nil:
@@ -158,5 +160,24 @@ func ResultHTML(r Result) string {
 	if r.Location != "" {
 		sb.WriteString("\n" + where(r.Location))
 	}
+	return sb.String()
+}
+
+// listHTML renders a list answer whole: its title, the count, every item
+// on a line, where the list stands.
+func listHTML(r Result) string {
+	var sb strings.Builder
+	sb.WriteString("📋 " + bold(r.Title) + "\n")
+	count, _, _ := strings.Cut(r.Text, "：")
+	sb.WriteString(esc(count) + "：\n")
+	for i, it := range r.Items {
+		// An indicator is listed by its own number (7.居民人均可支配收入增长).
+		num, name := fmt.Sprint(i+1), it
+		if n, rest, ok := strings.Cut(it, "."); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			num, name = n, rest
+		}
+		fmt.Fprintf(&sb, "%s. %s\n", num, esc(name))
+	}
+	sb.WriteString(where(r.Location))
 	return sb.String()
 }

@@ -48,10 +48,11 @@ var FeatureNames = []string{
 	"corrected",    // a typo of the question was corrected
 	"sentrel2",     // the second answer's relevance against the first's
 	"namedanswers", // the question names a box or an indicator number
+	"held",         // log of the number of the question's words, not numbers, the first answer holds
 }
 
-// topicFeature is the index of "topic" in FeatureNames.
-const topicFeature = 4
+// heldFeature is the index of "held" in FeatureNames.
+const heldFeature = 24
 
 // Decision holds the fitted models: Answer reads whether the first result
 // is right, Offer whether a right one is among the first three. A
@@ -237,6 +238,24 @@ func BestCut(probs []float64, ys []bool, cost float64) float64 {
 	return best
 }
 
+// RecallCut is the highest probability cut that keeps at least share of
+// the positives at or above it.
+func RecallCut(probs []float64, ys []bool, share float64) float64 {
+	var pos []float64
+	for i, p := range probs {
+		if ys[i] {
+			pos = append(pos, p)
+		}
+	}
+	if len(pos) == 0 {
+		return 0.5
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(pos)))
+	k := int(math.Ceil(share*float64(len(pos)))) - 1
+	k = max(0, min(k, len(pos)-1))
+	return pos[k] * 0.999
+}
+
 // Apply decides an answer whose results were all found, from the features
 // of its first result: answered, it keeps them; offered, the first
 // maxOffered; declined, none. The zero Decision answers whatever found
@@ -248,9 +267,9 @@ func (d Decision) Apply(ans Answer, x []float64) Answer {
 		ans.Results = []Result{}
 	case d.Answer.Weights == nil || d.Answer.Prob(x) >= d.AnswerCut:
 		ans.Answered = true
-	case x[topicFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
-		// An offer holds something of the question's topic; with none of
-		// it, the plan has nothing to offer.
+	case x[heldFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
+		// An offer holds at least a word of the question, not only a
+		// number; with none, the plan has nothing to offer.
 		ans.Results = ans.Results[:min(len(ans.Results), maxOffered)]
 	default:
 		ans.Results = []Result{}

@@ -68,8 +68,8 @@ func TestEmbeddedDecision(t *testing.T) {
 	}
 }
 
-func TestTopicFeature(t *testing.T) {
-	if FeatureNames[topicFeature] != "topic" {
-		t.Errorf("FeatureNames[%d] = %q, want topic", topicFeature, FeatureNames[topicFeature])
+func TestHeldFeature(t *testing.T) {
+	if FeatureNames[heldFeature] != "held" {
+		t.Errorf("FeatureNames[%d] = %q, want held", heldFeature, FeatureNames[heldFeature])
 	}
 }

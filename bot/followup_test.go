@@ -182,15 +182,17 @@ func TestFollowUpInChat(t *testing.T) {
 
 func TestConsoleFollowUp(t *testing.T) {
 	b := newBot(t)
-	in := strings.NewReader("大青山\n那有哪些项目呢\n有哪些项目\n")
+	in := strings.NewReader("大青山\n那有哪些项目呢\n有哪些项目\n/toc\n那2025年呢\n")
 	var out strings.Builder
 	if err := Console(context.Background(), b, in, &out, false); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
 	contains(t, got, "🔎 “大青山 有哪些项目”，规划里这样写：\n\n1. 🏗 大青山生态廊道建设工程后续管养项目")
-	// Without 那 or 呢, a line is a question of its own.
-	contains(t, got, "🔎 “有哪些项目”，规划里这样写：")
+	// Without 那 or 呢, a line is a question of its own; and so is one
+	// after a reply that is no answer.
+	contains(t, got, "🔎 “有哪些项目”，规划里这样写：", "“那2025年呢”")
+	lacks(t, got, "有哪些项目 2025年")
 }
 
 // FuzzFollowUp reads any two texts as a question and its follow-up: no

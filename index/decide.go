@@ -83,9 +83,13 @@ func (m Model) Prob(x []float64) float64 {
 }
 
 // Fit fits a logistic model with L2 regularization lambda by Newton's
-// method: deterministic, and quick for a few hundred questions.
+// method: deterministic, and quick for a few thousand samples. The
+// features are those of xs, FeatureNames when there are none.
 func Fit(xs [][]float64, ys []bool, lambda float64) Model {
 	d := len(FeatureNames)
+	if len(xs) > 0 {
+		d = len(xs[0])
+	}
 	m := Model{Weights: make([]float64, d), Mean: make([]float64, d), Scale: make([]float64, d)}
 	n := float64(len(xs))
 	if n == 0 {

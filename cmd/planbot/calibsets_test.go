@@ -76,6 +76,9 @@ func readCalibSet(t *testing.T, path string) []evalQuestion {
 		case q.Kind != "none" && len(q.Any) == 0:
 			t.Errorf("%s:%d: a %s question without expected strings", path, line, q.Kind)
 		}
+		if q.Kind == "passage" && len(q.Any) > 3 {
+			t.Errorf("%s:%d: %d expected strings, want 1–3 for a passage", path, line, len(q.Any))
+		}
 		for _, a := range q.Any {
 			if n := utf8.RuneCountInString(a); q.Kind == "passage" && (n < 8 || n > 25) {
 				t.Errorf("%s:%d: %q is %d characters, want 8–25 for a passage", path, line, a, n)

@@ -67,3 +67,9 @@ func TestEmbeddedDecision(t *testing.T) {
 		t.Errorf("embedded decision: cuts %.3f %.3f", d.AnswerCut, d.OfferCut)
 	}
 }
+
+func TestHeldFeature(t *testing.T) {
+	if FeatureNames[heldFeature] != "held" {
+		t.Errorf("FeatureNames[%d] = %q, want held", heldFeature, FeatureNames[heldFeature])
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl
+//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl testdata/calib/donghe-everyday.jsonl
 
 // The decision to answer is learned from labelled questions (planbot
 // calibrate) and kept as plain data: two logistic models over the

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl
+//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl testdata/calib/donghe-everyday.jsonl
 
 // The decision to answer is learned from labelled questions (planbot
 // calibrate) and kept as plain data: two logistic models over the
@@ -51,8 +51,11 @@ var FeatureNames = []string{
 	"held",         // log of the number of the question's words, not numbers, the first answer holds
 }
 
-// heldFeature is the index of "held" in FeatureNames.
-const heldFeature = 24
+// The indexes of "held" and "namedanswers" in FeatureNames.
+const (
+	heldFeature  = 24
+	namedFeature = 23
+)
 
 // Decision holds the fitted models: Answer reads whether the first result
 // is right, Offer whether a right one is among the first three. A
@@ -269,7 +272,9 @@ func (d Decision) Apply(ans Answer, x []float64) Answer {
 	switch {
 	case len(ans.Results) == 0 || x == nil:
 		ans.Results = []Result{}
-	case d.Answer.Weights == nil || d.Answer.Prob(x) >= d.AnswerCut:
+	case d.Answer.Weights == nil || x[namedFeature] > 0 || d.Answer.Prob(x) >= d.AnswerCut:
+		// What the question names (an indicator by its number, a list)
+		// the plan's structure answers: no guess to weigh.
 		ans.Answered = true
 	case x[heldFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
 		// An offer holds at least a word of the question, not only a

@@ -69,6 +69,9 @@ func TestEmbeddedDecision(t *testing.T) {
 }
 
 func TestHeldFeature(t *testing.T) {
+	if FeatureNames[namedFeature] != "namedanswers" {
+		t.Errorf("FeatureNames[%d] = %q, want namedanswers", namedFeature, FeatureNames[namedFeature])
+	}
 	if FeatureNames[heldFeature] != "held" {
 		t.Errorf("FeatureNames[%d] = %q, want held", heldFeature, FeatureNames[heldFeature])
 	}

@@ -30,7 +30,7 @@ type sample struct {
 const (
 	heldOutOf   = 5 // one question in five, by its ID's hash
 	lambda      = 1.0
-	answerCost  = 1.0
+	answerCost  = 0.7
 	offerRecall = 0.995
 	folds       = 5
 	calibDepth  = evalDepth

@@ -132,7 +132,10 @@ type Indicator struct {
 	FiveYear   string `json:"five_year"`
 	Cumulative bool   `json:"five_year_cumulative"`
 	Attribute  string `json:"attribute"` // 预期性 or 约束性
-	Line       int    `json:"line"`
+	// Location reads like 第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 ·
+	// 第18项.
+	Location string `json:"location"`
+	Line     int    `json:"line"`
 }
 
 // Column is one cell of a table row under its header, both as printed.

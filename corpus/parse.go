@@ -1072,6 +1072,11 @@ func (p *parser) endBlock() error {
 		if len(p.plan.Indicators) > before {
 			p.plan.IndicatorTable = &Table{Label: b.label, Title: b.title,
 				Header: b.tab.header, Location: b.location, Line: b.line}
+			where, _, _ := strings.Cut(b.location, " · ")
+			for i := before; i < len(p.plan.Indicators); i++ {
+				ind := &p.plan.Indicators[i]
+				ind.Location = fmt.Sprintf("%s · %s %s · 第%d项", where, b.label, b.title, ind.Number)
+			}
 			p.expectNote = true
 		}
 		return nil

@@ -410,7 +410,6 @@ func indicatorTable(plan *corpus.Plan, ind corpus.Indicator) string {
 	return words
 }
 
-
 var hanYearRe = regexp.MustCompile(`([〇一二三四五六七八九]{4})年`)
 
 // digitYears writes the years a text gives in Chinese numerals

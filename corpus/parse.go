@@ -841,6 +841,8 @@ func (p *parser) flush() error {
 	if p.lay.spaced {
 		para.text = unspace(para.text)
 	}
+	// A citation marker a web encyclopedia left: 接受社会各界监督 [67]。
+	para.text = citeRe.ReplaceAllString(para.text, "$1")
 	switch {
 	case p.blk != nil:
 		return p.boxItems(para)
@@ -871,6 +873,10 @@ func (p *parser) flush() error {
 	p.plan.Passages = append(p.plan.Passages, pas)
 	return nil
 }
+
+// citeRe matches a citation marker at the end of a clause: [67]. A
+// bracketed figure inside a table ([0.87], a five-year total) is a value.
+var citeRe = regexp.MustCompile(`\s?\[\d{1,3}\]([。；，]|$)`)
 
 // labelRe matches an item that opens with a short label and a colon:
 // 续建工程：…, “一城”：….

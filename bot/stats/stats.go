@@ -3,12 +3,17 @@
 // what answered it (the result's kind and topic), the questions that found
 // nothing, and the 👍/👎 pressed under answers. It never records who asked:
 // no user, chat or message ids are taken, only the words of an unanswered
-// question, cleaned and cut short.
+// question, cleaned and cut short. A press is counted once per message and
+// user, told apart by a hash salted with a secret of the file, never the
+// ids themselves.
 //
 // Records go into an embedded bbolt file, keyed by time, so they survive a
-// restart and a Report can read any period. The bot calls the Record
-// methods as it answers and Report for its /stats command; formatting is
-// Report.String for a terminal or log, or the bot's own.
+// restart and a Report can read any period; Prune drops those past the
+// retention, and a cap on the size refuses more. Open checks the file and
+// moves a damaged one aside; a Store never panics. The bot records through
+// a Queue, which writes in the background so that the store can never
+// delay or cost an answer, and calls Report for its /stats command;
+// formatting is Report.String for a terminal or log, or the bot's own.
 package stats
 
 import (

@@ -230,7 +230,13 @@ func (d *dispatch) watermark() int {
 	return w
 }
 
-// waitDone waits until an update is done, ctx ends or pause passes.
+// confirmEvery is the least time between two confirmations that an update
+// done prompts: under load many updates finish each moment, and one call
+// confirms them all.
+const confirmEvery = 100 * time.Millisecond
+
+// waitDone waits until ctx ends or pause passes, or an update is done and
+// then a moment more (confirmEvery, at most pause) for others to finish.
 func (d *dispatch) waitDone(ctx context.Context, pause time.Duration) {
 	d.mu.Lock()
 	done := d.done
@@ -239,6 +245,7 @@ func (d *dispatch) waitDone(ctx context.Context, pause time.Duration) {
 	defer t.Stop()
 	select {
 	case <-done:
+		_ = d.c.sleep(ctx, min(confirmEvery, pause))
 	case <-ctx.Done():
 	case <-d.ctx.Done():
 	case <-t.C:

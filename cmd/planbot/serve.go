@@ -127,7 +127,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	m := newMetrics()
 	var ready atomic.Bool
 	var queue atomic.Pointer[stats.Queue]
+	var storeOff atomic.Bool // the store is damaged past repair: nothing is recorded
 	storeErr := func() error {
+		if storeOff.Load() {
+			return stats.ErrDamaged
+		}
 		if q := queue.Load(); q != nil {
 			return q.Err()
 		}
@@ -167,6 +171,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			defer stop()
 			queue.Store(q)
 			opts.Recorder, opts.Reporter = q, st
+		} else {
+			storeOff.Store(true)
 		}
 	}
 	idx, err := openIndex(cfg.Plan.File)

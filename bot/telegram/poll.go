@@ -27,9 +27,9 @@ const allowedUpdates = `["message","edited_message","callback_query","inline_que
 // before it is done, so a crash, kill -9 included, delivers again only
 // what was unfinished. As Telegram hands out at most 100 updates past the
 // offset, at most 100 updates are in hand (maxInHand bounds servers that
-// hand out more); a chat queues at most maxChatQueue of them, half of
-// those, and its further updates stay with Telegram, unconfirmed, until
-// its queue has room: one flooding chat cannot take all the others' turns.
+// hand out more); a chat queues at most maxChatQueue (50, half of the
+// 100), and its further updates stay with Telegram, unconfirmed, until its
+// queue has room: one flooding chat cannot take all the others' turns.
 //
 // An update whose replies the Bot API did not take is attempted again
 // after a pause, at most maxAttempts times, sending only the replies that

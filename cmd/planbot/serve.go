@@ -38,9 +38,10 @@ func openStats(dir string) (*stats.Store, error) {
 	return st, nil
 }
 
-// runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
-// it stops receiving, lets the updates in hand finish within
-// telegram.shutdown_timeout, and returns nil.
+// runServe runs the Telegram bot, the web (web.listen) or both until ctx
+// is done (SIGINT, SIGTERM): then it stops receiving, lets the updates and
+// requests in hand finish within telegram.shutdown_timeout, and returns
+// nil. Without a token it serves the web alone.
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -75,8 +76,16 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
+	var webL net.Listener
+	if cfg.Web.Listen != "" {
+		webL, err = net.Listen("tcp", cfg.Web.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: web.listen: %w", err)
+		}
+		defer webL.Close()
+	}
 	var hook net.Listener
-	if cfg.Telegram.Mode == "webhook" {
+	if cfg.telegramOn() && cfg.Telegram.Mode == "webhook" {
 		hook, err = net.Listen("tcp", cfg.Telegram.Webhook.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: telegram.webhook.listen: %w", err)
@@ -98,6 +107,23 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer idx.Close()
+
+	if webL != nil {
+		h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log)
+		if err != nil {
+			return err
+		}
+		stop := serveWeb(ctx, webL, h, shutdownTimeout(cfg), log)
+		defer stop()
+		log.Info("planbot: web serving", "addr", "http://"+webL.Addr().String()+"/")
+	}
+	if !cfg.telegramOn() {
+		ready.Store(true)
+		<-ctx.Done()
+		ready.Store(false)
+		log.Info("planbot: stopped")
+		return nil
+	}
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
 		Endpoint:        cfg.Telegram.APIEndpoint,
@@ -145,6 +171,15 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	log.Info("planbot: stopped")
 	return nil
+}
+
+// shutdownTimeout is how long the requests in hand may take to finish on
+// SIGINT or SIGTERM.
+func shutdownTimeout(cfg *serveConfig) time.Duration {
+	if d := time.Duration(cfg.Telegram.ShutdownTimeout); d > 0 {
+		return d
+	}
+	return 10 * time.Second
 }
 
 // newLogger makes the structured logger the configuration asks for.

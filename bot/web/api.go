@@ -26,21 +26,58 @@ const (
 	maxParam = 600
 )
 
+// route is an endpoint of the API; openapi.yaml documents each (a test
+// holds the two together).
+type route struct {
+	method, path string
+	handler      http.HandlerFunc
+}
+
+func (s *Server) api() []route {
+	return []route{
+		{"POST", "/api/ask", s.handleAsk},
+		{"GET", "/api/plans", s.handlePlans},
+		{"GET", "/api/toc", s.handleTOC},
+		{"GET", "/api/indicators", s.handleIndicators},
+		{"GET", "/api/indicators/{n}", s.handleIndicator},
+		{"GET", "/api/terms/{term}", s.handleTerm},
+		{"GET", "/api/targets", s.handleTargets},
+		{"GET", "/api/openapi.yaml", s.handleOpenAPI},
+	}
+}
+
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("POST /api/ask", s.handleAsk)
-	m.HandleFunc("GET /api/plans", s.handlePlans)
-	m.HandleFunc("GET /api/toc", s.handleTOC)
-	m.HandleFunc("GET /api/indicators", s.handleIndicators)
-	m.HandleFunc("GET /api/indicators/{n}", s.handleIndicator)
-	m.HandleFunc("GET /api/terms/{term}", s.handleTerm)
-	m.HandleFunc("GET /api/targets", s.handleTargets)
-	m.HandleFunc("GET /api/openapi.yaml", s.handleOpenAPI)
+	for _, r := range s.api() {
+		m.HandleFunc(r.method+" "+r.path, r.handler)
+	}
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		for _, rt := range s.api() {
+			if samePath(rt.path, r.URL.Path) {
+				w.Header().Set("Allow", rt.method)
+				writeError(w, http.StatusMethodNotAllowed, "bad_method", "这个接口只接受 "+rt.method+" 请求。")
+				return
+			}
+		}
 		writeError(w, http.StatusNotFound, "not_found", "没有这个接口。接口说明见 /api/openapi.yaml。")
 	})
 	s.pages(m)
 	s.mux = m
+}
+
+// samePath reports whether path is one of pattern's, {name} standing for
+// any one segment.
+func samePath(pattern, path string) bool {
+	ps, qs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(qs) {
+		return false
+	}
+	for i := range ps {
+		if ps[i] != qs[i] && !(strings.HasPrefix(ps[i], "{") && qs[i] != "") {
+			return false
+		}
+	}
+	return true
 }
 
 // apiError is the body of every error of the API.

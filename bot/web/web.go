@@ -150,7 +150,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	s.serve(rec, r)
-	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "took", time.Since(start).Round(time.Microsecond)}
+	path := r.URL.Path
+	if !s.logQ && strings.Contains(r.Pattern, "{term}") {
+		path = "/api/terms/{term}" // a term is a question
+	}
+	attrs := []any{"method", r.Method, "path", path, "status", rec.status, "took", time.Since(start).Round(time.Microsecond)}
 	if s.logQ && rec.question != "" {
 		attrs = append(attrs, "q", rec.question)
 	}

@@ -159,9 +159,10 @@ func (c *Client) handle(ctx context.Context, h Handler, u update) (answer string
 }
 
 // AnswerKinds are the kinds of answer Handled reports: the core's kinds
-// (bot.ReplyKinds), "inline" for an inline answer with results and
-// "notice" for a button that only got a notice.
-var AnswerKinds = append(slices.Clone(bot.ReplyKinds), "inline", "notice")
+// (bot.ReplyKinds, which an inline answer is of too when it offers or
+// finds nothing), "inline" for an inline answer with results that answer
+// and "notice" for a button that only got a notice.
+var AnswerKinds = append(slices.Clone(bot.ReplyKinds), bot.KindInline, "notice")
 
 // answerKind tells what kind of answer replies are: the kind the core gave
 // the first, "other" if it gave none.
@@ -190,7 +191,7 @@ func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage)
 		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
 	}
 	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == c.ID() {
-		bm.ReplyToBot = true
+		bm.ReplyToBot, bm.ReplyText = true, r.Text
 	}
 	if fields == nil { // a message nested in another: only its text matters
 		return bm, true
@@ -224,7 +225,7 @@ func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.Callback
 	var cb bot.Callback
 	cb.Data = q.Data
 	if q.Message != nil {
-		cb.MessageID = q.Message.MessageID
+		cb.MessageID, cb.Text = q.Message.MessageID, q.Message.Text
 		if r := q.Message.ReplyToMessage; r != nil {
 			qm, _ := c.message(r, nil)
 			cb.Question = &qm
@@ -278,11 +279,7 @@ func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuer
 	}
 	params.AddNonEmpty("next_offset", a.NextOffset)
 	_, err = c.do(ctx, "answerInlineQuery", params)
-	kind := "inline"
-	if len(a.Results) == 0 {
-		kind = "not_found"
-	}
-	return kind, err
+	return cmp.Or(a.Kind, bot.KindInline), err
 }
 
 // sendAll sends replies in order; a reply that fails does not stop the

@@ -222,7 +222,7 @@ func newMetrics() *metrics {
 		}, []string{"kind"}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_answers_total",
-			Help: "Answers given, by kind (indicator, term, passage, project, search, toc, chapter, not_found, inline, notice, other).",
+			Help: "Answers given, by kind (indicator, term, passage, project, target, search, toc, chapter, offer, not_found, inline, notice, other).",
 		}, []string{"kind"}),
 		notFound: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_not_found_answers_total",
@@ -261,7 +261,7 @@ func (m *metrics) handled(h telegram.Handled) {
 		return
 	}
 	m.answers.WithLabelValues(h.Answer).Inc()
-	if h.Answer == "not_found" {
+	if h.Answer == bot.KindNotFound {
 		m.notFound.WithLabelValues(h.Kind).Inc()
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"planbot/corpus"
-	"planbot/index"
 )
 
 // The lookups of the commands, as values, for channels that show them in
@@ -43,8 +42,3 @@ func (b *Bot) Targets(topic string) []corpus.Target {
 	return b.topicTargets(strings.TrimSpace(t))
 }
 
-// Search returns what the bot's search finds for a question, read as the
-// bot reads one: at most limit results, best first.
-func (b *Bot) Search(query string, limit int) index.Answer {
-	return b.search.Search(cleanQuery(query), min(limit, maxResults))
-}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"planbot/bot"
 	"planbot/corpus"
 )
 
@@ -19,7 +20,7 @@ const (
 	maxBody = 8 << 10
 	// maxQuestion is the longest question or context, in characters, as
 	// in a chat.
-	maxQuestion = 200
+	maxQuestion = bot.MaxQuestion
 	// maxOffset is how deep "more" pages.
 	maxOffset = 30
 	// maxParam is the longest path or query parameter read, in bytes.
@@ -182,7 +183,17 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "unknown_plan", "没有这份规划。可用的规划见 /api/plans。")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.ask(r.Context(), p, req.Q, req.Context, req.Offset))
+	a, err := s.ask(r.Context(), p, req.Q, req.Context, req.Offset)
+	switch {
+	case errors.Is(err, bot.ErrEmptyQuestion):
+		writeError(w, http.StatusBadRequest, "empty_question", "请告诉我想了解规划的什么内容，例如“森林覆盖率”或“什么是碳达峰”。")
+	case errors.Is(err, bot.ErrLongQuestion):
+		writeError(w, http.StatusBadRequest, "too_long", "问题太长了。请缩短到 "+strconv.Itoa(bot.MaxQuestion)+" 字以内，写出关键词就好，例如“养老服务”。")
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, "internal", "服务出了点问题，请稍后再试。")
+	default:
+		writeJSON(w, http.StatusOK, a)
+	}
 }
 
 // planRef names a plan in an answer.

@@ -6,102 +6,82 @@ import (
 	"strconv"
 	"strings"
 
+	"planbot/bot"
 	"planbot/corpus"
 	"planbot/index"
 )
 
-// pageSize is how many results one answer shows before "more", as in a
-// chat.
-const pageSize = 3
-
-// answer is what POST /api/ask returns: the fields of `planbot ask -json`
-// (query, answered, missing, results), what the answer is (outcome, kind,
-// plan), the page of results it holds, and the answer rendered as the
-// page shows it (html).
+// answer is what POST /api/ask returns: the bot's answer (bot.Answer:
+// question, context, query, outcome, kind, missing, results, offset, next,
+// example, actions) with the fields of `planbot ask -json` it lacks
+// (answered; each result's score), the plan named in full, every result's
+// page on this site, and the answer rendered: as the page shows it (html)
+// and as a chat says it (text).
 type answer struct {
-	Query    string   `json:"query"`
+	bot.Answer
+	// Answered is true when the plan answers the question (outcome
+	// answer), as in planbot ask -json.
 	Answered bool     `json:"answered"`
-	Missing  []string `json:"missing"`
+	Plan     planRef  `json:"plan"`
 	Results  []result `json:"results"`
-	// Outcome is answer, offer or decline.
-	Outcome index.Outcome `json:"outcome"`
-	// Kind is the kind of the first result; "" when declined.
-	Kind index.Kind `json:"kind"`
-	Plan planRef    `json:"plan"`
-	// Context is the previous question, when the answer read the
-	// question as a follow-up of it.
-	Context string `json:"context,omitempty"`
-	// Offset is the place of the first result of this page in the
-	// answer; Next that of the next page, 0 when there is none.
-	Offset int `json:"offset"`
-	Next   int `json:"next,omitempty"`
-	// Message is what the bot says before the results (or instead of
+	// Message is what the page says before the results (or instead of
 	// them), as plain text.
 	Message string `json:"message"`
 	// HTML is the answer as the page shows it: a fragment, every text
 	// escaped.
 	HTML string `json:"html"`
+	// Text is the answer as the bot says it in a chat, as plain text.
+	Text string `json:"text"`
 }
 
-// result is a result of the index with where to read it on this site.
+// result is a result of the bot's answer with where to read it on this
+// site.
 type result struct {
-	index.Result
+	bot.Result
 	// Link is the page of the plan where the result stands (its section,
 	// its indicator), relative to this server.
 	Link string `json:"link"`
 }
 
-// ask answers q on p, from offset.
-func (s *Server) ask(ctx context.Context, p Plan, q, prev string, offset int) answer {
-	found := p.Bot.Search(q, offset+pageSize+1)
+// ask answers q on p, read as a follow-up of prev when it is one, from
+// offset.
+func (s *Server) ask(ctx context.Context, p Plan, q, prev string, offset int) (answer, error) {
+	found, err := p.Bot.Ask(ctx, q, bot.AskOptions{Context: prev, Offset: offset})
+	if err != nil {
+		return answer{}, err
+	}
 	a := answer{
-		Query:    found.Query,
-		Answered: found.Answered,
-		Missing:  found.Missing,
-		Results:  []result{},
-		Outcome:  found.Outcome(),
+		Answer:   found,
+		Answered: found.Outcome == bot.OutcomeAnswer,
 		Plan:     ref(p),
-		Offset:   offset,
+		Results:  []result{},
+		Text:     bot.Text(found),
 	}
-	if a.Query == "" {
-		a.Query = q
+	for _, r := range found.Results {
+		a.Results = append(a.Results, result{r, resultLink(p, r)})
 	}
-	if a.Missing == nil {
-		a.Missing = []string{}
-	}
-	if len(found.Results) > 0 {
-		a.Kind = found.Results[0].Kind
-	}
-	if offset < len(found.Results) {
-		page := found.Results[offset:min(len(found.Results), offset+pageSize)]
-		for _, r := range page {
-			a.Results = append(a.Results, result{r, resultLink(p, r)})
-		}
-		if next := offset + len(page); next < len(found.Results) && next < maxOffset {
-			a.Next = next
-		}
-	}
-	a.Message = message(p, a)
-	a.HTML = s.render("answer", answerView{answer: a, plan: p.Bot.Plan()})
-	return a
+	a.Message = message(a)
+	a.HTML = s.render("answer", answerView{answer: a, PlanQ: p.query})
+	return a, nil
 }
 
-// message is what the bot says of an answer before its results.
-func message(p Plan, a answer) string {
-	q := "“" + clip(a.Query, 30) + "”"
+// message is what the page says of an answer before its results, in the
+// bot's words.
+func message(a answer) string {
+	q := "“" + a.Query + "”"
 	switch {
-	case a.Offset > 0 && len(a.Results) == 0:
+	case a.Outcome == bot.OutcomeDecline:
+		return "规划里没有找到与" + q + "有关的内容。"
+	case len(a.Results) == 0:
 		return "关于" + q + "，没有更多结果了。"
-	case a.Offset > 0:
-		return fmt.Sprintf("%s的更多结果（第 %d–%d 条）：", q, a.Offset+1, a.Offset+len(a.Results))
-	case a.Outcome == index.Answered:
+	case a.Outcome == bot.OutcomeOffer && len(a.Missing) > 0:
+		return q + "：规划里没有提到“" + strings.Join(a.Missing, "”“") + "”。最接近的内容："
+	case a.Outcome == bot.OutcomeOffer:
+		return q + "：规划里没有直接的回答。最接近的内容："
+	case a.Offset == 0:
 		return q + "，规划里这样写："
-	case a.Outcome == index.Offered:
-		return "规划里没有直接回答" + q + "的内容，最接近的是："
 	}
-	pl := p.Bot.Plan()
-	return fmt.Sprintf("规划里没有找到与%s有关的内容。我熟悉的是%s：%d 项主要指标、%d 条名词解释和各章的目标任务。换个说法试试，例如“森林覆盖率”“什么是碳达峰”。",
-		q, p.Bot.Title(), len(pl.Indicators), len(pl.Terms))
+	return fmt.Sprintf("%s的更多结果（第 %d–%d 条）：", q, a.Offset+1, a.Offset+len(a.Results))
 }
 
 // clip shortens s to n characters, marking the cut.
@@ -114,7 +94,7 @@ func clip(s string, n int) string {
 }
 
 // resultLink is the page where a result stands.
-func resultLink(p Plan, r index.Result) string {
+func resultLink(p Plan, r bot.Result) string {
 	pl := p.Bot.Plan()
 	id := r.ID
 	switch r.Kind {

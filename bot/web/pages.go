@@ -85,24 +85,7 @@ func cellValue(v string) string {
 // answerView is an answer as a template reads it.
 type answerView struct {
 	answer
-	plan *corpus.Plan
-}
-
-// Indicator returns the row of the indicator table a result is, if it is
-// one.
-func (v answerView) Indicator(r result) *corpus.Indicator {
-	if r.Kind != index.KindIndicator {
-		return nil
-	}
-	n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "i"))
-	if err != nil {
-		return nil
-	}
-	ind, ok := v.plan.Indicator(n)
-	if !ok {
-		return nil
-	}
-	return &ind
+	PlanQ string // ?plan=… for the links, "" for the first plan
 }
 
 // Quote is what a result shows of its text: the excerpt with its
@@ -124,7 +107,6 @@ type page struct {
 	// Asked is the answer to a question asked without JavaScript.
 	Asked *answerView
 	Q     string
-	Ctx   string
 
 	TOC        []tocChapter
 	Chapter    *chapterView
@@ -252,13 +234,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		if c2, _ := badText(ctx); code == "" {
 			code = c2
 		}
-		if code != "" || strings.TrimSpace(q) == "" {
+		question(w, q)
+		a, err := s.ask(r.Context(), p, q, ctx, offset)
+		if code != "" || err != nil {
 			status = http.StatusBadRequest
 		} else {
-			question(w, q)
-			a := s.ask(r.Context(), p, q, ctx, offset)
-			v.Asked = &answerView{answer: a, plan: p.Bot.Plan()}
-			v.Q, v.Ctx = q, ctx
+			v.Asked = &answerView{answer: a, PlanQ: p.query}
+			v.Q = q
 		}
 	}
 	s.writePage(w, status, "home", v)

@@ -1,7 +1,8 @@
 // planbot: the question page. Without this script the form still works
 // (GET /?q=…, answered on the server); with it, questions are asked with
 // POST /api/ask and the answers stack up like a chat. No state is kept
-// but the last question, sent as the context of the next.
+// but what the last question searched, sent as the context of the next
+// (那2025年呢 after 森林覆盖率2020年是多少).
 (function () {
   'use strict';
   var form = document.getElementById('ask');
@@ -71,7 +72,9 @@
     if (withContext && context) { body.context = context; }
     post(body).then(function (a) {
       turn.replaceChild(fragment(a.html), wait);
-      setContext(q);
+      // The next question may follow this one up: it goes with what was
+      // searched, this question read with its own context.
+      setContext(a.outcome === 'decline' ? '' : a.query);
     }, function (err) {
       turn.replaceChild(line('error', err.message), wait);
     }).then(function () {
@@ -112,9 +115,8 @@
   function more(a) {
     var answer = a.closest('.answer');
     var row = a.parentNode;
+    // data-q is what the answer searched, its context included.
     var body = { q: a.getAttribute('data-q'), offset: parseInt(a.getAttribute('data-offset'), 10) };
-    var c = a.getAttribute('data-context');
-    if (c) { body.context = c; }
     a.setAttribute('aria-disabled', 'true');
     post(body).then(function (v) {
       var got = fragment(v.html);

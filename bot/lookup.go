@@ -41,4 +41,3 @@ func (b *Bot) Targets(topic string) []corpus.Target {
 	}
 	return b.topicTargets(strings.TrimSpace(t))
 }
-

@@ -569,7 +569,7 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 		{"/indicators/18", []string{"指标18 · 森林覆盖率", "19.3", "19.5", "约束性"}},
 		{"/chapters/1", []string{`id="c1s1p7"`, `id="s1"`, "“十三五”发展成就"}},
 		{"/terms", []string{`id="t1"`, "碳达峰"}},
-		{"/?q=" + url.QueryEscape("森林覆盖率"), []string{"outcome-answer", "📍 第一章 第三节", `href="/indicators/18"`, "东河区“十四五”规划纲要", `name="context" value="森林覆盖率"`}},
+		{"/?q=" + url.QueryEscape("森林覆盖率"), []string{"outcome-answer", "出处：</span>第一章 第三节", `href="/indicators/18"`, "东河区“十四五”规划纲要", `name="context" value="森林覆盖率"`}},
 		{"/?q=" + url.QueryEscape("养老服务") + "&offset=3", []string{`<ol class="results" start="4">`}},
 		{"/?q=" + url.QueryEscape("地铁"), []string{"outcome-decline", "没有找到"}},
 		{"/", []string{`<label for="q">`, `aria-live="polite"`, `lang="zh-CN"`, "森林覆盖率", `href="/?q=`}},

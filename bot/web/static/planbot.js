@@ -138,7 +138,8 @@
   // In an iframe (embed.js), tell the page around how tall this one is.
   function tellHeight() {
     if (window.parent !== window) {
-      window.parent.postMessage({ planbotHeight: document.documentElement.scrollHeight }, '*');
+      // The body's own height: the document's is at least the frame's.
+      window.parent.postMessage({ planbotHeight: Math.ceil(document.body.getBoundingClientRect().height) }, '*');
     }
   }
   if (window.parent !== window) {

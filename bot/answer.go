@@ -366,24 +366,44 @@ func (b *Bot) indicatorNotes(ind corpus.Indicator) []string {
 	return out
 }
 
-// example gives a question the plan answers, for a declined question q:
-// one of the indicators, chosen by q so that the suggestions vary.
-func (b *Bot) example(q string) string {
-	var names []string
+// Examples are questions the plan answers, made from its own items: the
+// targets of its indicators and the terms of its glossary, in turn. A page
+// or a help text shows a few; a decline suggests one.
+func (b *Bot) Examples() []string {
+	var inds, terms []string
 	for _, ind := range b.plan.Indicators {
-		if v := strings.TrimSpace(ind.Target2025); v != "" && v != "—" && v != "-" {
-			names = append(names, ind.Name)
+		// A short name with a target for 2025: a question people ask.
+		if value(ind.Target2025) != value("") && utf8.RuneCountInString(ind.Name) <= 10 {
+			inds = append(inds, ind.Name+"的目标是多少？")
 		}
 	}
-	if len(names) > 0 {
-		h := 0
-		for _, r := range q {
-			h = (h*31 + int(r)) % 1000003
+	for _, t := range b.plan.Terms {
+		if len(t.Aliases) > 0 && utf8.RuneCountInString(t.Aliases[0]) <= 6 {
+			terms = append(terms, "什么是"+t.Aliases[0]+"？")
 		}
-		return names[h%len(names)] + "的目标是多少？"
 	}
-	if len(b.plan.Terms) > 0 {
-		return "什么是" + b.plan.Terms[0].Term + "？"
+	out := make([]string, 0, len(inds)+len(terms))
+	for i := 0; i < max(len(inds), len(terms)); i++ {
+		if i < len(inds) {
+			out = append(out, inds[i])
+		}
+		if i < len(terms) {
+			out = append(out, terms[i])
+		}
 	}
-	return ""
+	return out
+}
+
+// example gives one of the Examples for a declined question q, chosen by
+// q so that the suggestions vary; "" when the plan gives none.
+func (b *Bot) example(q string) string {
+	ex := b.examples
+	if len(ex) == 0 {
+		return ""
+	}
+	h := 0
+	for _, r := range q {
+		h = (h*31 + int(r)) % 1000003
+	}
+	return ex[h%len(ex)]
 }

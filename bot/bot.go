@@ -56,6 +56,7 @@ type Bot struct {
 	recorder Recorder
 	reporter Reporter
 	admins   []int64
+	examples []string // Examples, made once
 }
 
 // Options are the settings of a Bot that have workable zero values.
@@ -93,6 +94,7 @@ func New(plan *corpus.Plan, s Searcher, opts Options) *Bot {
 		reporter: opts.Reporter,
 		admins:   slices.Clone(opts.Admins),
 	}
+	b.examples = b.Examples()
 	b.targetAt = make(map[string]int, len(b.targets))
 	for i, t := range b.targets {
 		b.targetAt[t.ID] = i

@@ -18,10 +18,10 @@ var (
 )
 
 // QuestionOf reads back the query a reply to a question was for, from the
-// reply's text as a chat shows it (HTML or plain text alike); ok is false
-// when the text is not such a reply.
+// reply's text as a chat shows it (plain text: PlainText of the HTML, as
+// Telegram sends a message replied to); ok is false when the text is not
+// such a reply.
 func QuestionOf(text string) (q string, ok bool) {
-	text = PlainText(text)
 	for _, h := range headerStarts {
 		rest, found := strings.CutPrefix(text, h)
 		if !found {

@@ -36,6 +36,8 @@ func TestSameAnswersAsTelegram(t *testing.T) {
 		{"东河现在二手房房价大概多少钱一平"},
 		{"包头一中今年录取分数线多少"},
 		{"北梁"},
+		{"东河区有多少人口"},
+		{"东河的公交线路"},
 		{"  <b>养老</b>\t服务  "},
 		{"森林覆盖率2020年是多少", "那2025年呢"},
 		{"养老服务", "那医疗呢"},
@@ -86,7 +88,7 @@ func TestSameAnswersAsTelegram(t *testing.T) {
 			}
 		})
 	}
-	if outcomes[bot.OutcomeAnswer] == 0 || outcomes[bot.OutcomeDecline] == 0 {
+	if outcomes[bot.OutcomeAnswer] == 0 || outcomes[bot.OutcomeOffer] == 0 || outcomes[bot.OutcomeDecline] == 0 {
 		t.Errorf("the questions do not cover the outcomes: %v", outcomes)
 	}
 }

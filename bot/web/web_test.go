@@ -619,3 +619,33 @@ func TestHostileQuestionIsEscaped(t *testing.T) {
 		t.Errorf("the question reaches the page unescaped")
 	}
 }
+
+// FuzzAsk sends POST /api/ask any body: the answer is a JSON answer (200)
+// or a JSON error (400), never a crash or another status.
+func FuzzAsk(f *testing.F) {
+	for _, seed := range []string{`{"q":"森林覆盖率"}`, `{"q":"那2025年呢","context":"森林覆盖率2020年是多少"}`,
+		`{"q":"养老","offset":3}`, `{"q":"\ud800"}`, "{\"q\":\"\xff\"}", `{"q":1}`, `[]`, ``, `{"q":"地铁","plan":""}`} {
+		f.Add(seed)
+	}
+	s := newServer(f, unlimited)
+	f.Fuzz(func(t *testing.T, body string) {
+		resp := do(s, "POST", "/api/ask", body)
+		b, _ := io.ReadAll(resp.Body)
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%q: not JSON: %s", body, b)
+		}
+		switch resp.StatusCode {
+		case http.StatusOK:
+			if _, ok := v["outcome"].(string); !ok {
+				t.Fatalf("%q: 200 without an outcome: %s", body, b)
+			}
+		case http.StatusBadRequest:
+			if e, _ := v["error"].(string); e == "" {
+				t.Fatalf("%q: 400 without an error: %s", body, b)
+			}
+		default:
+			t.Fatalf("%q: status %d: %s", body, resp.StatusCode, b)
+		}
+	})
+}

@@ -235,7 +235,11 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			code = c2
 		}
 		question(w, q)
-		a, err := s.ask(r.Context(), p, q, ctx, offset)
+		var a answer
+		err = nil
+		if code == "" {
+			a, err = s.ask(r.Context(), p, q, ctx, offset)
+		}
 		if code != "" || err != nil {
 			status = http.StatusBadRequest
 		} else {

@@ -107,6 +107,7 @@ type page struct {
 	// Asked is the answer to a question asked without JavaScript.
 	Asked *answerView
 	Q     string
+	Error string // what is wrong with the question asked
 
 	TOC        []tocChapter
 	Chapter    *chapterView
@@ -230,9 +231,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		if err != nil || offset < 0 || offset >= maxOffset {
 			offset = 0
 		}
-		code, _ := badText(q)
-		if c2, _ := badText(ctx); code == "" {
-			code = c2
+		code, msg := badText(q)
+		if c2, m2 := badText(ctx); code == "" {
+			code, msg = c2, m2
 		}
 		question(w, q)
 		var a answer
@@ -242,6 +243,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		if code != "" || err != nil {
 			status = http.StatusBadRequest
+			v.Error = msg
+			if msg == "" {
+				v.Error = "请告诉我想了解规划的什么内容，例如“森林覆盖率”。"
+			}
 		} else {
 			v.Asked = &answerView{answer: a, PlanQ: p.query}
 			v.Q = q

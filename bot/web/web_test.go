@@ -600,8 +600,12 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 			t.Errorf("%s: %d, want 404", target, resp.StatusCode)
 		}
 	}
-	if resp := do(s, "GET", "/?q=%FF", ""); resp.StatusCode != 400 {
-		t.Errorf("/?q=%%FF: %d", resp.StatusCode)
+	for _, q := range []string{"%FF", url.QueryEscape(strings.Repeat("养老", 101)), "%20%20"} {
+		resp := do(s, "GET", "/?q="+q, "")
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), `class="error"`) {
+			t.Errorf("/?q=%s: %d, no error shown", q, resp.StatusCode)
+		}
 	}
 }
 

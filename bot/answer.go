@@ -142,6 +142,10 @@ type Result struct {
 	// whole text a full-text action shows; empty when it quotes all.
 	Passage string `json:"passage,omitempty"`
 
+	// Items are what a list answers (专栏9有哪些项目, 预期性指标有几项):
+	// every item, in order; Text counts them (共N项：…).
+	Items []string `json:"items,omitempty"`
+
 	Indicator *corpus.Indicator `json:"indicator,omitempty"`
 	// Notes are the notes of the indicator table that concern Indicator.
 	Notes   []string       `json:"notes,omitempty"`
@@ -297,7 +301,11 @@ func resultKind(k index.Kind) string {
 func (b *Bot) resultValue(r index.Result) Result {
 	out := Result{
 		ID: r.ID, Kind: r.Kind, Title: b.resultTitle(r), Text: r.Text,
-		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Score: r.Score,
+		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Items: r.Items, Score: r.Score,
+	}
+	if len(r.Items) > 0 {
+		out.Title = r.Title
+		return out
 	}
 	switch r.Kind {
 	case index.KindIndicator:

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -176,6 +177,22 @@ func TestAskOffers(t *testing.T) {
 	lacks(t, Text(a), "<b>")
 }
 
+// TestOfferFromIndex is the check through the bot: the index does
+// not stand by any answer to 东河要建摩天轮吗 and names 摩天轮 as missing;
+// the chat says so plainly and offers at most three related results.
+func TestOfferFromIndex(t *testing.T) {
+	b := newBot(t)
+	a := ask(t, b, "东河要建摩天轮吗", AskOptions{})
+	if a.Outcome != OutcomeOffer || !slices.Contains(a.Missing, "摩天轮") {
+		t.Fatalf("%s, missing %q; want an offer naming 摩天轮", a.Outcome, a.Missing)
+	}
+	rs := b.HandleMessage(private(1, "东河要建摩天轮吗"))
+	contains(t, rs[0].HTML, "规划里没有提到“摩天轮”。最接近的内容：")
+	if strings.Count(rs[0].HTML, "📍") > OfferResults || rs[0].Kind != KindOffer {
+		t.Errorf("kind %q, reply:\n%s", rs[0].Kind, rs[0].HTML)
+	}
+}
+
 // TestRepliesMatchOutcome checks, for real questions, that whatever the
 // index decides, the chat's reply says that outcome and is of its kind.
 func TestRepliesMatchOutcome(t *testing.T) {
@@ -233,4 +250,30 @@ func TestAskPages(t *testing.T) {
 		t.Errorf("past the end: %+v", past)
 	}
 	contains(t, TelegramHTML(past, Private), "没有更多结果了")
+}
+
+// TestAskLists checks that a question asking for a list gets every item,
+// counted and numbered, in the chat.
+func TestAskLists(t *testing.T) {
+	b := newBot(t)
+	box, _ := b.plan.Box(9)
+	a := ask(t, b, "专栏9有哪些项目", AskOptions{})
+	if a.Outcome != OutcomeAnswer || len(a.Results) == 0 || len(a.Results[0].Items) != len(box.Items) {
+		t.Fatalf("outcome %s, first result %+v; want the %d items of 专栏9", a.Outcome, a.Results, len(box.Items))
+	}
+	html := TelegramHTML(a, Private)
+	checkHTML(t, html)
+	contains(t, html, "共10项：")
+	for i, it := range box.Items {
+		name, _, _ := strings.Cut(it, "。")
+		contains(t, html, fmt.Sprintf("%d. %s", i+1, esc(name)))
+	}
+	// Indicators keep their own numbers.
+	html = TelegramHTML(ask(t, b, "民生福祉类指标有哪些", AskOptions{}), Private)
+	for _, ind := range b.plan.Indicators {
+		line := fmt.Sprintf("%d. %s", ind.Number, esc(ind.Name))
+		if got := strings.Contains(html, line); got != (ind.Category == "民生福祉") {
+			t.Errorf("%q listed: %v", line, got)
+		}
+	}
 }

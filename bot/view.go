@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // The views of an Answer: Telegram's HTML with its buttons, and plain text
@@ -33,7 +34,8 @@ func QuestionOf(text string) (q string, ok bool) {
 				end = i
 			}
 		}
-		if end > 0 {
+		// The bot quotes no more than a question and a follow-up make.
+		if end > 0 && utf8.RuneCountInString(rest[:end]) <= 2*maxQuestion {
 			return cleanQuery(rest[:end]), true
 		}
 	}
@@ -124,6 +126,8 @@ func Text(a Answer) string { return PlainText(TelegramHTML(a, Private)) }
 // excerpt with the matched words in bold; each with where it stands.
 func ResultHTML(r Result) string {
 	switch {
+	case len(r.Items) > 0:
+		return listHTML(r)
 	case r.Indicator != nil:
 		return indicatorCardHTML(*r.Indicator, r.Notes)
 	case r.Term != nil:
@@ -156,5 +160,24 @@ func ResultHTML(r Result) string {
 	if r.Location != "" {
 		sb.WriteString("\n" + where(r.Location))
 	}
+	return sb.String()
+}
+
+// listHTML renders a list answer whole: its title, the count, every item
+// on a line, where the list stands.
+func listHTML(r Result) string {
+	var sb strings.Builder
+	sb.WriteString("📋 " + bold(r.Title) + "\n")
+	count, _, _ := strings.Cut(r.Text, "：")
+	sb.WriteString(esc(count) + "：\n")
+	for i, it := range r.Items {
+		// An indicator is listed by its own number (7.居民人均可支配收入增长).
+		num, name := fmt.Sprint(i+1), it
+		if n, rest, ok := strings.Cut(it, "."); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			num, name = n, rest
+		}
+		fmt.Fprintf(&sb, "%s. %s\n", num, esc(name))
+	}
+	sb.WriteString(where(r.Location))
 	return sb.String()
 }

@@ -61,7 +61,7 @@ func (s *Server) ask(ctx context.Context, p Plan, q, prev string, offset int) (a
 		a.Results = append(a.Results, result{r, resultLink(p, r)})
 	}
 	a.Message = message(a)
-	a.HTML = s.render("answer", answerView{answer: a, PlanQ: p.query})
+	a.HTML = s.render("answer", answerView{answer: a, PlanQ: p.query, plan: p})
 	return a, nil
 }
 
@@ -97,6 +97,18 @@ func clip(s string, n int) string {
 func resultLink(p Plan, r bot.Result) string {
 	pl := p.Bot.Plan()
 	id := r.ID
+	if list, ok := strings.CutPrefix(id, "list:"); ok {
+		// A list answer: list:b9 is 专栏9; list:i:… some rows of the
+		// indicator table.
+		var n int
+		if _, err := fmt.Sscanf(list, "b%d", &n); err == nil && strings.HasPrefix(list, "b") {
+			return boxLink(p, n)
+		}
+		if strings.HasPrefix(list, "i:") {
+			return link(p, "/indicators", "")
+		}
+		return link(p, "/toc", "")
+	}
 	switch r.Kind {
 	case index.KindIndicator:
 		if n, err := strconv.Atoi(strings.TrimPrefix(id, "i")); err == nil {

@@ -86,6 +86,51 @@ func cellValue(v string) string {
 type answerView struct {
 	answer
 	PlanQ string // ?plan=… for the links, "" for the first plan
+	plan  Plan
+}
+
+// listItem is an item of a list answer: its number and name, and the
+// indicator it is, when the list is of indicators.
+type listItem struct {
+	Num       string
+	Name      string
+	Indicator *indicator
+}
+
+// Count is the count a list answer starts with (共10项).
+func (v answerView) Count(r result) string {
+	count, _, _ := strings.Cut(r.Text, "：")
+	return count
+}
+
+// List reads the items of a list answer; an indicator is listed by its own
+// number (7.居民人均可支配收入增长), and then found in the table.
+func (v answerView) List(r result) []listItem {
+	var out []listItem
+	for i, it := range r.Items {
+		li := listItem{Num: strconv.Itoa(i + 1), Name: it}
+		if n, rest, ok := strings.Cut(it, "."); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			li.Num, li.Name = n, rest
+			if num, err := strconv.Atoi(n); err == nil && r.Kind == index.KindIndicator {
+				if ind, ok := v.plan.Bot.Plan().Indicator(num); ok {
+					li.Indicator = &indicator{ind, indicatorLink(v.plan, num)}
+				}
+			}
+		}
+		out = append(out, li)
+	}
+	return out
+}
+
+// IndicatorList reports whether every item is a row of the indicator
+// table, to show them as a table.
+func (v answerView) IndicatorList(items []listItem) bool {
+	for _, it := range items {
+		if it.Indicator == nil {
+			return false
+		}
+	}
+	return len(items) > 0
 }
 
 // Quote is what a result shows of its text: the excerpt with its
@@ -248,7 +293,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 				v.Error = "请告诉我想了解规划的什么内容，例如“森林覆盖率”。"
 			}
 		} else {
-			v.Asked = &answerView{answer: a, PlanQ: p.query}
+			v.Asked = &answerView{answer: a, PlanQ: p.query, plan: p}
 			v.Q = q
 		}
 	}

@@ -108,6 +108,8 @@ func TestAskRealQuestions(t *testing.T) {
 		{"北梁以后建成啥样", index.Answered, "", "/chapters/", "第"},
 		{"原铝产能2025年多少", index.Answered, "", "/chapters/3", "第三章"},
 		{"东河的公交线路", index.Offered, "", "/", "第"},
+		{"专栏9有哪些项目", index.Answered, index.KindProject, "/chapters/6#b9", "专栏9"},
+		{"预期性指标有几项", index.Answered, index.KindIndicator, "/indicators", "专栏1"},
 		{"地铁", index.Declined, "", "", ""},
 	}
 	for _, tt := range tests {
@@ -652,4 +654,40 @@ func FuzzAsk(f *testing.F) {
 			t.Fatalf("%q: status %d: %s", body, resp.StatusCode, b)
 		}
 	})
+}
+
+// TestListAnswers: a list answer shows every item; a list of indicators
+// shows them as rows of the table, each linked to its page.
+func TestListAnswers(t *testing.T) {
+	s := newServer(t, unlimited)
+	a := askJSON(t, s, `{"q":"专栏9有哪些项目"}`)
+	first := a.Results[0]
+	if len(first.Items) == 0 || strings.Count(a.HTML, `<ol class="items">`) != 1 {
+		t.Fatalf("list: %+v\n%s", first, a.HTML)
+	}
+	for _, it := range first.Items {
+		name := it
+		if _, rest, ok := strings.Cut(it, "."); ok {
+			name = rest
+		}
+		if !strings.Contains(a.HTML, ">"+htmlEscape(name)+"</li>") {
+			t.Errorf("item %q not shown", it)
+		}
+	}
+	a = askJSON(t, s, `{"q":"预期性指标有几项"}`)
+	first = a.Results[0]
+	if len(first.Items) == 0 {
+		t.Fatalf("no list: %+v", first)
+	}
+	rows := strings.Count(a.HTML, `<tr><td>`)
+	if rows != len(first.Items) || !strings.Contains(a.HTML, `<table class="indicators">`) {
+		t.Errorf("%d rows for %d indicators:\n%s", rows, len(first.Items), a.HTML)
+	}
+	pl, _ := corpus.Default()
+	for _, ind := range pl.Indicators {
+		shown := strings.Contains(a.HTML, `href="/indicators/`+strconv.Itoa(ind.Number)+`"`)
+		if shown != (ind.Attribute == "预期性") {
+			t.Errorf("indicator %d (%s) shown: %v", ind.Number, ind.Attribute, shown)
+		}
+	}
 }

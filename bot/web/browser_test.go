@@ -389,8 +389,8 @@ func TestBrowserPhone(t *testing.T) {
 	for _, page := range []string{"/indicators", "/toc", "/chapters/3", "/indicators/18"} {
 		s.do(chromedp.Navigate(s.url + page))
 		noScroll(page)
+		s.screenshot("phone" + strings.ReplaceAll(page, "/", "-"))
 	}
-	s.screenshot("phone-indicators")
 }
 
 func TestBrowserEmbed(t *testing.T) {

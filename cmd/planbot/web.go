@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"planbot/bot"
@@ -147,7 +148,7 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs := flag.NewFlagSet("web", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "", "where to serve, host:port (default "+defaultWebListen+", or web.listen of the configuration)")
-	path := fs.String("config", "", "a YAML configuration `file` for the web: section, plan, data and log (optional)")
+	path := fs.String("config", "", "a YAML configuration `file`: its web, plan, data, admin and log settings (optional)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: planbot web [-listen ADDR] [-config FILE]")
 		fs.PrintDefaults()
@@ -183,6 +184,16 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return fmt.Errorf("web: listen: %w", err)
 	}
 	defer l.Close()
+	var ready atomic.Bool
+	if cfg.Admin.Listen != "" {
+		al, err := net.Listen("tcp", cfg.Admin.Listen)
+		if err != nil {
+			return fmt.Errorf("web: admin.listen: %w", err)
+		}
+		stop := serveAdmin(ctx, al, newMetrics().registry, &ready, log)
+		defer stop()
+		log.Info("planbot: admin endpoints", "addr", al.Addr().String(), "paths", "/healthz /metrics")
+	}
 
 	var opts bot.Options
 	if cfg.Data.Dir != "" {
@@ -204,7 +215,9 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	stop := serveWeb(ctx, l, h, 5*time.Second, log)
 	log.Info("planbot: web serving", "addr", "http://"+l.Addr().String()+"/")
+	ready.Store(true)
 	<-ctx.Done()
+	ready.Store(false)
 	stop()
 	log.Info("planbot: stopped")
 	return nil

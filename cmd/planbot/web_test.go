@@ -89,7 +89,7 @@ func TestWebCommand(t *testing.T) {
 func TestWebCommandConfig(t *testing.T) {
 	// A configuration with no token at all: the web needs none.
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	src := "web:\n  listen: \"127.0.0.1:0\"\n  log_questions: true\n  cors_origins: [\"https://www.example.gov.cn\"]\n  rate: {per_minute: 600, burst: 50}\nlog: {format: json}\n"
+	src := "admin: {listen: \"127.0.0.1:0\"}\nweb:\n  listen: \"127.0.0.1:0\"\n  log_questions: true\n  cors_origins: [\"https://www.example.gov.cn\"]\n  rate: {per_minute: 600, burst: 50}\nlog: {format: json}\n"
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +107,13 @@ func TestWebCommandConfig(t *testing.T) {
 		t.Errorf("CORS from the configuration: %v", resp.Header)
 	}
 	time.Sleep(10 * time.Millisecond)
+	if m := regexp.MustCompile(`admin endpoints","addr":"(127\.0\.0\.1:\d+)"`).FindStringSubmatch(log.String()); m == nil {
+		t.Errorf("no admin endpoints:\n%s", log.String())
+	} else if resp, err := http.Get("http://" + m[1] + "/healthz"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("/healthz: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	if l := log.String(); !strings.Contains(l, `"q":"养老服务"`) {
 		t.Errorf("log_questions: true, but the log:\n%s", l)
 	}

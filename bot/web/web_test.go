@@ -691,3 +691,16 @@ func TestListAnswers(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAsk measures POST /api/ask through the whole handler: reading
+// and checking the body, the bot's answer, both renderings and the JSON.
+func BenchmarkAsk(b *testing.B) {
+	s := newServer(b, unlimited)
+	qs := []string{`{"q":"森林覆盖率"}`, `{"q":"北梁以后建成啥样"}`, `{"q":"养老服务","offset":3}`, `{"q":"地铁"}`}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if resp := do(s, "POST", "/api/ask", qs[i%len(qs)]); resp.StatusCode != 200 {
+			b.Fatal(resp.Status)
+		}
+	}
+}

@@ -24,8 +24,9 @@ var templateFS embed.FS
 //go:embed openapi.yaml
 var openAPI []byte
 
-// examples are the questions the page offers to start with.
-var examples = []string{"森林覆盖率", "碳中和是什么意思", "北梁以后建成啥样", "养老服务"}
+// examples is how many of the plan's example questions the page offers to
+// start with.
+const examples = 4
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"add":     func(a, b int) int { return a + b },
@@ -268,7 +269,8 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.writePage(w, http.StatusNotFound, "notfound", &page{Title: "没有这份规划", Plan: ref(s.plans[0])})
 		return
 	}
-	v := &page{Plan: ref(p), Query: p.query, Examples: examples, Embed: qs.Has("embed")}
+	ex := p.Bot.Examples()
+	v := &page{Plan: ref(p), Query: p.query, Examples: ex[:min(examples, len(ex))], Embed: qs.Has("embed")}
 	status := http.StatusOK
 	if q := qs.Get("q"); q != "" {
 		ctx := qs.Get("context")

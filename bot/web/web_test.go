@@ -3,12 +3,14 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -701,6 +703,25 @@ func BenchmarkAsk(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		if resp := do(s, "POST", "/api/ask", qs[i%len(qs)]); resp.StatusCode != 200 {
 			b.Fatal(resp.Status)
+		}
+	}
+}
+
+// TestExamplesAreAnswered: the example questions of the page are the
+// plan's own, and the plan answers each.
+func TestExamplesAreAnswered(t *testing.T) {
+	s := newServer(t, unlimited)
+	resp := do(s, "GET", "/", "")
+	b, _ := io.ReadAll(resp.Body)
+	found := regexp.MustCompile(`<a class="example" href="[^"]*">([^<]+)</a>`).FindAllStringSubmatch(string(b), -1)
+	if len(found) < 3 {
+		t.Fatalf("%d examples on the page", len(found))
+	}
+	for _, m := range found {
+		q := html.UnescapeString(m[1])
+		body, _ := json.Marshal(askRequest{Q: q})
+		if a := askJSON(t, s, string(body)); a.Outcome != index.Answered {
+			t.Errorf("example %q: %s", q, a.Outcome)
 		}
 	}
 }

@@ -79,7 +79,8 @@
       turn.replaceChild(line('error', err.message), wait);
     }).then(function () {
       busy(false);
-      turn.scrollIntoView({ block: 'nearest' });
+      // The answer from its start, where reading begins.
+      turn.scrollIntoView({ block: 'start' });
       tellHeight();
     });
   }
@@ -113,6 +114,7 @@
   // more fetches the next page of an answer into it, and puts the focus on
   // the first new result, so that the keyboard goes on from there.
   function more(a) {
+    if (a.getAttribute('aria-disabled') === 'true') { return; }
     var answer = a.closest('.answer');
     var row = a.parentNode;
     // data-q is what the answer searched, its context included.

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,6 +38,23 @@ func chromium() (string, error) {
 	return "", err
 }
 
+// exclusive keeps the browser, which keeps both cores busy, from running
+// beside the tests that measure time (bot/e2e's load test) in the packages
+// go test runs side by side: it holds a lock on a file of the temporary
+// directory, which those take too, until the test ends.
+func exclusive(t *testing.T) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "planbot-exclusive-tests.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() }) // closing releases the lock
+}
+
 // noBrowser skips the test, or fails it under CI.
 func noBrowser(t *testing.T, format string, args ...any) {
 	t.Helper()
@@ -62,6 +80,7 @@ func open(t *testing.T, width, height int) *session {
 	if err != nil {
 		noBrowser(t, "no Chromium: %v", err)
 	}
+	exclusive(t)
 	srv := httptest.NewServer(newServer(t, unlimited))
 	t.Cleanup(srv.Close)
 

@@ -192,6 +192,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, "internal", "服务出了点问题，请稍后再试。")
 	default:
+		answered(w, a.Kind)
 		writeJSON(w, http.StatusOK, a)
 	}
 }

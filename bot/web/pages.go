@@ -297,6 +297,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		} else {
 			v.Asked = &answerView{answer: a, PlanQ: p.query, plan: p}
 			v.Q = q
+			answered(w, a.Kind)
 		}
 	}
 	s.writePage(w, status, "home", v)

@@ -59,6 +59,22 @@ type Options struct {
 	LogQuestions bool
 	// Logger receives the request log; nil logs nothing.
 	Logger *slog.Logger
+	// OnRequest, when set, is told of every request once answered, for
+	// metrics. It must not block.
+	OnRequest func(Request)
+}
+
+// Request is what OnRequest is told of a request: never who asked or what.
+type Request struct {
+	// Route is the pattern that served it ("POST /api/ask", "GET /toc"),
+	// "" for none (a page not found, a preflight, a refusal by the rate
+	// limit).
+	Route  string
+	Status int
+	Took   time.Duration
+	// Kind is the kind of the answer given to a question (one of
+	// bot.ReplyKinds); "" for other requests.
+	Kind string
 }
 
 // Server serves the API and the page. It is an http.Handler, safe for
@@ -71,6 +87,7 @@ type Server struct {
 	limit   *limiter
 	logQ    bool
 	log     *slog.Logger
+	onReq   func(Request)
 	mux     *http.ServeMux
 }
 
@@ -116,6 +133,7 @@ func New(plans []Plan, opts Options) (*Server, error) {
 		limit:   newLimiter(float64(perMin)/60, burst),
 		logQ:    opts.LogQuestions,
 		log:     log,
+		onReq:   opts.OnRequest,
 	}
 	for i := range s.plans[1:] {
 		s.plans[i+1].query = s.plans[i+1].ID
@@ -154,11 +172,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.logQ && strings.Contains(r.Pattern, "{term}") {
 		path = "/api/terms/{term}" // a term is a question
 	}
-	attrs := []any{"method", r.Method, "path", path, "status", rec.status, "took", time.Since(start).Round(time.Microsecond)}
+	took := time.Since(start)
+	attrs := []any{"method", r.Method, "path", path, "status", rec.status, "took", took.Round(time.Microsecond)}
 	if s.logQ && rec.question != "" {
 		attrs = append(attrs, "q", rec.question)
 	}
 	s.log.Info("web: request", attrs...)
+	if s.onReq != nil {
+		route := r.Pattern
+		if route == "/" || route == "/api/" {
+			route = "" // the catch-alls: not found
+		}
+		s.onReq(Request{Route: route, Status: rec.status, Took: took, Kind: rec.kind})
+	}
 }
 
 func (s *Server) serve(w *recorder, r *http.Request) {
@@ -219,6 +245,7 @@ type recorder struct {
 	http.ResponseWriter
 	status   int
 	question string
+	kind     string
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -230,5 +257,12 @@ func (r *recorder) WriteHeader(code int) {
 func question(w http.ResponseWriter, q string) {
 	if rec, ok := w.(*recorder); ok {
 		rec.question = q
+	}
+}
+
+// answered notes the kind of the answer a request got, for OnRequest.
+func answered(w http.ResponseWriter, kind string) {
+	if rec, ok := w.(*recorder); ok {
+		rec.kind = kind
 	}
 }

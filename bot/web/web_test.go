@@ -725,3 +725,33 @@ func TestExamplesAreAnswered(t *testing.T) {
 		}
 	}
 }
+
+// TestOnRequest: the metrics hook hears of each request, its route, status
+// and the kind of an answer, never the question.
+func TestOnRequest(t *testing.T) {
+	var got []Request
+	opts := unlimited
+	opts.OnRequest = func(r Request) { got = append(got, r) }
+	s := newServer(t, opts)
+	do(s, "POST", "/api/ask", `{"q":"森林覆盖率"}`)
+	do(s, "POST", "/api/ask", `{"q":""}`)
+	do(s, "GET", "/?q="+url.QueryEscape("地铁"), "")
+	do(s, "GET", "/toc", "")
+	do(s, "GET", "/nowhere", "")
+	want := []Request{
+		{Route: "POST /api/ask", Status: 200, Kind: "indicator"},
+		{Route: "POST /api/ask", Status: 400},
+		{Route: "GET /{$}", Status: 200, Kind: "not_found"},
+		{Route: "GET /toc", Status: 200},
+		{Route: "", Status: 404},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d requests heard of, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		got[i].Took = 0
+		if got[i] != want[i] {
+			t.Errorf("request %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

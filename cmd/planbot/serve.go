@@ -23,6 +23,7 @@ import (
 	"planbot/bot"
 	"planbot/bot/stats"
 	"planbot/bot/telegram"
+	"planbot/bot/web"
 )
 
 // openStats opens the statistics store in the data directory, making it
@@ -109,7 +110,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	defer idx.Close()
 
 	if webL != nil {
-		h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log)
+		h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log, m.webRequest)
 		if err != nil {
 			return err
 		}
@@ -209,6 +210,9 @@ type metrics struct {
 	notFound  *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
 	apiErrors *prometheus.CounterVec
+	// The web's, apart: its requests and its answers by kind.
+	webRequests *prometheus.CounterVec
+	webAnswers  *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics in a registry of their own, with the Go
@@ -238,6 +242,15 @@ func newMetrics() *metrics {
 			Help: "Failed Bot API calls, by method and error code (429 flood control, 403 blocked, 400 refused; none when no answer came).",
 		}, []string{"method", "code"}),
 	}
+	m.webRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "planbot_web_requests_total",
+		Help: "Requests to the web page and API, by route (\"POST /api/ask\", \"GET /toc\", … or none) and status code.",
+	}, []string{"route", "code"})
+	m.webAnswers = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "planbot_web_answers_total",
+		Help: "Questions answered on the web, by kind of answer (as planbot_answers_total).",
+	}, []string{"kind"})
+	m.registry.MustRegister(m.webRequests, m.webAnswers)
 	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
@@ -263,6 +276,14 @@ func (m *metrics) handled(h telegram.Handled) {
 	m.answers.WithLabelValues(h.Answer).Inc()
 	if h.Answer == bot.KindNotFound {
 		m.notFound.WithLabelValues(h.Kind).Inc()
+	}
+}
+
+// webRequest counts a request to the web.
+func (m *metrics) webRequest(r web.Request) {
+	m.webRequests.WithLabelValues(r.Route, strconv.Itoa(r.Status)).Inc()
+	if r.Kind != "" {
+		m.webAnswers.WithLabelValues(r.Kind).Inc()
 	}
 }
 

@@ -96,8 +96,9 @@ func planID(file string) string {
 	return id[:min(len(id), 64)]
 }
 
-// newWeb makes the web's handler for the plan of idx.
-func newWeb(c webConfig, planFile string, idx *index.Index, opts bot.Options, log *slog.Logger) (*web.Server, error) {
+// newWeb makes the web's handler for the plan of idx; onRequest counts
+// its requests.
+func newWeb(c webConfig, planFile string, idx *index.Index, opts bot.Options, log *slog.Logger, onRequest func(web.Request)) (*web.Server, error) {
 	opts.Username = ""
 	return web.New([]web.Plan{{ID: planID(planFile), Bot: bot.New(idx.Plan(), idx, opts)}}, web.Options{
 		Origins:      c.CORSOrigins,
@@ -106,6 +107,7 @@ func newWeb(c webConfig, planFile string, idx *index.Index, opts bot.Options, lo
 		Burst:        c.Rate.Burst,
 		LogQuestions: c.LogQuestions,
 		Logger:       log,
+		OnRequest:    onRequest,
 	})
 }
 
@@ -185,12 +187,13 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	defer l.Close()
 	var ready atomic.Bool
+	m := newMetrics()
 	if cfg.Admin.Listen != "" {
 		al, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("web: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, al, newMetrics().registry, &ready, log)
+		stop := serveAdmin(ctx, al, m.registry, &ready, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", al.Addr().String(), "paths", "/healthz /metrics")
 	}
@@ -209,7 +212,7 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer idx.Close()
-	h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log)
+	h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log, m.webRequest)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -113,6 +114,17 @@ func TestWebCommandConfig(t *testing.T) {
 		t.Errorf("/healthz: %v %v", resp, err)
 	} else {
 		resp.Body.Close()
+		resp, err := http.Get("http://" + m[1] + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{`planbot_web_requests_total{code="200",route="POST /api/ask"} 1`, `planbot_web_answers_total{kind="passage"} 1`} {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
 	}
 	if l := log.String(); !strings.Contains(l, `"q":"养老服务"`) {
 		t.Errorf("log_questions: true, but the log:\n%s", l)

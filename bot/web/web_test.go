@@ -628,9 +628,9 @@ func TestHostileQuestionIsEscaped(t *testing.T) {
 	}
 }
 
-// FuzzAsk sends POST /api/ask any body: the answer is a JSON answer (200)
+// FuzzWebAsk sends POST /api/ask any body: the answer is a JSON answer (200)
 // or a JSON error (400), never a crash or another status.
-func FuzzAsk(f *testing.F) {
+func FuzzWebAsk(f *testing.F) {
 	for _, seed := range []string{`{"q":"森林覆盖率"}`, `{"q":"那2025年呢","context":"森林覆盖率2020年是多少"}`,
 		`{"q":"养老","offset":3}`, `{"q":"\ud800"}`, "{\"q\":\"\xff\"}", `{"q":1}`, `[]`, ``, `{"q":"地铁","plan":""}`} {
 		f.Add(seed)

@@ -403,6 +403,12 @@ func TestBrowserPhone(t *testing.T) {
 	eval[bool](s, `(document.querySelector('#log .turn:last-child a.more').scrollIntoView({block: 'center'}), true)`)
 	s.do(chromedp.Click(chromedp.CSS("#log .turn:last-child a.more")))
 	s.waitFor(`document.querySelectorAll('#log .turn:last-child li.result').length > 3`)
+	// A list of indicators: a table wider than a phone, which scrolls in
+	// its own box.
+	s.ask("预期性指标有几项", 3)
+	if n := eval[int](s, `document.querySelectorAll('#log .turn:last-child table.indicators tbody tr').length`); n < 10 {
+		t.Errorf("the list of indicators shows %d rows", n)
+	}
 	noScroll("the question page")
 	s.screenshot("phone")
 	for _, page := range []string{"/indicators", "/toc", "/chapters/3", "/indicators/18"} {

@@ -241,17 +241,16 @@ func newMetrics() *metrics {
 			Name: "planbot_telegram_api_errors_total",
 			Help: "Failed Bot API calls, by method and error code (429 flood control, 403 blocked, 400 refused; none when no answer came).",
 		}, []string{"method", "code"}),
+		webRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_requests_total",
+			Help: "Requests to the web page and API, by route (\"POST /api/ask\", \"GET /toc\", … or none) and status code.",
+		}, []string{"route", "code"}),
+		webAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_answers_total",
+			Help: "Questions answered on the web, by kind of answer (as planbot_answers_total).",
+		}, []string{"kind"}),
 	}
-	m.webRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "planbot_web_requests_total",
-		Help: "Requests to the web page and API, by route (\"POST /api/ask\", \"GET /toc\", … or none) and status code.",
-	}, []string{"route", "code"})
-	m.webAnswers = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "planbot_web_answers_total",
-		Help: "Questions answered on the web, by kind of answer (as planbot_answers_total).",
-	}, []string{"kind"})
-	m.registry.MustRegister(m.webRequests, m.webAnswers)
-	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors,
+	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.webRequests, m.webAnswers,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
 	for _, k := range []string{"message", "callback_query", "inline_query"} {

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl testdata/calib/donghe-everyday.jsonl
+//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl testdata/calib/donghe-everyday.jsonl ../../shared/plans/national-15th.txt:../../shared/plans/national-15th.jsonl ../../shared/plans/nanjing-15th.txt:../../shared/plans/nanjing-15th.jsonl ../../shared/plans/suzhou-15th.txt:../../shared/plans/suzhou-15th.jsonl ../../shared/plans/national-15th.txt:testdata/calib/national-everyday.jsonl
 
 // The decision to answer is learned from labelled questions (planbot
 // calibrate) and kept as plain data: two logistic models over the

@@ -460,6 +460,16 @@ func indicatorText(ind corpus.Indicator) string {
 		fiveCol = fiveCol || strings.Contains(c.Header, "年均") || strings.Contains(c.Header, "累计")
 	}
 	var sb strings.Builder
+	// The row as the table prints it, cell by cell, then what it says.
+	var cells []string
+	for _, c := range ind.Columns {
+		if v := strings.TrimSpace(c.Value); v != "" && v != ind.Category {
+			cells = append(cells, v)
+		}
+	}
+	if len(cells) > 0 {
+		sb.WriteString(strings.Join(cells, " ") + "。")
+	}
 	fmt.Fprintf(&sb, "第%d项指标", ind.Number)
 	if ind.Category != "" {
 		fmt.Fprintf(&sb, "，%s类", ind.Category)

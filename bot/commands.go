@@ -72,7 +72,7 @@ func (b *Bot) searchCmd(ctx context.Context, args string, m Message) []Reply {
 	if cleanQuery(args) == "" {
 		return b.reply(m.ID, "请在 /search 后写上要查找的内容，例如：/search 森林覆盖率")
 	}
-	return b.ask(ctx, args, m.ID)
+	return b.ask(ctx, args, AskOptions{}, m)
 }
 
 // numberRe reads a number as people write it for an indicator or chapter:
@@ -118,9 +118,16 @@ func normalize(s string) string {
 	}, s))
 }
 
+// noIndicators answers for a plan whose text has no indicator table (its
+// table was printed as an image, or it has none).
+const noIndicators = "这份规划的文本里没有主要指标表。可以直接提问，例如“研发经费投入增长多少”，或发送 /targets 查看正文里的量化目标。"
+
 func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply {
 	args = cleanQuery(args)
 	total := len(b.plan.Indicators)
+	if total == 0 {
+		return b.reply(m.ID, noIndicators)
+	}
 	if args == "" {
 		return b.reply(m.ID, fmt.Sprintf("请写上指标的编号（1–%d）或名称，例如：/indicator 18 或 /indicator 森林覆盖率。发送 /indicators 查看全部。", total))
 	}
@@ -134,7 +141,7 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 			return b.reply(m.ID, fmt.Sprintf("没有%s指标：主要指标共 %d 项（1–%d）。发送 /indicators 查看全部。", what, total, total))
 		}
 		b.recordAnswer(ctx, string(index.KindIndicator), indicatorTitle(ind))
-		return b.reply(m.ID, b.indicatorCard(ind))
+		return b.replyKind(m.ID, KindIndicator, b.indicatorCard(ind), nil)
 	}
 	q := normalize(strings.TrimPrefix(args, "指标"))
 	var found []corpus.Indicator
@@ -170,7 +177,7 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 		for i, ind := range found {
 			cards[i] = b.indicatorCard(ind)
 		}
-		return b.reply(m.ID, strings.Join(cards, "\n\n"))
+		return b.replyKind(m.ID, KindIndicator, strings.Join(cards, "\n\n"), nil)
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "有 %d 项指标与%s有关，点编号查看：\n", len(found), quoted(args))
@@ -193,15 +200,22 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 func indicatorLine(ind corpus.Indicator) string {
 	dash := func(v string) bool { v = strings.TrimSpace(v); return v == "" || v == "—" || v == "-" }
 	var parts []string
-	if !dash(ind.Base2020) || !dash(ind.Target2025) {
-		base, target := ind.Base2020, ind.Target2025
+	if !dash(ind.Base) || !dash(ind.Target) {
+		base, target := ind.Base, ind.Target
 		if dash(base) {
 			base = "—"
 		}
 		if dash(target) {
 			target = "—"
 		}
-		parts = append(parts, "2020年 "+esc(base)+" → 2025年 "+esc(target))
+		switch {
+		case ind.BaseYear > 0 && ind.TargetYear > 0:
+			parts = append(parts, fmt.Sprintf("%d年 %s → %d年 %s", ind.BaseYear, esc(base), ind.TargetYear, esc(target)))
+		case ind.TargetYear > 0:
+			parts = append(parts, fmt.Sprintf("%d年 %s", ind.TargetYear, esc(target)))
+		default:
+			parts = append(parts, fmt.Sprintf("%d年 %s", ind.BaseYear, esc(base)))
+		}
 	}
 	if !dash(ind.FiveYear) {
 		switch {
@@ -217,7 +231,11 @@ func indicatorLine(ind corpus.Indicator) string {
 	if ind.Unit != "" {
 		unit = "（" + esc(ind.Unit) + "）"
 	}
-	line := fmt.Sprintf("%d. %s%s", ind.Number, esc(ind.Name), unit)
+	name := ind.Name
+	if ind.Sub != "" {
+		name += "·" + ind.Sub
+	}
+	line := fmt.Sprintf("%d. %s%s", ind.Number, esc(name), unit)
 	if len(parts) > 0 {
 		line += "：" + strings.Join(parts, "，")
 	}
@@ -234,8 +252,15 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 		}
 		byCat[ind.Category] = append(byCat[ind.Category], ind)
 	}
+	if len(b.plan.Indicators) == 0 {
+		return b.reply(m.ID, noIndicators)
+	}
 	keep := func(ind corpus.Indicator) bool { return true }
-	title := fmt.Sprintf("📊 <b>“十四五”时期主要指标</b>（专栏1，共 %d 项）", len(b.plan.Indicators))
+	label, tableTitle := "专栏1", "主要指标"
+	if t := b.plan.IndicatorTable; t != nil {
+		label, tableTitle = t.Label, t.Title
+	}
+	title := fmt.Sprintf("📊 <b>%s</b>（%s，共 %d 项）", esc(tableTitle), esc(label), len(b.plan.Indicators))
 	switch {
 	case filter == "":
 	case strings.HasPrefix(filter, "约束"), strings.HasPrefix(filter, "预期"):
@@ -244,7 +269,7 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 			attr = "预期性"
 		}
 		keep = func(ind corpus.Indicator) bool { return ind.Attribute == attr }
-		title = fmt.Sprintf("📊 <b>%s指标</b>（专栏1）", attr)
+		title = fmt.Sprintf("📊 <b>%s指标</b>（%s）", attr, esc(label))
 	default:
 		var cat string
 		for _, c := range cats {
@@ -258,7 +283,7 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 				quoted(args), esc(strings.Join(cats, "、"))))
 		}
 		keep = func(ind corpus.Indicator) bool { return ind.Category == cat }
-		title = fmt.Sprintf("📊 <b>%s类指标</b>（专栏1）", esc(cat))
+		title = fmt.Sprintf("📊 <b>%s类指标</b>（%s）", esc(cat), esc(label))
 	}
 	var sb strings.Builder
 	sb.WriteString(title + "\n")
@@ -282,25 +307,28 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 	if n == 0 {
 		return b.reply(m.ID, "没有符合条件的指标。发送 /indicators 查看全部。")
 	}
-	sb.WriteString("\n方括号 [ ] 内为五年累计数。发送 /indicator 编号 查看详情，例如 /indicator 18。")
-	return b.reply(m.ID, sb.String())
+	sb.WriteString("\n")
+	cumulative := false
+	for _, ind := range b.plan.Indicators {
+		cumulative = cumulative || ind.Cumulative
+	}
+	if cumulative {
+		sb.WriteString("方括号 [ ] 内为五年累计数。")
+	}
+	for _, note := range b.plan.IndicatorNotes {
+		if !cumulative {
+			sb.WriteString(esc(note) + "\n")
+		}
+	}
+	last := b.plan.Indicators[len(b.plan.Indicators)-1].Number
+	sb.WriteString(fmt.Sprintf("发送 /indicator 编号 查看详情，例如 /indicator %d。", last))
+	return b.replyKind(m.ID, KindIndicator, sb.String(), nil)
 }
 
-// termQuery strips the words around a term in a question such as
-// “碳达峰”是什么意思？
-var termQuery = regexp.MustCompile(`^(?:什么是|何为|解释一下|解释)?(.+?)(?:是什么意思|是什么|指什么|的意思|的定义|的含义)?$`)
-
-func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
-	args = cleanQuery(args)
-	if args == "" {
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "📖 <b>名词解释</b>（共 %d 条）：\n", len(b.plan.Terms))
-		for _, t := range b.plan.Terms {
-			sb.WriteString("• " + esc(t.Term) + "\n")
-		}
-		sb.WriteString("\n发送 /define 名词 查看解释，例如 /define 碳达峰。")
-		return b.reply(m.ID, sb.String())
-	}
+// findTerms returns the glossary entries a query names: those it names
+// exactly, then those whose name contains it or that it contains, and when
+// there are none the entry the search finds first.
+func (b *Bot) findTerms(args string) []corpus.Term {
 	q := normalize(args)
 	if mm := termQuery.FindStringSubmatch(q); mm != nil {
 		q = mm[1]
@@ -337,6 +365,28 @@ func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 			}
 		}
 	}
+	return found
+}
+
+// termQuery strips the words around a term in a question such as
+// “碳达峰”是什么意思？
+var termQuery = regexp.MustCompile(`^(?:什么是|何为|解释一下|解释)?(.+?)(?:是什么意思|是什么|指什么|的意思|的定义|的含义)?$`)
+
+func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
+	args = cleanQuery(args)
+	if len(b.plan.Terms) == 0 {
+		return b.reply(m.ID, "这份规划没有名词解释。想了解某个说法，可以直接提问，例如“"+esc(b.exampleTopic())+"是什么”。")
+	}
+	if args == "" {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "📖 <b>名词解释</b>（共 %d 条）：\n", len(b.plan.Terms))
+		for _, t := range b.plan.Terms {
+			sb.WriteString("• " + esc(t.Term) + "\n")
+		}
+		sb.WriteString("\n发送 /define 名词 查看解释，例如 /define 碳达峰。")
+		return b.replyKind(m.ID, KindTerm, sb.String(), nil)
+	}
+	found := b.findTerms(args)
 	if len(found) == 0 {
 		b.recordUnanswered(ctx, "/define "+args)
 		return b.reply(m.ID, fmt.Sprintf("名词解释里没有%s。发送 /define 查看全部 %d 条，或用 /search %s 在全文中查找。",
@@ -347,5 +397,17 @@ func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 	for _, t := range found[:min(3, len(found))] {
 		cards = append(cards, termCard(t))
 	}
-	return b.reply(m.ID, strings.Join(cards, "\n\n"))
+	return b.replyKind(m.ID, KindTerm, strings.Join(cards, "\n\n"), nil)
+}
+
+// exampleTopic is a topic of the plan to suggest in a hint: the title of
+// its first section, or of its first chapter.
+func (b *Bot) exampleTopic() string {
+	for _, c := range b.plan.Chapters {
+		for _, s := range c.Sections {
+			return clip(s.Title, 12)
+		}
+		return clip(c.Title, 12)
+	}
+	return "规划"
 }

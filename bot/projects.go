@@ -22,9 +22,13 @@ func (b *Bot) projectsCmd(ctx context.Context, args string, m Message) []Reply {
 	if n := utf8.RuneCountInString(topic); n > maxQuestion {
 		return b.reply(m.ID, fmt.Sprintf("主题太长了（%d 字）。写一两个关键词就好，例如：/projects 铝", n))
 	}
-	if n, ok := parseNumber(strings.TrimPrefix(topic, "专栏")); ok {
+	if n, ok := parseNumber(strings.TrimPrefix(topic, "专栏")); ok && isOrdinal(topic, n) {
 		if _, found := b.plan.Box(n); found {
 			return b.box(n, m.ID)
+		}
+		if len(b.plan.Boxes) > 0 {
+			first, last := b.plan.Boxes[0].Number, b.plan.Boxes[len(b.plan.Boxes)-1].Number
+			return b.reply(m.ID, fmt.Sprintf("重点项目在专栏%d–%d，请写其中的专栏号，例如：/projects %d；或写主题，例如：/projects 铝。", first, last, first))
 		}
 	}
 	hits := b.topicProjects(topic)
@@ -52,7 +56,7 @@ func (b *Bot) projectsCmd(ctx context.Context, args string, m Message) []Reply {
 			Data: callbackBox + strconv.Itoa(h.box.Number),
 		})
 	}
-	return b.replyButtons(m.ID, sb.String(), grid(buttons, 2))
+	return b.replyKind(m.ID, KindProject, sb.String(), grid(buttons, 2))
 }
 
 // boxName writes 专栏2 铝深加工产业链延伸重点项目.
@@ -127,7 +131,7 @@ func (b *Bot) boxList(replyTo int) []Reply {
 		})
 	}
 	sb.WriteString("\n点专栏号查看其中的项目，或按主题查，例如 /projects 铝。")
-	return b.replyButtons(replyTo, sb.String(), grid(buttons, 3))
+	return b.replyKind(replyTo, KindProject, sb.String(), grid(buttons, 3))
 }
 
 // box writes the projects of 专栏n, with buttons to the boxes on either
@@ -152,5 +156,5 @@ func (b *Bot) box(n, replyTo int) []Reply {
 	if _, ok := b.plan.Chapter(box.Chapter); ok {
 		rows = append(rows, []Button{{Text: "📖 第" + corpus.HanNumeral(box.Chapter) + "章", Data: callbackChapter + strconv.Itoa(box.Chapter)}})
 	}
-	return b.replyButtons(replyTo, sb.String(), rows)
+	return b.replyKind(replyTo, KindProject, sb.String(), rows)
 }

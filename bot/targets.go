@@ -41,14 +41,17 @@ func (b *Bot) targetsCmd(ctx context.Context, args string, m Message) []Reply {
 	if n := utf8.RuneCountInString(topic); n > maxQuestion {
 		return b.reply(m.ID, fmt.Sprintf("主题太长了（%d 字）。写一两个关键词就好，例如：/targets 养老", n))
 	}
-	if n, ok := parseNumber(topic); ok {
-		if ch, found := b.plan.Chapter(n); found {
-			ts := b.chapterTargets(n)
-			if len(ts) == 0 {
-				return b.reply(m.ID, esc(chapterName(ch))+" 没有写量化目标。发送 /targets 查看各章的数目。")
-			}
-			return b.targetPage(chapterHeading(ch), ts, 0, fmt.Sprintf("%s%d.", callbackTargets, n), m.ID)
+	if n, ok := parseNumber(topic); ok && isOrdinal(topic, n) {
+		ch, found := b.plan.Chapter(n)
+		if !found {
+			total := len(b.plan.Chapters)
+			return b.reply(m.ID, fmt.Sprintf("规划共 %d 章，请写 1–%d 之间的章号，例如：/targets 5；或写主题，例如：/targets 养老。", total, total))
 		}
+		ts := b.chapterTargets(n)
+		if len(ts) == 0 {
+			return b.reply(m.ID, esc(chapterName(ch))+" 没有写量化目标。发送 /targets 查看各章的数目。")
+		}
+		return b.targetPage(chapterHeading(ch), ts, 0, fmt.Sprintf("%s%d.", callbackTargets, n), m.ID)
 	}
 	ts := b.topicTargets(topic)
 	if len(ts) == 0 {
@@ -58,6 +61,13 @@ func (b *Bot) targetsCmd(ctx context.Context, args string, m Message) []Reply {
 	}
 	b.recordAnswer(ctx, kindTargetList, topic)
 	return b.targetPage(topicHeading(topic), ts, 0, callbackMore, m.ID)
+}
+
+// isOrdinal reports whether s, read as the number n, names a chapter or a
+// box by its number (5, 第十章, 专栏3) rather than being a figure to look
+// for, such as a year (2025).
+func isOrdinal(s string, n int) bool {
+	return n < 100 || strings.ContainsAny(s, "第章")
 }
 
 // cleanTopic makes the argument of /targets a topic: 养老的目标 is 养老.
@@ -104,7 +114,7 @@ func (b *Bot) targetsOverview(replyTo int) []Reply {
 		sb.WriteString("\n按主题查：" + esc(strings.Join(examples, " · ")) + "\n")
 	}
 	sb.WriteString("点下面的章号查看一章的全部数字。")
-	return b.replyButtons(replyTo, sb.String(), grid(buttons, 3))
+	return b.replyKind(replyTo, KindTarget, sb.String(), grid(buttons, 3))
 }
 
 // kinds writes how many of ts are targets and how many results:
@@ -237,7 +247,7 @@ func (b *Bot) targetPage(heading string, ts []corpus.Target, offset int, more st
 	if end < len(ts) {
 		rows = [][]Button{{{Text: fmt.Sprintf("更多 ▶（还有 %d 项）", len(ts)-end), Data: more + strconv.Itoa(end)}}}
 	}
-	return b.replyButtons(replyTo, sb.String(), rows)
+	return b.replyKind(replyTo, KindTarget, sb.String(), rows)
 }
 
 // writeTargets writes targets, under the titles of their chapters if
@@ -300,22 +310,4 @@ func (b *Bot) targetOf(r index.Result) (corpus.Target, bool) {
 		}
 	}
 	return best, true
-}
-
-// targetResult writes a search result of kind target: the figure, the
-// sentence around the match, where it stands. fullText is the passage ID,
-// for a button to the whole paragraph.
-func (b *Bot) targetResult(t corpus.Target, r index.Result) (html, fullText string) {
-	var sb strings.Builder
-	sb.WriteString("🎯 " + targetLine(t) + "\n")
-	if r.Excerpt != "" {
-		sb.WriteString(highlight(r.Excerpt, r.Highlights))
-	} else {
-		sb.WriteString(esc(t.Text))
-	}
-	sb.WriteString("\n" + where(t.Location))
-	if _, ok := b.plan.Passage(t.PassageID); ok && len(callbackPassage+t.PassageID) <= maxCallbackData {
-		fullText = t.PassageID
-	}
-	return sb.String(), fullText
 }

@@ -20,10 +20,14 @@ Usage:
   planbot ask [-json] [QUESTION]
                                answer one question; with no QUESTION, one per line of stdin
   planbot eval [-v] FILE       score a question set (JSONL: id, q, kind, any)
+  planbot calibrate [-o FILE] [PLAN:]SET.jsonl ...
+                               fit the decision to answer on labelled question sets
   planbot corpus -json         print the parsed plan as JSON
   planbot targets [-json] [TOPIC]
                                the plan's quantitative targets and results, with their sources
-  planbot serve -config FILE   run the Telegram bot
+  planbot serve -config FILE   run the Telegram bot, the web or both, as configured
+  planbot web [-listen ADDR] [-config FILE]
+                               serve the web page and API alone (default 127.0.0.1:8080, no token)
 `
 
 func main() {
@@ -51,12 +55,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return errUsage
 	}
 	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) error{
-		"console": runConsole,
-		"ask":     runAsk,
-		"eval":    runEval,
-		"corpus":  runCorpus,
-		"serve":   runServe,
-		"targets": runTargets,
+		"console":   runConsole,
+		"ask":       runAsk,
+		"eval":      runEval,
+		"calibrate": runCalibrate,
+		"corpus":    runCorpus,
+		"serve":     runServe,
+		"targets":   runTargets,
+		"web":       runWeb,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -23,24 +23,122 @@ import (
 	"planbot/bot"
 	"planbot/bot/stats"
 	"planbot/bot/telegram"
+	"planbot/bot/web"
 )
 
 // openStats opens the statistics store in the data directory, making it
-// if need be; a bad path fails before the bot connects.
-func openStats(dir string) (*stats.Store, error) {
+// if need be; a bad path, or another process on the same store, fails
+// before the bot connects. A damaged file does not: stats.Open moves it
+// aside and starts a fresh one, or, when even that fails, the bot serves
+// without recording (st nil), with one log line that says why.
+func openStats(dir string, opts stats.Options) (*stats.Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("serve: data.dir: %w", err)
 	}
-	st, err := stats.Open(filepath.Join(dir, "stats.db"))
+	path := filepath.Join(dir, "stats.db")
+	st, err := stats.Open(path, opts)
+	if errors.Is(err, stats.ErrDamaged) {
+		opts.Logger.Error("planbot: statistics switched off: the store is damaged and could not be replaced", "file", path, "err", err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("serve: data.dir: %w", err)
 	}
 	return st, nil
 }
 
-// runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
-// it stops receiving, lets the updates in hand finish within
-// telegram.shutdown_timeout, and returns nil.
+// storeHealth is what /healthz says of the statistics store.
+type storeHealth struct {
+	queue atomic.Pointer[stats.Queue]
+	off   atomic.Bool // the store is damaged past repair: nothing is recorded
+}
+
+// err is the store's failure, nil when it works (or there is none).
+func (h *storeHealth) err() error {
+	if h.off.Load() {
+		return stats.ErrDamaged
+	}
+	if q := h.queue.Load(); q != nil {
+		return q.Err()
+	}
+	return nil
+}
+
+// recordStats opens the statistics store of data.dir, if any, and wires it
+// into opts: records go through a stats.Queue, so that the store can never
+// cost an answer, failures are counted in planbot_store_errors_total and
+// shown by health, and records past data.retention are pruned at once and
+// then daily. The function returned flushes and closes it all.
+func recordStats(ctx context.Context, cfg *serveConfig, opts *bot.Options, m *metrics, health *storeHealth, log *slog.Logger) (stop func(), err error) {
+	if cfg.Data.Dir == "" {
+		return func() {}, nil
+	}
+	st, err := openStats(cfg.Data.Dir, stats.Options{
+		Retention: time.Duration(cfg.Data.Retention),
+		MaxSize:   int64(cfg.Data.MaxSize),
+		Logger:    log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		health.off.Store(true)
+		return func() {}, nil
+	}
+	q := stats.NewQueue(st, stats.QueueOptions{
+		Logger:  log,
+		OnError: func(kind string) { m.storeErrors.WithLabelValues(kind).Inc() },
+	})
+	health.queue.Store(q)
+	opts.Recorder, opts.Reporter = q, st
+	pruneCtx, cancel := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() {
+		defer close(pruned)
+		for {
+			n, err := st.Prune(pruneCtx, time.Now())
+			switch {
+			case pruneCtx.Err() != nil:
+				return
+			case err != nil:
+				m.storeErrors.WithLabelValues(stats.ErrorKind(err)).Inc()
+				log.Error("planbot: could not prune old statistics", "err", err)
+			case n > 0:
+				log.Info("planbot: pruned statistics past data.retention", "records", n)
+			}
+			if sleepCtx(pruneCtx, 24*time.Hour) != nil {
+				return
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-pruned
+		flushCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer done()
+		if err := q.Close(flushCtx); err != nil {
+			log.Warn("planbot: statistics still queued at exit were dropped")
+		}
+		st.Close()
+	}, nil
+}
+
+// sleepCtx waits for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// runServe runs the Telegram bot, the web (web.listen) or both until ctx
+// is done (SIGINT, SIGTERM): then it stops receiving, lets the updates and
+// requests in hand finish within telegram.shutdown_timeout, and returns
+// nil. Without a token it serves the web alone.
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -66,17 +164,26 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// answers "starting" while the index is built.
 	m := newMetrics()
 	var ready atomic.Bool
+	var store storeHealth
 	if cfg.Admin.Listen != "" {
 		l, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, l, m.registry, &ready, log)
+		stop := serveAdmin(ctx, l, m.registry, &ready, store.err, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
+	var webL net.Listener
+	if cfg.Web.Listen != "" {
+		webL, err = net.Listen("tcp", cfg.Web.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: web.listen: %w", err)
+		}
+		defer webL.Close()
+	}
 	var hook net.Listener
-	if cfg.Telegram.Mode == "webhook" {
+	if cfg.telegramOn() && cfg.Telegram.Mode == "webhook" {
 		hook, err = net.Listen("tcp", cfg.Telegram.Webhook.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: telegram.webhook.listen: %w", err)
@@ -85,19 +192,33 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	if cfg.Data.Dir != "" {
-		st, err := openStats(cfg.Data.Dir)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		opts.Recorder, opts.Reporter = st, st
+	stopStats, err := recordStats(ctx, cfg, &opts, m, &store, log)
+	if err != nil {
+		return err
 	}
+	defer stopStats()
 	idx, err := openIndex(cfg.Plan.File)
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
+
+	if webL != nil {
+		h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log, m.webRequest)
+		if err != nil {
+			return err
+		}
+		stop := serveWeb(ctx, webL, h, shutdownTimeout(cfg), log)
+		defer stop()
+		log.Info("planbot: web serving", "addr", "http://"+webL.Addr().String()+"/")
+	}
+	if !cfg.telegramOn() {
+		ready.Store(true)
+		<-ctx.Done()
+		ready.Store(false)
+		log.Info("planbot: stopped")
+		return nil
+	}
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
 		Endpoint:        cfg.Telegram.APIEndpoint,
@@ -147,6 +268,15 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return nil
 }
 
+// shutdownTimeout is how long the requests in hand may take to finish on
+// SIGINT or SIGTERM.
+func shutdownTimeout(cfg *serveConfig) time.Duration {
+	if d := time.Duration(cfg.Telegram.ShutdownTimeout); d > 0 {
+		return d
+	}
+	return 10 * time.Second
+}
+
 // newLogger makes the structured logger the configuration asks for.
 func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var lv slog.Level
@@ -160,6 +290,14 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	if strings.EqualFold(format, "json") {
+		// Durations as the text format writes them ("3ms"), not as
+		// integer nanoseconds.
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindDuration {
+				a.Value = slog.StringValue(a.Value.Duration().String())
+			}
+			return a
+		}
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
@@ -168,12 +306,16 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 // metrics are what /metrics shows, counted at the adapter's edge from its
 // callbacks: the conversation core knows nothing of them.
 type metrics struct {
-	registry  *prometheus.Registry
-	updates   *prometheus.CounterVec
-	answers   *prometheus.CounterVec
-	notFound  *prometheus.CounterVec
-	latency   *prometheus.HistogramVec
-	apiErrors *prometheus.CounterVec
+	registry    *prometheus.Registry
+	updates     *prometheus.CounterVec
+	answers     *prometheus.CounterVec
+	notFound    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	apiErrors   *prometheus.CounterVec
+	storeErrors *prometheus.CounterVec
+	// The web's, apart: its requests and its answers by kind.
+	webRequests *prometheus.CounterVec
+	webAnswers  *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics in a registry of their own, with the Go
@@ -187,7 +329,7 @@ func newMetrics() *metrics {
 		}, []string{"kind"}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_answers_total",
-			Help: "Answers given, by kind (indicator, term, passage, project, search, toc, chapter, not_found, inline, notice, other).",
+			Help: "Answers given, by kind (indicator, term, passage, project, target, search, toc, chapter, offer, not_found, inline, notice, other).",
 		}, []string{"kind"}),
 		notFound: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_not_found_answers_total",
@@ -202,8 +344,20 @@ func newMetrics() *metrics {
 			Name: "planbot_telegram_api_errors_total",
 			Help: "Failed Bot API calls, by method and error code (429 flood control, 403 blocked, 400 refused; none when no answer came).",
 		}, []string{"method", "code"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_store_errors_total",
+			Help: "Statistics the store could not keep, by kind (damaged, full, busy, timeout, failed). The answers went out regardless.",
+		}, []string{"kind"}),
+		webRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_requests_total",
+			Help: "Requests to the web page and API, by route (\"POST /api/ask\", \"GET /toc\", … or none) and status code.",
+		}, []string{"route", "code"}),
+		webAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_answers_total",
+			Help: "Questions answered on the web, by kind of answer (as planbot_answers_total).",
+		}, []string{"kind"}),
 	}
-	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors,
+	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.storeErrors, m.webRequests, m.webAnswers,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
 	for _, k := range []string{"message", "callback_query", "inline_query"} {
@@ -211,6 +365,9 @@ func newMetrics() *metrics {
 	}
 	for _, k := range telegram.AnswerKinds {
 		m.answers.WithLabelValues(k)
+	}
+	for _, k := range []string{"damaged", "full", "busy", "timeout", "failed"} {
+		m.storeErrors.WithLabelValues(k)
 	}
 	return m
 }
@@ -226,8 +383,16 @@ func (m *metrics) handled(h telegram.Handled) {
 		return
 	}
 	m.answers.WithLabelValues(h.Answer).Inc()
-	if h.Answer == "not_found" {
+	if h.Answer == bot.KindNotFound {
 		m.notFound.WithLabelValues(h.Kind).Inc()
+	}
+}
+
+// webRequest counts a request to the web.
+func (m *metrics) webRequest(r web.Request) {
+	m.webRequests.WithLabelValues(r.Route, strconv.Itoa(r.Status)).Inc()
+	if r.Kind != "" {
+		m.webAnswers.WithLabelValues(r.Kind).Inc()
 	}
 }
 
@@ -240,11 +405,17 @@ func (m *metrics) apiError(e *telegram.Error) {
 	m.apiErrors.WithLabelValues(e.Method, code).Inc()
 }
 
-// serveAdmin serves the operator's endpoints on l: /healthz (200 "ok" once
-// the bot serves, 503 while it starts or stops, so that a load balancer
-// sends webhooks elsewhere) and /metrics (Prometheus). The function
-// returned stops the server.
-func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, log *slog.Logger) (stop func()) {
+// serveAdmin serves the operator's endpoints on l: /healthz and /metrics
+// (Prometheus). The function returned stops the server.
+//
+// /healthz answers 200 "ok" once the bot serves, 503 while it starts or
+// stops, so that a load balancer sends webhooks elsewhere. When the
+// statistics store fails (storeErr), it stays 200 and adds a second line,
+// "degraded: store": the bot still answers every question, and a 503 would
+// have a load balancer or a supervisor take away, or restart, a bot that
+// answers, for a side concern a restart does not mend (a full disk, a
+// damaged file). Alert on that line or on planbot_store_errors_total.
+func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, storeErr func() error, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -257,6 +428,9 @@ func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, r
 			fmt.Fprintln(w, "starting")
 		default:
 			fmt.Fprintln(w, "ok")
+			if err := storeErr(); err != nil {
+				fmt.Fprintf(w, "degraded: store (%s)\n", stats.ErrorKind(err))
+			}
 		}
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{

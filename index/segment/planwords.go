@@ -70,5 +70,5 @@ func (s *Segmenter) NewWords(texts []string, min int) []string {
 // as the plan's own words are known: cut whole in the plan and in
 // questions alike. The receiver is left as it is.
 func (s *Segmenter) With(words []string) (*Segmenter, error) {
-	return load(dict, planWords+"\n"+strings.Join(words, "\n"))
+	return load(vocabDict+dict, planWords+"\n"+strings.Join(words, "\n"))
 }

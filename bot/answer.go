@@ -311,7 +311,7 @@ func (b *Bot) resultValue(r index.Result) Result {
 			if ind, ok := b.plan.Indicator(n); ok {
 				out.Indicator = &ind
 				out.Notes = b.indicatorNotes(ind)
-				out.Location = indicatorLocation(ind)
+				out.Location = b.indicatorLocation(ind)
 			}
 		}
 	case index.KindTerm:
@@ -379,7 +379,7 @@ func (b *Bot) Examples() []string {
 	var inds, terms []string
 	for _, ind := range b.plan.Indicators {
 		// A short name with a target for 2025: a question people ask.
-		if value(ind.Target2025) != value("") && utf8.RuneCountInString(ind.Name) <= 10 {
+		if value(ind.Target) != value("") && utf8.RuneCountInString(ind.Name) <= 10 {
 			inds = append(inds, ind.Name+"的目标是多少？")
 		}
 	}

@@ -193,15 +193,22 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 func indicatorLine(ind corpus.Indicator) string {
 	dash := func(v string) bool { v = strings.TrimSpace(v); return v == "" || v == "—" || v == "-" }
 	var parts []string
-	if !dash(ind.Base2020) || !dash(ind.Target2025) {
-		base, target := ind.Base2020, ind.Target2025
+	if !dash(ind.Base) || !dash(ind.Target) {
+		base, target := ind.Base, ind.Target
 		if dash(base) {
 			base = "—"
 		}
 		if dash(target) {
 			target = "—"
 		}
-		parts = append(parts, "2020年 "+esc(base)+" → 2025年 "+esc(target))
+		switch {
+		case ind.BaseYear > 0 && ind.TargetYear > 0:
+			parts = append(parts, fmt.Sprintf("%d年 %s → %d年 %s", ind.BaseYear, esc(base), ind.TargetYear, esc(target)))
+		case ind.TargetYear > 0:
+			parts = append(parts, fmt.Sprintf("%d年 %s", ind.TargetYear, esc(target)))
+		default:
+			parts = append(parts, fmt.Sprintf("%d年 %s", ind.BaseYear, esc(base)))
+		}
 	}
 	if !dash(ind.FiveYear) {
 		switch {

@@ -67,8 +67,16 @@ var attributeNote = map[string]string{
 	"预期性": "预期性（期望达到的发展目标）",
 }
 
-// indicatorTable is where the indicator table stands in the plan.
-const indicatorTable = "第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标"
+// indicatorTable is where the indicator table stands in the plan: 第一章
+// 第三节 · 专栏1 “十四五”时期经济社会主要指标.
+func (b *Bot) indicatorTable() string {
+	t := b.plan.IndicatorTable
+	if t == nil {
+		return "主要指标"
+	}
+	where, _, _ := strings.Cut(t.Location, " · ")
+	return where + " · " + t.Label + " " + t.Title
+}
 
 // indicatorTitle names an indicator: 指标18 · 森林覆盖率.
 func indicatorTitle(ind corpus.Indicator) string {
@@ -78,17 +86,17 @@ func indicatorTitle(ind corpus.Indicator) string {
 // indicatorCard writes an indicator as label: value lines, the values as
 // the plan writes them, with what the table's notes say about them.
 func (b *Bot) indicatorCard(ind corpus.Indicator) string {
-	return indicatorCardHTML(ind, b.indicatorNotes(ind))
+	return indicatorCardHTML(ind, b.indicatorNotes(ind), b.indicatorLocation(ind))
 }
 
 // indicatorLocation says where an indicator stands in the plan.
-func indicatorLocation(ind corpus.Indicator) string {
-	return fmt.Sprintf("%s · 第%d项", indicatorTable, ind.Number)
+func (b *Bot) indicatorLocation(ind corpus.Indicator) string {
+	return fmt.Sprintf("%s · 第%d项", b.indicatorTable(), ind.Number)
 }
 
 // indicatorCardHTML writes an indicator's card with the notes of the table
 // that concern it.
-func indicatorCardHTML(ind corpus.Indicator, notes []string) string {
+func indicatorCardHTML(ind corpus.Indicator, notes []string, location string) string {
 	var sb strings.Builder
 	sb.WriteString("📊 " + bold(indicatorTitle(ind)))
 	if ind.Category != "" {
@@ -101,16 +109,25 @@ func indicatorCardHTML(ind corpus.Indicator, notes []string) string {
 	if ind.Unit != "" {
 		line("单位", esc(ind.Unit))
 	}
-	line("2020年", value(ind.Base2020))
-	line("2025年目标", value(ind.Target2025))
-	five := value(ind.FiveYear)
-	switch {
-	case ind.Cumulative:
-		five += "（方括号内为五年累计数）"
-	case strings.ContainsAny(ind.FiveYear, "0123456789"):
-		five += "（年均）"
+	if ind.Sub != "" {
+		line("分项", esc(ind.Sub))
 	}
-	line("年均/累计", five)
+	if ind.BaseYear > 0 {
+		line(fmt.Sprintf("%d年", ind.BaseYear), value(ind.Base))
+	}
+	if ind.TargetYear > 0 {
+		line(fmt.Sprintf("%d年目标", ind.TargetYear), value(ind.Target))
+	}
+	if ind.FiveYear != "" {
+		five := value(ind.FiveYear)
+		switch {
+		case ind.Cumulative:
+			five += "（方括号内为五年累计数）"
+		case strings.ContainsAny(ind.FiveYear, "0123456789"):
+			five += "（年均）"
+		}
+		line("年均/累计", five)
+	}
 	attr := esc(ind.Attribute)
 	if n, ok := attributeNote[ind.Attribute]; ok {
 		attr = esc(n)
@@ -119,7 +136,7 @@ func indicatorCardHTML(ind corpus.Indicator, notes []string) string {
 	for _, note := range notes {
 		line("注", esc(note))
 	}
-	sb.WriteString(where(indicatorLocation(ind)))
+	sb.WriteString(where(location))
 	return sb.String()
 }
 

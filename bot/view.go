@@ -127,7 +127,7 @@ func ResultHTML(r Result) string {
 	case len(r.Items) > 0:
 		return listHTML(r)
 	case r.Indicator != nil:
-		return indicatorCardHTML(*r.Indicator, r.Notes)
+		return indicatorCardHTML(*r.Indicator, r.Notes, r.Location)
 	case r.Term != nil:
 		return termCard(*r.Term)
 	case r.Project != nil:

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	_ "embed"
+	"regexp"
 	"sync"
 )
 
@@ -29,12 +30,15 @@ func (pl *Plan) Passage(id string) (Passage, bool) {
 	return Passage{}, false
 }
 
-// Indicator returns indicator number n of the table.
+// Indicator returns indicator number n of the table: the first of its
+// rows when it has several (每千人口拥有医护人员数: 执业医师, 注册护士).
 func (pl *Plan) Indicator(n int) (Indicator, bool) {
-	if n < 1 || n > len(pl.Indicators) {
-		return Indicator{}, false
+	for _, ind := range pl.Indicators {
+		if ind.Number == n {
+			return ind, true
+		}
 	}
-	return pl.Indicators[n-1], true
+	return Indicator{}, false
 }
 
 // Chapter returns chapter n.
@@ -85,4 +89,16 @@ func (pl *Plan) Texts() []string {
 		out = append(out, b.Items...)
 	}
 	return out
+}
+
+// periodRe finds the plan's period in its title: 第十五个五年规划.
+var periodRe = regexp.MustCompile(`第([一二三四五六七八九十]+)个五年`)
+
+// Period names the five-year period of the plan as people say it: 十四五,
+// 十五五. A title that does not name one is taken for 十四五.
+func (pl *Plan) Period() string {
+	if m := periodRe.FindStringSubmatch(pl.Title); m != nil {
+		return m[1] + "五"
+	}
+	return "十四五"
 }

@@ -81,8 +81,16 @@ func TestChaptersAndSections(t *testing.T) {
 }
 
 func TestIndicators(t *testing.T) {
-	// Every row of 专栏1 as the plan prints it.
-	want := []Indicator{
+	// Every row of 专栏1 as the plan prints it: number, category, name,
+	// unit, 2020, 2025, five-year figure, whether it is a total, attribute.
+	type indicatorRow struct {
+		Number                                               int
+		Category, Name, Unit, Base2020, Target2025, FiveYear string
+		Cumulative                                           bool
+		Attribute                                            string
+		Line                                                 int
+	}
+	want := []indicatorRow{
 		{1, "经济发展", "地区生产总值增长率", "%", "1.9", "—", ">7", false, "预期性", 0},
 		{2, "经济发展", "全员劳动生产率", "%", "—", "—", "达到包头市要求", false, "预期性", 0},
 		{3, "经济发展", "常住人口城镇化率", "%", "85", "86", "[1]", true, "预期性", 0},
@@ -109,8 +117,11 @@ func TestIndicators(t *testing.T) {
 		t.Fatalf("%d indicators, want %d", len(pl.Indicators), len(want))
 	}
 	for i, w := range want {
-		got := pl.Indicators[i]
-		got.Line = 0
+		ind := pl.Indicators[i]
+		got := indicatorRow{ind.Number, ind.Category, ind.Name, ind.Unit, ind.Base, ind.Target, ind.FiveYear, ind.Cumulative, ind.Attribute, 0}
+		if ind.BaseYear != 2020 || ind.TargetYear != 2025 || len(ind.Columns) != 6 {
+			t.Errorf("indicator %d: years %d, %d, %d columns", i+1, ind.BaseYear, ind.TargetYear, len(ind.Columns))
+		}
 		if got != w {
 			t.Errorf("indicator %d:\n got %+v\nwant %+v", i+1, got, w)
 		}

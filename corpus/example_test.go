@@ -15,8 +15,8 @@ func ExampleDefault() {
 	}
 	ind, _ := plan.Indicator(18)
 	fmt.Println(len(plan.Chapters), "chapters,", len(plan.Indicators), "indicators")
-	fmt.Println(ind.Name, ind.Base2020, ind.Target2025, ind.FiveYear, ind.Attribute)
+	fmt.Println(ind.Name, ind.BaseYear, ind.Base, ind.TargetYear, ind.Target, ind.FiveYear, ind.Attribute)
 	// Output:
 	// 9 chapters, 20 indicators
-	// 森林覆盖率 19.3 19.5 [0.2] 约束性
+	// 森林覆盖率 2020 19.3 2025 19.5 [0.2] 约束性
 }

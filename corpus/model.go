@@ -9,21 +9,62 @@ package corpus
 
 // Plan is one parsed plan document.
 type Plan struct {
-	Title      string      `json:"title"`
-	Issuer     string      `json:"issuer"`
-	Date       string      `json:"date"`
+	Title  string `json:"title"`
+	Issuer string `json:"issuer"`
+	Date   string `json:"date"`
+	// Parts are the 第X篇 above the chapters; none when the plan has no
+	// parts.
+	Parts      []Part      `json:"parts"`
 	Chapters   []Chapter   `json:"chapters"`
 	Passages   []Passage   `json:"passages"`
 	Indicators []Indicator `json:"indicators"`
 	// IndicatorNotes are the notes under the indicator table (注：1、…).
 	IndicatorNotes []string `json:"indicator_notes"`
-	Terms          []Term   `json:"terms"`
-	Boxes          []Box    `json:"boxes"`
+	// IndicatorTable says where the indicator table stands and what its
+	// columns are; nil when the plan has none.
+	IndicatorTable *Table `json:"indicator_table,omitempty"`
+	Terms          []Term `json:"terms"`
+	Boxes          []Box  `json:"boxes"`
+	// Warnings are what the parser read but could not make sense of: a
+	// table that looks like indicators but could not be read, a heading
+	// out of sequence, a box with no items. See Check.
+	Warnings []Warning `json:"warnings,omitempty"`
+}
+
+// Part is a 第X篇 of the plan, above its chapters.
+type Part struct {
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+	// Chapters are the running numbers of the part's chapters.
+	Chapters []int `json:"chapters"`
+	Line     int   `json:"line"`
+}
+
+// Table describes the indicator table: its label as printed (专栏1, 表 1),
+// its title, its column headers in order and where it stands.
+type Table struct {
+	Label    string   `json:"label"`
+	Title    string   `json:"title"`
+	Header   []string `json:"header"`
+	Location string   `json:"location"`
+	Line     int      `json:"line"`
+}
+
+// Warning is one thing the parser could not make sense of, with the line
+// of the source it stands on.
+type Warning struct {
+	Line int    `json:"line"`
+	Text string `json:"text"`
 }
 
 // Chapter is a 第X章 of the plan.
 type Chapter struct {
+	// Number is the running number of the chapter in the plan; Printed is
+	// the number printed in its heading, which restarts in every part in
+	// some plans. Part is the number of the part it stands in, 0 if none.
 	Number   int       `json:"number"`
+	Printed  int       `json:"printed"`
+	Part     int       `json:"part"`
 	Title    string    `json:"title"`
 	Sections []Section `json:"sections"`
 }
@@ -45,6 +86,8 @@ type Subsection struct {
 // Passage is one paragraph of running text with where it stands.
 type Passage struct {
 	ID string `json:"id"`
+	// Part is the number of the part the text stands in, 0 if none.
+	Part int `json:"part,omitempty"`
 	// Chapter and Section are 1-based numbers; 0 means the text stands
 	// before the first chapter or section.
 	Chapter    int    `json:"chapter"`
@@ -60,21 +103,39 @@ type Passage struct {
 	Line int `json:"line"`
 }
 
-// Indicator is one row of the main indicator table (专栏1). Values are kept
-// as the plan writes them: "—", ">7", "7左右", "[0.87]", "达到包头市要求".
+// Indicator is one row of the main indicator table. Values are kept as the
+// plan writes them: "—", ">7", "7左右", "[0.87]", "〔20〕", "达到包头市要求".
+// A numbered indicator with two value rows (每千人口拥有医护人员数: 执业医师
+// and 注册护士) is two Indicators with one Number and their own Sub.
 type Indicator struct {
-	Number     int    `json:"number"`
-	Category   string `json:"category"`
-	Name       string `json:"name"`
-	Unit       string `json:"unit"`
-	Base2020   string `json:"base_2020"`
-	Target2025 string `json:"target_2025"`
+	Number   int    `json:"number"`
+	Category string `json:"category"`
+	Name     string `json:"name"`
+	Sub      string `json:"sub,omitempty"`
+	Unit     string `json:"unit"`
+	// Columns are the row's cells under their headers, in the table's
+	// order, as printed.
+	Columns []Column `json:"columns"`
+	// BaseYear and Base are the value of the earlier year column (2020年,
+	// 2025年完成值), TargetYear and Target that of the later one (2025年,
+	// 2030年目标值); a year is 0 and a value "" when the table has no such
+	// column.
+	BaseYear   int    `json:"base_year"`
+	Base       string `json:"base"`
+	TargetYear int    `json:"target_year"`
+	Target     string `json:"target"`
 	// FiveYear is the 年均/累计 column; in brackets it is a five-year
 	// cumulative figure (see the table's notes), otherwise an annual one.
 	FiveYear   string `json:"five_year"`
 	Cumulative bool   `json:"five_year_cumulative"`
 	Attribute  string `json:"attribute"` // 预期性 or 约束性
 	Line       int    `json:"line"`
+}
+
+// Column is one cell of a table row under its header, both as printed.
+type Column struct {
+	Header string `json:"header"`
+	Value  string `json:"value"`
 }
 
 // Term is one glossary (名词解释) entry. Term is the entry's head as the plan
@@ -87,10 +148,13 @@ type Term struct {
 	Line       int      `json:"line"`
 }
 
-// Box is one of the boxes of key projects (专栏2–专栏10).
+// Box is one of the boxes (专栏N) of key projects or measures. A box printed
+// as a table has one item per row, its cells joined by spaces, and its
+// header in Header.
 type Box struct {
 	Number   int      `json:"number"`
 	Title    string   `json:"title"`
+	Header   []string `json:"header,omitempty"`
 	Items    []string `json:"items"`
 	Chapter  int      `json:"chapter"`
 	Section  int      `json:"section"`

@@ -117,8 +117,17 @@ func (pl *Plan) Targets() []Target {
 			out = append(out, ctx.extract(item)...)
 		}
 	}
-	for _, ind := range pl.Indicators {
-		out = append(out, pl.indicatorTargets(ind)...)
+	for i, ind := range pl.Indicators {
+		sub := 0
+		if ind.Sub != "" {
+			for _, o := range pl.Indicators[:i] {
+				if o.Number == ind.Number {
+					sub++
+				}
+			}
+			sub++
+		}
+		out = append(out, pl.indicatorTargets(ind, sub)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
@@ -134,8 +143,9 @@ func (pl *Plan) section(c, s int) (Section, bool) {
 }
 
 // indicatorTargets turns one row of the indicator table into up to three
-// targets: the 2020 figure, the 2025 one and the five-year one.
-func (pl *Plan) indicatorTargets(ind Indicator) []Target {
+// targets: the base year's figure, the target year's and the five-year one.
+// sub tells the row apart from the other value rows of its number.
+func (pl *Plan) indicatorTargets(ind Indicator, sub int) []Target {
 	chapter := 0
 	for _, p := range pl.Passages {
 		if p.Line > ind.Line {
@@ -147,30 +157,60 @@ func (pl *Plan) indicatorTargets(ind Indicator) []Target {
 	if ind.Cumulative {
 		five = "累计"
 	}
-	text := fmt.Sprintf("专栏1 第%d项 %s（%s）：2020年 %s，2025年预计 %s，年均/累计 %s，%s",
-		ind.Number, ind.Name, ind.Unit, ind.Base2020, ind.Target2025, ind.FiveYear, ind.Attribute)
+	label, fiveCol, expected := "专栏1", false, false
+	if t := pl.IndicatorTable; t != nil {
+		label = t.Label
+		for _, h := range t.Header {
+			fiveCol = fiveCol || headerRole(h) == "five"
+			expected = expected || strings.Contains(h, "预计")
+		}
+	}
+	targetWord, comparator := "目标", ""
+	if expected {
+		targetWord, comparator = "预计", "预计"
+	}
+	name := ind.Name
+	if ind.Sub != "" {
+		name += "（" + ind.Sub + "）"
+	}
+	var segs []string
+	if ind.BaseYear > 0 {
+		segs = append(segs, fmt.Sprintf("%d年 %s", ind.BaseYear, ind.Base))
+	}
+	if ind.TargetYear > 0 {
+		segs = append(segs, fmt.Sprintf("%d年%s %s", ind.TargetYear, targetWord, ind.Target))
+	}
+	if fiveCol {
+		segs = append(segs, "年均/累计 "+ind.FiveYear)
+	}
+	segs = append(segs, ind.Attribute)
+	text := fmt.Sprintf("%s 第%d项 %s（%s）：%s", label, ind.Number, name, ind.Unit, strings.Join(segs, "，"))
+	number := strconv.Itoa(ind.Number)
+	if sub > 0 {
+		number += "-" + strconv.Itoa(sub)
+	}
 	cells := []struct {
 		key, cell, year, kind, comparator string
 	}{
-		{"2020", ind.Base2020, "2020", KindAchievement, ""},
-		{"2025", ind.Target2025, "2025", KindTarget, "预计"},
-		{"5y", ind.FiveYear, "十四五", KindTarget, five},
+		{strconv.Itoa(ind.BaseYear), ind.Base, strconv.Itoa(ind.BaseYear), KindAchievement, ""},
+		{strconv.Itoa(ind.TargetYear), ind.Target, strconv.Itoa(ind.TargetYear), KindTarget, comparator},
+		{"5y", ind.FiveYear, pl.Period(), KindTarget, five},
 	}
 	var out []Target
 	for _, c := range cells {
-		cell := strings.Trim(c.cell, "[]［］")
-		if cell == "" || cell == "—" || cell == "-" {
+		cell := strings.Trim(c.cell, "[]［］〔〕【】")
+		if cell == "" || cell == "—" || cell == "-" || c.year == "0" {
 			continue
 		}
 		t := Target{
-			ID:         fmt.Sprintf("table.%d.%s", ind.Number, c.key),
+			ID:         fmt.Sprintf("table.%s.%s", number, c.key),
 			Kind:       c.kind,
 			Metric:     ind.Name,
 			Comparator: c.comparator,
 			Unit:       ind.Unit,
 			Year:       c.year,
 			Text:       text,
-			Location:   fmt.Sprintf("专栏1 第%d项", ind.Number),
+			Location:   fmt.Sprintf("%s 第%d项", label, ind.Number),
 			Chapter:    chapter,
 			Source:     SourceTable,
 			Line:       ind.Line,

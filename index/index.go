@@ -310,14 +310,24 @@ func documents(plan *corpus.Plan) []*doc {
 		extra += " " + digitYears(p.Text)
 		out = append(out, &doc{id: p.ID, kind: KindPassage, title: p.Heading, text: p.Text, location: p.Location, extra: extra})
 	}
+	rows := map[int]int{}
 	for _, ind := range plan.Indicators {
+		rows[ind.Number]++
+		id := "i" + strconv.Itoa(ind.Number)
+		if rows[ind.Number] > 1 {
+			id += "." + strconv.Itoa(rows[ind.Number])
+		}
+		title := ind.Name
+		if ind.Sub != "" {
+			title += " " + ind.Sub
+		}
 		out = append(out, &doc{
-			id:       "i" + strconv.Itoa(ind.Number),
+			id:       id,
 			kind:     KindIndicator,
-			title:    ind.Name,
+			title:    title,
 			text:     indicatorText(ind),
-			extra:    ind.Category + " " + indicatorTable,
-			location: fmt.Sprintf("%s · 第%d项", indicatorLocation(plan), ind.Number),
+			extra:    ind.Category + " " + indicatorTable(plan, ind),
+			location: indicatorLocation(plan, ind),
 		})
 	}
 	for i, t := range plan.Terms {
@@ -364,14 +374,36 @@ func documents(plan *corpus.Plan) []*doc {
 	return out
 }
 
-// indicatorLocation is where the indicator table stands.
-func indicatorLocation(*corpus.Plan) string {
-	return "第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标"
+// indicatorTable is what the indicator table is: the words that find its
+// rows as a whole (“十四五”时期经济社会主要指标 目标 2025年).
+func indicatorTable(plan *corpus.Plan, ind corpus.Indicator) string {
+	words := "主要指标"
+	if t := plan.IndicatorTable; t != nil {
+		words = t.Title
+	}
+	words += " 目标"
+	if ind.TargetYear > 0 {
+		words += " " + strconv.Itoa(ind.TargetYear) + "年"
+	}
+	return words
 }
 
-// indicatorTable is what the indicator table is: the words that find its
-// rows as a whole.
-const indicatorTable = "“十四五”时期经济社会主要指标 目标 2025年"
+// indicatorLocation says where a row stands: 第一章 第三节 · 专栏1
+// “十四五”时期经济社会主要指标 · 第18项.
+func indicatorLocation(plan *corpus.Plan, ind corpus.Indicator) string {
+	return fmt.Sprintf("%s · 第%d项", tableLocation(plan), ind.Number)
+}
+
+// tableLocation says where the indicator table stands: 第一章 第三节 ·
+// 专栏1 “十四五”时期经济社会主要指标.
+func tableLocation(plan *corpus.Plan) string {
+	t := plan.IndicatorTable
+	if t == nil {
+		return "主要指标"
+	}
+	where, _, _ := strings.Cut(t.Location, " · ")
+	return fmt.Sprintf("%s · %s %s", where, t.Label, t.Title)
+}
 
 var hanYearRe = regexp.MustCompile(`([〇一二三四五六七八九]{4})年`)
 
@@ -409,8 +441,32 @@ func indicatorText(ind corpus.Indicator) string {
 	case ind.FiveYear != "—":
 		five = "年均 " + five
 	}
-	return fmt.Sprintf("第%d项指标，%s类。2020年：%s；2025年预计：%s；年均/累计：%s；属性：%s。",
-		ind.Number, ind.Category, val(ind.Base2020), val(ind.Target2025), five, ind.Attribute)
+	expected, fiveCol := false, false
+	for _, c := range ind.Columns {
+		expected = expected || strings.Contains(c.Header, "预计")
+		fiveCol = fiveCol || strings.Contains(c.Header, "年均") || strings.Contains(c.Header, "累计")
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "第%d项指标", ind.Number)
+	if ind.Category != "" {
+		fmt.Fprintf(&sb, "，%s类", ind.Category)
+	}
+	sb.WriteString("。")
+	if ind.BaseYear > 0 {
+		fmt.Fprintf(&sb, "%d年：%s；", ind.BaseYear, val(ind.Base))
+	}
+	if ind.TargetYear > 0 {
+		word := "目标"
+		if expected {
+			word = "预计"
+		}
+		fmt.Fprintf(&sb, "%d年%s：%s；", ind.TargetYear, word, val(ind.Target))
+	}
+	if fiveCol || ind.FiveYear != "" {
+		fmt.Fprintf(&sb, "年均/累计：%s；", five)
+	}
+	fmt.Fprintf(&sb, "属性：%s。", ind.Attribute)
+	return sb.String()
 }
 
 // Search answers a question with at most limit results, best first.

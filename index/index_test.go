@@ -312,7 +312,7 @@ func TestDigitYears(t *testing.T) {
 }
 
 func TestIndicatorText(t *testing.T) {
-	got := indicatorText(corpus.Indicator{Number: 18, Category: "绿色生态", Name: "森林覆盖率", Unit: "%", Base2020: "19.3", Target2025: "19.5", FiveYear: "[0.2]", Cumulative: true, Attribute: "约束性"})
+	got := indicatorText(corpus.Indicator{Number: 18, Category: "绿色生态", Name: "森林覆盖率", Unit: "%", BaseYear: 2020, Base: "19.3", TargetYear: 2025, Target: "19.5", FiveYear: "[0.2]", Cumulative: true, Attribute: "约束性"})
 	for _, want := range []string{"19.3%", "19.5%", "五年累计 0.2%", "[0.2]", "约束性"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("indicatorText = %q, lacks %q", got, want)

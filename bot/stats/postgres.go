@@ -53,8 +53,8 @@ type Postgres struct {
 	opts    PostgresOptions
 	replica string
 
-	queue   chan row
-	pending atomic.Int64 // records recorded and not yet written or dropped
+	queue    chan row
+	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
 
 	// failedAt is when the shared flood limits last failed (unix nanos):

@@ -132,8 +132,8 @@ func TestPostgresPasswordNeverShown(t *testing.T) {
 	ctx := context.Background()
 	for _, url := range []string{
 		strings.Replace(srv.URL("postgres"), pgtest.Password, "wrong-Secret-pw", 1), // refused
-		strings.Replace(srv.URL("nosuchdb"), "127.0.0.1:", "127.0.0.1:1", 1),         // no server there
-		"postgres://planbot:wrong-Secret-pw@127.0.0.1:%zz/db",                         // not a URL
+		strings.Replace(srv.URL("nosuchdb"), "127.0.0.1:", "127.0.0.1:1", 1),        // no server there
+		"postgres://planbot:wrong-Secret-pw@127.0.0.1:%zz/db",                       // not a URL
 	} {
 		_, err := OpenPostgres(ctx, url, PostgresOptions{Timeout: 2 * time.Second})
 		if err == nil {

@@ -30,7 +30,8 @@ type PostgresOptions struct {
 	// counted as failures.
 	Buffer int
 	// Heartbeat is how often the replica says it is alive (5 s); a replica
-	// silent for three heartbeats no longer counts.
+	// silent for three heartbeats no longer counts. Negative: this is no
+	// replica (a tool such as planbot stats), it is not counted.
 	Heartbeat time.Duration
 	// Observe, when set, is told the outcome of each background operation
 	// (op "record" for a batch written, "heartbeat"): err nil when it
@@ -135,7 +136,7 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	if opts.Buffer <= 0 {
 		opts.Buffer = 10000
 	}
-	if opts.Heartbeat <= 0 {
+	if opts.Heartbeat == 0 {
 		opts.Heartbeat = 5 * time.Second
 	}
 	cfg, err := pgxpool.ParseConfig(url)
@@ -176,10 +177,13 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	s.replicas.Store(1)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
-	s.heartbeat(bg)
-	s.wg.Add(2)
+	s.wg.Add(1)
 	go s.write(bg)
-	go s.beat(bg)
+	if opts.Heartbeat > 0 {
+		s.heartbeat(bg)
+		s.wg.Add(1)
+		go s.beat(bg)
+	}
 	return s, nil
 }
 
@@ -619,22 +623,36 @@ func (s *Postgres) Import(ctx context.Context, recs []Record) error {
 	if err := checkRecords(recs); err != nil {
 		return err
 	}
+	var answers, unanswered, feedback [][]any
+	var plans pgx.Batch
+	for _, r := range recs {
+		switch r.Type {
+		case TypeAnswer:
+			answers = append(answers, []any{r.At, r.Kind, r.Topic})
+		case TypeUnanswered:
+			unanswered = append(unanswered, []any{r.At, r.Question})
+		case TypeFeedback:
+			feedback = append(feedback, []any{r.At, r.Result, r.Up})
+		case TypeChatPlan:
+			plans.Queue(`INSERT INTO chat_plans (chat_id, plan, at) VALUES ($1, $2, $3)
+				ON CONFLICT (chat_id) DO UPDATE SET plan = excluded.plan, at = excluded.at`, r.Chat, r.Plan, r.At)
+		}
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var b pgx.Batch
-		for _, r := range recs {
-			switch r.Type {
-			case TypeAnswer:
-				b.Queue("INSERT INTO answers (at, kind, topic) VALUES ($1, $2, $3)", r.At, r.Kind, r.Topic)
-			case TypeUnanswered:
-				b.Queue("INSERT INTO unanswered (at, question) VALUES ($1, $2)", r.At, r.Question)
-			case TypeFeedback:
-				b.Queue("INSERT INTO feedback (at, result, up) VALUES ($1, $2, $3)", r.At, r.Result, r.Up)
-			case TypeChatPlan:
-				b.Queue(`INSERT INTO chat_plans (chat_id, plan, at) VALUES ($1, $2, $3)
-					ON CONFLICT (chat_id) DO UPDATE SET plan = excluded.plan, at = excluded.at`, r.Chat, r.Plan, r.At)
+		for _, c := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{
+			{"answers", []string{"at", "kind", "topic"}, answers},
+			{"unanswered", []string{"at", "question"}, unanswered},
+			{"feedback", []string{"at", "result", "up"}, feedback},
+		} {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
+				return err
 			}
 		}
-		return tx.SendBatch(ctx, &b).Close()
+		return tx.SendBatch(ctx, &plans).Close()
 	})
 	if err != nil {
 		return s.errorf("stats: import: %w", err)

@@ -416,9 +416,9 @@ func (s *Postgres) insert(ctx context.Context, rows []row) error {
 }
 
 // flush waits until every record recorded so far is written, ctx ends, or
-// the writer has failed for Timeout.
+// a second has passed (the database is slow or down).
 func (s *Postgres) flush(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	for s.pending.Load() > 0 && ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)

@@ -311,3 +311,47 @@ func TestReplicas(t *testing.T) {
 		t.Errorf("another chat waits %v, %v", d, err)
 	}
 }
+
+// BenchmarkPostgresRecord records answered questions as fast as they come
+// and waits until the database has them all: the records a replica can
+// write in a second.
+func BenchmarkPostgresRecord(b *testing.B) {
+	srv := pgtest.Need(b, pgServer, pgErr)
+	s, err := OpenPostgres(context.Background(), srv.NewDB(b), PostgresOptions{Heartbeat: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		// Faster than any database: wait for room rather than drop.
+		for s.Pending() >= 9000 {
+			time.Sleep(time.Millisecond)
+		}
+		if err := s.RecordAnswer(ctx, "passage", "加快健全养老服务体系", day.Add(time.Duration(i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for s.Pending() > 0 {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// BenchmarkReserveChat reserves messages to chats across the database, as
+// each message sent by a replica does.
+func BenchmarkReserveChat(b *testing.B) {
+	srv := pgtest.Need(b, pgServer, pgErr)
+	s, err := OpenPostgres(context.Background(), srv.NewDB(b), PostgresOptions{Heartbeat: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := s.ReserveChat(ctx, int64(i%1000), time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

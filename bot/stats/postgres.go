@@ -143,7 +143,7 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	if err != nil {
 		// pgx hides the password of a URL it cannot parse only as far as
 		// it can tell where it is: say no more than that it is wrong.
-		return nil, errors.New("stats: data.postgres is not a valid postgres:// address")
+		return nil, errors.New("stats: not a valid postgres:// address")
 	}
 	s := &Postgres{opts: opts, queue: make(chan row, opts.Buffer)}
 	if pw := cfg.ConnConfig.Password; pw != "" {
@@ -239,7 +239,7 @@ func (s *Postgres) Close() error {
 	s.once.Do(func() {
 		s.stop()
 		s.wg.Wait()
-		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		_, _ = s.pool.Exec(ctx, "DELETE FROM replicas WHERE id = $1", s.replica)
 		if n := s.pending.Load(); n > 0 {

@@ -1,14 +1,19 @@
-// Package stats records what people ask the bot, so the office can see what
-// the plan answers and what it does not: each answered question counted by
-// what answered it (the result's kind and topic), the questions that found
-// nothing, and the 👍/👎 pressed under answers. It never records who asked:
-// no user, chat or message ids are taken, only the words of an unanswered
-// question, cleaned and cut short.
+// Package stats keeps what the bot needs across restarts: what people ask
+// (each answered question counted by what answered it, the result's kind
+// and topic; the questions that found nothing; the 👍/👎 pressed under
+// answers) and each chat's chosen plan. It never records who asked: no
+// user or message ids are taken, only the words of an unanswered question,
+// cleaned and cut short, and the chat of a chosen plan.
 //
-// Records go into an embedded bbolt file, keyed by time, so they survive a
-// restart and a Report can read any period. The bot calls the Record
-// methods as it answers and Report for its /stats command; formatting is
-// Report.String for a terminal or log, or the bot's own.
+// Two stores keep the same things. Store is an embedded bbolt file, keyed
+// by time, for one process: nothing to install. Postgres is a PostgreSQL
+// database that several replicas of the bot share, so that /stats counts
+// every replica's questions and a chat's plan holds on all; it also
+// shares the flood limits among them (a heartbeat row per replica, a
+// next-send time per chat). The bot calls the Record methods as it
+// answers and Report for its /stats command; formatting is Report.String
+// for a terminal or log, or the bot's own. Export and Import move every
+// record from one store to the other (planbot stats -export, -import).
 package stats
 
 import (
@@ -50,7 +55,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("stats: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{answersBucket, unansweredBucket, feedbackBucket} {
+		for _, b := range [][]byte{answersBucket, unansweredBucket, feedbackBucket, chatPlansBucket} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

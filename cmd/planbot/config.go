@@ -53,6 +53,9 @@ type serveConfig struct {
 		// Dir holds what the bot keeps across restarts: the statistics
 		// of what is asked (stats.db). Empty: nothing is recorded.
 		Dir string `yaml:"dir"`
+		// Postgres, a postgres:// address, keeps them in PostgreSQL
+		// instead, shared by several replicas.
+		Postgres string `yaml:"postgres"`
 	} `yaml:"data"`
 	Log struct {
 		Level  string `yaml:"level"`
@@ -63,8 +66,9 @@ type serveConfig struct {
 // The environment variables that can hold the secrets, so that they need
 // not be written in the file; each wins over the file.
 const (
-	tokenEnv  = "PLANBOT_TELEGRAM_TOKEN"
-	secretEnv = "PLANBOT_WEBHOOK_SECRET"
+	tokenEnv    = "PLANBOT_TELEGRAM_TOKEN"
+	secretEnv   = "PLANBOT_WEBHOOK_SECRET"
+	postgresEnv = "PLANBOT_POSTGRES_URL"
 )
 
 // yamlDuration is a time.Duration written as in Go: 30s, 1m, 500ms.
@@ -109,6 +113,18 @@ func loadServeConfig(path string, getenv func(string) string) (*serveConfig, err
 
 // parseServeConfig reads and checks a configuration; see loadServeConfig.
 func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, error) {
+	cfg, err := decodeConfig(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.check(getenv); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// decodeConfig reads a configuration without checking it.
+func decodeConfig(src []byte) (*serveConfig, error) {
 	cfg := &serveConfig{}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
@@ -121,10 +137,47 @@ func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, err
 			return nil, yamlError(err, &root)
 		}
 	}
-	if err := cfg.check(getenv); err != nil {
-		return nil, err
+	return cfg, nil
+}
+
+// loadDataConfig reads the configuration at path for what it says of the
+// store (data), as planbot stats does: no token needed.
+func loadDataConfig(path string, getenv func(string) string) (*serveConfig, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg, err := decodeConfig(src)
+	if err == nil {
+		err = cfg.checkData(getenv)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// checkData checks the data section; PLANBOT_POSTGRES_URL, when set, wins
+// over data.postgres.
+func (c *serveConfig) checkData(getenv func(string) string) error {
+	d := &c.Data
+	if v := getenv(postgresEnv); v != "" {
+		d.Postgres = v
+	}
+	d.Postgres = strings.TrimSpace(d.Postgres)
+	if d.Postgres == "" {
+		return nil
+	}
+	// Never repeat the address: it holds the password.
+	u, err := url.Parse(d.Postgres)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return fmt.Errorf("data.postgres (or %s) must be an address such as postgres://planbot:PASSWORD@db.example.org:5432/planbot", postgresEnv)
+	}
+	return nil
 }
 
 // check fills in defaults and rejects settings that cannot work.
@@ -183,6 +236,9 @@ func (c *serveConfig) check(getenv func(string) string) error {
 		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
 			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %q", c.Admin.Listen)
 		}
+	}
+	if err := c.checkData(getenv); err != nil {
+		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":

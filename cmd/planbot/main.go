@@ -26,6 +26,8 @@ Usage:
   planbot targets [-json] [TOPIC]
                                the plan's quantitative targets and results, with their sources
   planbot serve -config FILE   run the Telegram bot
+  planbot stats -config FILE [-days N | -export FILE | -import FILE [-append]]
+                               what the store holds; move it between bbolt and PostgreSQL
 `
 
 func main() {
@@ -60,6 +62,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"corpus":    runCorpus,
 		"serve":     runServe,
 		"targets":   runTargets,
+		"stats":     runStats,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -24,19 +23,6 @@ import (
 	"planbot/bot/stats"
 	"planbot/bot/telegram"
 )
-
-// openStats opens the statistics store in the data directory, making it
-// if need be; a bad path fails before the bot connects.
-func openStats(dir string) (*stats.Store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("serve: data.dir: %w", err)
-	}
-	st, err := stats.Open(filepath.Join(dir, "stats.db"))
-	if err != nil {
-		return nil, fmt.Errorf("serve: data.dir: %w", err)
-	}
-	return st, nil
-}
 
 // runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
 // it stops receiving, lets the updates in hand finish within
@@ -65,13 +51,14 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// Listen first: a port taken fails at once, and the health check
 	// answers "starting" while the index is built.
 	m := newMetrics()
+	watch := newStoreWatch(m, log)
 	var ready atomic.Bool
 	if cfg.Admin.Listen != "" {
 		l, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, l, m.registry, &ready, log)
+		stop := serveAdmin(ctx, l, m.registry, &ready, func() string { return watch.degraded() }, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
@@ -85,13 +72,24 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	if cfg.Data.Dir != "" {
-		st, err := openStats(cfg.Data.Dir)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		opts.Recorder, opts.Reporter = st, st
+	st, pg, err := openStore(ctx, cfg, watch.observe)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	var shared telegram.SharedLimits
+	if st != nil {
+		defer func() {
+			if err := st.Close(); err != nil {
+				log.Error("planbot: closing the store", "err", err)
+			}
+		}()
+		w := watched{st, watch}
+		opts.Recorder, opts.Reporter = w, w
+		log.Info("planbot: store", "store", storeName(cfg))
+	}
+	if pg != nil {
+		shared = pg
+		m.sharePostgres(pg)
 	}
 	idx, err := openIndex(cfg.Plan.File)
 	if err != nil {
@@ -108,6 +106,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			PerChat:   time.Duration(cfg.Limits.PerChat),
 			PerGroup:  cfg.Limits.PerGroupPerMinute,
 			PerSecond: cfg.Limits.PerSecond,
+			Shared:    shared,
 		},
 		Logger:     log,
 		OnHandled:  m.handled,
@@ -174,6 +173,8 @@ type metrics struct {
 	notFound  *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
 	apiErrors *prometheus.CounterVec
+	// storeErrors counts the store's failures by operation.
+	storeErrors *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics in a registry of their own, with the Go
@@ -202,7 +203,13 @@ func newMetrics() *metrics {
 			Name: "planbot_telegram_api_errors_total",
 			Help: "Failed Bot API calls, by method and error code (429 flood control, 403 blocked, 400 refused; none when no answer came).",
 		}, []string{"method", "code"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_store_errors_total",
+			Help: "Failures of the store, by operation (record, report, chat_plan, heartbeat); answers go on.",
+		}, []string{"op"}),
 	}
+	m.storeErrors.WithLabelValues("record")
+	m.registry.MustRegister(m.storeErrors)
 	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
@@ -213,6 +220,20 @@ func newMetrics() *metrics {
 		m.answers.WithLabelValues(k)
 	}
 	return m
+}
+
+// sharePostgres adds what a PostgreSQL store shared by replicas knows.
+func (m *metrics) sharePostgres(pg *stats.Postgres) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "planbot_replicas",
+			Help: "Replicas alive on the shared store, this one included, as its last heartbeat counted them.",
+		}, func() float64 { return float64(pg.Replicas()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "planbot_store_pending_records",
+			Help: "Records waiting in memory for the database to take them.",
+		}, func() float64 { return float64(pg.Pending()) }),
+	)
 }
 
 // handled counts an update the adapter handled.
@@ -242,9 +263,12 @@ func (m *metrics) apiError(e *telegram.Error) {
 
 // serveAdmin serves the operator's endpoints on l: /healthz (200 "ok" once
 // the bot serves, 503 while it starts or stops, so that a load balancer
-// sends webhooks elsewhere) and /metrics (Prometheus). The function
-// returned stops the server.
-func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, log *slog.Logger) (stop func()) {
+// sends webhooks elsewhere) and /metrics (Prometheus). While degraded
+// names a failing part, /healthz says "degraded: " and the part, with 200:
+// the bot still answers, and with a store shared by every replica, a 503
+// would take them all out of the balancer at once. The function returned
+// stops the server.
+func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, degraded func() string, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -255,6 +279,8 @@ func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, r
 		case !ready.Load():
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "starting")
+		case degraded() != "":
+			fmt.Fprintln(w, "degraded: "+degraded())
 		default:
 			fmt.Fprintln(w, "ok")
 		}

@@ -52,6 +52,7 @@ type doc struct {
 
 // Index searches one plan. It is safe for concurrent use.
 type Index struct {
+	name     string
 	plan     *corpus.Plan
 	seg      *segment.Segmenter
 	bleve    bleve.Index
@@ -86,7 +87,7 @@ func New(plan *corpus.Plan) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -268,6 +269,13 @@ func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenSt
 
 // Close releases the index.
 func (idx *Index) Close() error { return idx.bleve.Close() }
+
+// Name is the plan's short name: the one given to SetName, else the one
+// its title gives (东河区“十四五”).
+func (idx *Index) Name() string { return idx.name }
+
+// SetName names the plan; call it before searching.
+func (idx *Index) SetName(name string) { idx.name = name }
 
 // Plan returns the plan the index searches.
 func (idx *Index) Plan() *corpus.Plan { return idx.plan }
@@ -958,7 +966,7 @@ func dedupe(hits []hit, limit int) []hit {
 
 // result turns a document into a result with its excerpt.
 func (idx *Index) result(d *doc, q query, score float64) Result {
-	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
+	r := Result{Plan: idx.name, Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
 	if d.items == nil {
 		r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
 	}

@@ -153,8 +153,11 @@ func value(v string) string {
 func termTitle(t corpus.Term) string { return "名词解释 · " + t.Term }
 
 // termCard writes a glossary entry.
-func termCard(t corpus.Term) string {
-	return "📖 " + bold(t.Term) + "\n" + esc(t.Definition) + "\n" + where("名词解释")
+func termCard(t corpus.Term) string { return termCardAt(t, "名词解释") }
+
+// termCardAt is termCard standing at location.
+func termCardAt(t corpus.Term, location string) string {
+	return "📖 " + bold(t.Term) + "\n" + esc(t.Definition) + "\n" + where(location)
 }
 
 // passageLocation names where a passage stands, down to its subsection.

@@ -182,10 +182,13 @@ var mediaKinds = []string{"sticker", "photo", "voice", "video", "video_note", "a
 func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage) (bot.Message, bool) {
 	bm := bot.Message{ID: m.MessageID, Text: m.Text}
 	if m.Chat != nil {
-		bm.ChatType = bot.ChatType(m.Chat.Type)
+		bm.ChatType, bm.ChatID = bot.ChatType(m.Chat.Type), m.Chat.ID
 	}
 	if m.From != nil {
 		bm.FromBot, bm.FromID = m.From.IsBot, m.From.ID
+	}
+	if m.Chat != nil && m.From != nil && fields != nil {
+		bm.IsChatAdmin = c.isChatAdmin(m.Chat.ID, m.From.ID)
 	}
 	for _, e := range m.Entities {
 		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
@@ -224,6 +227,15 @@ func (c *Client) onMessage(ctx context.Context, h Handler, u update) (string, er
 func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.CallbackQuery) (string, error) {
 	var cb bot.Callback
 	cb.Data = q.Data
+	if q.From != nil {
+		cb.FromID = q.From.ID
+	}
+	if q.Message != nil && q.Message.Chat != nil {
+		cb.ChatID, cb.ChatType = q.Message.Chat.ID, bot.ChatType(q.Message.Chat.Type)
+		if q.From != nil {
+			cb.IsChatAdmin = c.isChatAdmin(q.Message.Chat.ID, q.From.ID)
+		}
+	}
 	if q.Message != nil {
 		cb.MessageID, cb.Text = q.Message.MessageID, q.Message.Text
 		if r := q.Message.ReplyToMessage; r != nil {
@@ -392,4 +404,26 @@ func (c *Client) sendMessage(ctx context.Context, chat int64, group bool, params
 func isParseError(e *Error) bool {
 	msg := strings.ToLower(e.msg)
 	return strings.Contains(msg, "parse entities") || strings.Contains(msg, "too long")
+}
+
+// isChatAdmin asks Telegram, when called, whether user administers chat
+// (getChatMember): a group's plan is chosen by its admins. A failed call
+// says no.
+func (c *Client) isChatAdmin(chat, user int64) func(context.Context) bool {
+	return func(ctx context.Context) bool {
+		params := tgbotapi.Params{}
+		params.AddFirstValid("chat_id", chat)
+		params.AddFirstValid("user_id", user)
+		res, err := c.do(ctx, "getChatMember", params)
+		if err != nil {
+			return false
+		}
+		var m struct {
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(res, &m) != nil {
+			return false
+		}
+		return m.Status == "creator" || m.Status == "administrator"
+	}
 }

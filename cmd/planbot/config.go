@@ -46,10 +46,14 @@ type serveConfig struct {
 	} `yaml:"admin"`
 	Plan struct {
 		// File is a plan document to answer from instead of the one
-		// embedded in the binary (a plan of the same family).
+		// embedded in the binary (a plan of the same family); Plans
+		// supersedes it.
 		File string `yaml:"file"`
 	} `yaml:"plan"`
-	Data struct {
+	// Plans are the plans the bot answers from, side by side; none: the
+	// plan built into the binary alone (or plan.file).
+	Plans []planEntry `yaml:"plans"`
+	Data  struct {
 		// Dir holds what the bot keeps across restarts: the statistics
 		// of what is asked (stats.db). Empty: nothing is recorded.
 		Dir string `yaml:"dir"`
@@ -108,6 +112,7 @@ func loadServeConfig(path string, getenv func(string) string) (*serveConfig, err
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	cfg.resolvePlans(path)
 	return cfg, nil
 }
 
@@ -238,6 +243,9 @@ func (c *serveConfig) check(getenv func(string) string) error {
 		}
 	}
 	if err := c.checkData(getenv); err != nil {
+		return err
+	}
+	if err := c.checkPlans(); err != nil {
 		return err
 	}
 	switch strings.ToLower(c.Log.Level) {

@@ -63,6 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"serve":     runServe,
 		"targets":   runTargets,
 		"stats":     runStats,
+		"plans":     runPlans,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

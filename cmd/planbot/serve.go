@@ -84,18 +84,18 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 		}()
 		w := watched{st, watch}
-		opts.Recorder, opts.Reporter = w, w
+		opts.Recorder, opts.Reporter, opts.Chats = w, w, w
 		log.Info("planbot: store", "store", storeName(cfg))
 	}
 	if pg != nil {
 		shared = pg
 		m.sharePostgres(pg)
 	}
-	idx, err := openIndex(cfg.Plan.File)
+	lib, err := openLibrary(ctx, cfg.Plans, cfg.Data.Dir)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
+	defer lib.Close()
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
 		Endpoint:        cfg.Telegram.APIEndpoint,
@@ -123,7 +123,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fmt.Errorf("serve: %w", err)
 	}
 	opts.Username = tg.Username()
-	b := bot.New(idx.Plan(), idx, opts)
+	b := bot.New(botPlans(lib), lib, opts)
 	if err := tg.SetCommands(ctx, bot.Commands()); err != nil {
 		log.Warn("planbot: could not register the command menu", "err", err)
 	}

@@ -123,6 +123,35 @@ func (s *planSource) load() ([]planEntry, string, error) {
 	return cfg.Plans, cfg.Data.Dir, nil
 }
 
+// plan parses one plan of the source: the one named, else the default.
+func (s *planSource) plan(name string) (*corpus.Plan, error) {
+	entries, _, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	var first *corpus.Plan
+	for i, e := range entries {
+		pl, err := loadPlan(e.File)
+		if err != nil {
+			return nil, err
+		}
+		short := e.Name
+		if short == "" {
+			short = pl.ShortName()
+		}
+		switch {
+		case name != "" && short == name, name == "" && e.Default:
+			return pl, nil
+		case i == 0:
+			first = pl
+		}
+	}
+	if name != "" {
+		return nil, fmt.Errorf("no plan named %s", name)
+	}
+	return first, nil
+}
+
 // open loads the plans and makes their library.
 func (s *planSource) open(ctx context.Context) (*index.Library, error) {
 	entries, dir, err := s.load()

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl
+//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl testdata/calib/donghe-everyday.jsonl
 
 // The decision to answer is learned from labelled questions (planbot
 // calibrate) and kept as plain data: two logistic models over the
@@ -48,10 +48,14 @@ var FeatureNames = []string{
 	"corrected",    // a typo of the question was corrected
 	"sentrel2",     // the second answer's relevance against the first's
 	"namedanswers", // the question names a box or an indicator number
+	"held",         // log of the number of the question's words, not numbers, the first answer holds
 }
 
-// topicFeature is the index of "topic" in FeatureNames.
-const topicFeature = 4
+// The indexes of "held" and "namedanswers" in FeatureNames.
+const (
+	heldFeature  = 24
+	namedFeature = 23
+)
 
 // Decision holds the fitted models: Answer reads whether the first result
 // is right, Offer whether a right one is among the first three. A
@@ -82,9 +86,13 @@ func (m Model) Prob(x []float64) float64 {
 }
 
 // Fit fits a logistic model with L2 regularization lambda by Newton's
-// method: deterministic, and quick for a few hundred questions.
+// method: deterministic, and quick for a few thousand samples. The
+// features are those of xs, FeatureNames when there are none.
 func Fit(xs [][]float64, ys []bool, lambda float64) Model {
 	d := len(FeatureNames)
+	if len(xs) > 0 {
+		d = len(xs[0])
+	}
 	m := Model{Weights: make([]float64, d), Mean: make([]float64, d), Scale: make([]float64, d)}
 	n := float64(len(xs))
 	if n == 0 {
@@ -237,6 +245,24 @@ func BestCut(probs []float64, ys []bool, cost float64) float64 {
 	return best
 }
 
+// RecallCut is the highest probability cut that keeps at least share of
+// the positives at or above it.
+func RecallCut(probs []float64, ys []bool, share float64) float64 {
+	var pos []float64
+	for i, p := range probs {
+		if ys[i] {
+			pos = append(pos, p)
+		}
+	}
+	if len(pos) == 0 {
+		return 0.5
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(pos)))
+	k := int(math.Ceil(share*float64(len(pos)))) - 1
+	k = max(0, min(k, len(pos)-1))
+	return pos[k] * 0.999
+}
+
 // Apply decides an answer whose results were all found, from the features
 // of its first result: answered, it keeps them; offered, the first
 // maxOffered; declined, none. The zero Decision answers whatever found
@@ -246,11 +272,13 @@ func (d Decision) Apply(ans Answer, x []float64) Answer {
 	switch {
 	case len(ans.Results) == 0 || x == nil:
 		ans.Results = []Result{}
-	case d.Answer.Weights == nil || d.Answer.Prob(x) >= d.AnswerCut:
+	case d.Answer.Weights == nil || x[namedFeature] > 0 || d.Answer.Prob(x) >= d.AnswerCut:
+		// What the question names (an indicator by its number, a list)
+		// the plan's structure answers: no guess to weigh.
 		ans.Answered = true
-	case x[topicFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
-		// An offer holds something of the question's topic; with none of
-		// it, the plan has nothing to offer.
+	case x[heldFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
+		// An offer holds at least a word of the question, not only a
+		// number; with none, the plan has nothing to offer.
 		ans.Results = ans.Results[:min(len(ans.Results), maxOffered)]
 	default:
 		ans.Results = []Result{}

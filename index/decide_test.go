@@ -68,8 +68,11 @@ func TestEmbeddedDecision(t *testing.T) {
 	}
 }
 
-func TestTopicFeature(t *testing.T) {
-	if FeatureNames[topicFeature] != "topic" {
-		t.Errorf("FeatureNames[%d] = %q, want topic", topicFeature, FeatureNames[topicFeature])
+func TestHeldFeature(t *testing.T) {
+	if FeatureNames[namedFeature] != "namedanswers" {
+		t.Errorf("FeatureNames[%d] = %q, want namedanswers", namedFeature, FeatureNames[namedFeature])
+	}
+	if FeatureNames[heldFeature] != "held" {
+		t.Errorf("FeatureNames[%d] = %q, want held", heldFeature, FeatureNames[heldFeature])
 	}
 }

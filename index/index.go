@@ -662,6 +662,23 @@ func (idx *Index) absent(q query) float64 {
 	return absent
 }
 
+// held counts the question's words, not numbers, that a document holds;
+// the alternatives of a word count once.
+func held(q query, d *doc) int {
+	n := 0
+	groups := map[int]bool{}
+	for _, t := range q.Terms {
+		if isNumber(t.Text) || !d.words[t.Text] || t.Group != 0 && groups[t.Group] {
+			continue
+		}
+		if t.Group != 0 {
+			groups[t.Group] = true
+		}
+		n++
+	}
+	return n
+}
+
 // isNumber reports whether a word is made of digits (and a point).
 func isNumber(w string) bool {
 	return strings.Trim(w, "0123456789.") == ""
@@ -730,6 +747,7 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
 		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
 		math.Min(rel2, 2), flag(h.named),
+		math.Log1p(float64(held(q, h.d))),
 	}
 	return x
 }

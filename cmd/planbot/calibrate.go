@@ -24,13 +24,14 @@ type sample struct {
 }
 
 // Calibration settings: the share of each set held out, the L2 weight of
-// the fit, what answering wrongly and offering wrongly cost against a
-// right answer or offer, and the folds of cross-validation.
+// the fit, what answering wrongly costs against a right answer, the share
+// of the questions with a right result among the first three that must
+// at least be offered, and the folds of cross-validation.
 const (
 	heldOutOf   = 5 // one question in five, by its ID's hash
 	lambda      = 1.0
-	answerCost  = 1.0
-	offerCost   = 0.15
+	answerCost  = 0.7
+	offerRecall = 0.995
 	folds       = 5
 	calibDepth  = evalDepth
 	setSepPlans = ":"
@@ -199,7 +200,7 @@ func fitDecision(samples []sample) index.Decision {
 		pa[i], po[i] = d.Answer.Prob(x), d.Offer.Prob(x)
 	}
 	d.AnswerCut = index.BestCut(pa, at1, answerCost)
-	d.OfferCut = index.BestCut(po, at3, offerCost)
+	d.OfferCut = index.RecallCut(po, at3, offerRecall)
 	return d
 }
 

@@ -17,10 +17,35 @@ import (
 // UTF-16 units of HTML; the rest follows a "continue" button.
 const sectionBudget = 3000
 
-// chapterName writes 第五章 保持生态优先定力….
+// chapterName writes 第五章 保持生态优先定力…, with the number printed in
+// the plan.
 func chapterName(c corpus.Chapter) string {
-	return "第" + corpus.HanNumeral(c.Number) + "章 " + c.Title
+	return chapterLabel(c) + " " + c.Title
 }
+
+// chapterLabel writes 第五章.
+func chapterLabel(c corpus.Chapter) string {
+	n := c.Printed
+	if n == 0 {
+		n = c.Number
+	}
+	return "第" + corpus.HanNumeral(n) + "章"
+}
+
+// partName writes 第二篇 建设现代化产业体系 for the part of chapter c, "" when
+// the plan has no parts.
+func (b *Bot) partName(c corpus.Chapter) string {
+	for _, pt := range b.plan.Parts {
+		if pt.Number == c.Part {
+			return "第" + corpus.HanNumeral(pt.Number) + "篇 " + pt.Title
+		}
+	}
+	return ""
+}
+
+// tocSections is how many sections the table of contents lists at most;
+// a longer plan's contents list its parts and chapters only.
+const tocSections = 60
 
 func (b *Bot) tocCmd(_ context.Context, _ string, m Message) []Reply {
 	return b.toc(m.ID)
@@ -31,12 +56,27 @@ func (b *Bot) toc(replyTo int) []Reply {
 	var sb strings.Builder
 	sb.WriteString("📚 " + bold(b.plan.Title) + "\n")
 	var buttons []Button
+	sections := 0
 	for _, c := range b.plan.Chapters {
-		sb.WriteString("\n" + bold(chapterName(c)) + "\n")
-		for _, s := range c.Sections {
-			sb.WriteString("　第" + corpus.HanNumeral(s.Number) + "节 " + esc(s.Title) + "\n")
+		sections += len(c.Sections)
+	}
+	part := -1
+	for _, c := range b.plan.Chapters {
+		if c.Part != part {
+			part = c.Part
+			if name := b.partName(c); name != "" {
+				sb.WriteString("\n" + bold(esc(name)) + "\n")
+			}
 		}
-		buttons = append(buttons, Button{Text: "第" + corpus.HanNumeral(c.Number) + "章", Data: callbackChapter + strconv.Itoa(c.Number)})
+		if sections > tocSections {
+			sb.WriteString(esc(chapterName(c)) + "\n")
+		} else {
+			sb.WriteString("\n" + bold(chapterName(c)) + "\n")
+			for _, s := range c.Sections {
+				sb.WriteString("　第" + corpus.HanNumeral(s.Number) + "节 " + esc(s.Title) + "\n")
+			}
+		}
+		buttons = append(buttons, Button{Text: chapterLabel(c), Data: callbackChapter + strconv.Itoa(c.Number)})
 	}
 	if len(b.plan.Terms) > 0 {
 		sb.WriteString("\n" + bold("名词解释") + "（/define）\n")
@@ -77,6 +117,9 @@ func (b *Bot) chapterCmd(_ context.Context, args string, m Message) []Reply {
 func (b *Bot) chapter(n, replyTo int) []Reply {
 	c, _ := b.plan.Chapter(n)
 	var sb strings.Builder
+	if name := b.partName(c); name != "" {
+		sb.WriteString(esc(name) + "\n")
+	}
 	sb.WriteString("📖 " + bold(chapterName(c)) + "\n")
 	for _, p := range b.sectionPassages(n, 0) {
 		sb.WriteString(esc(p.Text) + "\n")
@@ -114,12 +157,12 @@ func (b *Bot) chapter(n, replyTo int) []Reply {
 	rows := grid(sections, 4)
 	rows = append(rows, grid(extras, 3)...)
 	var nav []Button
-	if _, ok := b.plan.Chapter(n - 1); ok {
-		nav = append(nav, Button{Text: "◀ 第" + corpus.HanNumeral(n-1) + "章", Data: callbackChapter + strconv.Itoa(n-1)})
+	if prev, ok := b.plan.Chapter(n - 1); ok {
+		nav = append(nav, Button{Text: "◀ " + chapterLabel(prev), Data: callbackChapter + strconv.Itoa(n-1)})
 	}
 	nav = append(nav, Button{Text: "📚 目录", Data: callbackChapter + "0"})
-	if _, ok := b.plan.Chapter(n + 1); ok {
-		nav = append(nav, Button{Text: "第" + corpus.HanNumeral(n+1) + "章 ▶", Data: callbackChapter + strconv.Itoa(n+1)})
+	if next, ok := b.plan.Chapter(n + 1); ok {
+		nav = append(nav, Button{Text: chapterLabel(next) + " ▶", Data: callbackChapter + strconv.Itoa(n+1)})
 	}
 	rows = append(rows, nav)
 	return b.replyKind(replyTo, KindChapter, sb.String(), rows)

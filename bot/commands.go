@@ -126,9 +126,16 @@ func normalize(s string) string {
 	}, s))
 }
 
+// noIndicators answers for a plan whose text has no indicator table (its
+// table was printed as an image, or it has none).
+const noIndicators = "这份规划的文本里没有主要指标表。可以直接提问，例如“研发经费投入增长多少”，或发送 /targets 查看正文里的量化目标。"
+
 func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply {
 	args = cleanQuery(args)
 	total := len(b.plan.Indicators)
+	if total == 0 {
+		return b.reply(m.ID, noIndicators)
+	}
 	if args == "" {
 		return b.reply(m.ID, fmt.Sprintf("请写上指标的编号（1–%d）或名称，例如：/indicator 18 或 /indicator 森林覆盖率。发送 /indicators 查看全部。", total))
 	}
@@ -232,7 +239,11 @@ func indicatorLine(ind corpus.Indicator) string {
 	if ind.Unit != "" {
 		unit = "（" + esc(ind.Unit) + "）"
 	}
-	line := fmt.Sprintf("%d. %s%s", ind.Number, esc(ind.Name), unit)
+	name := ind.Name
+	if ind.Sub != "" {
+		name += "·" + ind.Sub
+	}
+	line := fmt.Sprintf("%d. %s%s", ind.Number, esc(name), unit)
 	if len(parts) > 0 {
 		line += "：" + strings.Join(parts, "，")
 	}
@@ -249,8 +260,15 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 		}
 		byCat[ind.Category] = append(byCat[ind.Category], ind)
 	}
+	if len(b.plan.Indicators) == 0 {
+		return b.reply(m.ID, noIndicators)
+	}
 	keep := func(ind corpus.Indicator) bool { return true }
-	title := fmt.Sprintf("📊 <b>“十四五”时期主要指标</b>（专栏1，共 %d 项）", len(b.plan.Indicators))
+	label, tableTitle := "专栏1", "主要指标"
+	if t := b.plan.IndicatorTable; t != nil {
+		label, tableTitle = t.Label, t.Title
+	}
+	title := fmt.Sprintf("📊 <b>%s</b>（%s，共 %d 项）", esc(tableTitle), esc(label), len(b.plan.Indicators))
 	switch {
 	case filter == "":
 	case strings.HasPrefix(filter, "约束"), strings.HasPrefix(filter, "预期"):
@@ -259,7 +277,7 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 			attr = "预期性"
 		}
 		keep = func(ind corpus.Indicator) bool { return ind.Attribute == attr }
-		title = fmt.Sprintf("📊 <b>%s指标</b>（专栏1）", attr)
+		title = fmt.Sprintf("📊 <b>%s指标</b>（%s）", attr, esc(label))
 	default:
 		var cat string
 		for _, c := range cats {
@@ -273,7 +291,7 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 				quoted(args), esc(strings.Join(cats, "、"))))
 		}
 		keep = func(ind corpus.Indicator) bool { return ind.Category == cat }
-		title = fmt.Sprintf("📊 <b>%s类指标</b>（专栏1）", esc(cat))
+		title = fmt.Sprintf("📊 <b>%s类指标</b>（%s）", esc(cat), esc(label))
 	}
 	var sb strings.Builder
 	sb.WriteString(title + "\n")
@@ -297,7 +315,21 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 	if n == 0 {
 		return b.reply(m.ID, "没有符合条件的指标。发送 /indicators 查看全部。")
 	}
-	sb.WriteString("\n方括号 [ ] 内为五年累计数。发送 /indicator 编号 查看详情，例如 /indicator 18。")
+	sb.WriteString("\n")
+	cumulative := false
+	for _, ind := range b.plan.Indicators {
+		cumulative = cumulative || ind.Cumulative
+	}
+	if cumulative {
+		sb.WriteString("方括号 [ ] 内为五年累计数。")
+	}
+	for _, note := range b.plan.IndicatorNotes {
+		if !cumulative {
+			sb.WriteString(esc(note) + "\n")
+		}
+	}
+	last := b.plan.Indicators[len(b.plan.Indicators)-1].Number
+	sb.WriteString(fmt.Sprintf("发送 /indicator 编号 查看详情，例如 /indicator %d。", last))
 	return b.replyKind(m.ID, KindIndicator, sb.String(), nil)
 }
 
@@ -307,6 +339,9 @@ var termQuery = regexp.MustCompile(`^(?:什么是|何为|解释一下|解释)?(.
 
 func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 	args = cleanQuery(args)
+	if len(b.plan.Terms) == 0 {
+		return b.reply(m.ID, "这份规划没有名词解释。想了解某个说法，可以直接提问，例如“"+esc(b.exampleTopic())+"是什么”。")
+	}
 	if args == "" {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "📖 <b>名词解释</b>（共 %d 条）：\n", len(b.plan.Terms))
@@ -363,4 +398,16 @@ func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 		cards = append(cards, termCard(t))
 	}
 	return b.replyKind(m.ID, KindTerm, strings.Join(cards, "\n\n"), nil)
+}
+
+// exampleTopic is a topic of the plan to suggest in a hint: the title of
+// its first section, or of its first chapter.
+func (b *Bot) exampleTopic() string {
+	for _, c := range b.plan.Chapters {
+		for _, s := range c.Sections {
+			return clip(s.Title, 12)
+		}
+		return clip(c.Title, 12)
+	}
+	return "规划"
 }

@@ -358,8 +358,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("## 第一章 a\n### 第一节 b\n**c。**d\n\ne\n# 名词解释\n“f”：g"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pl, err := Parse("fuzz.md", b)
-		if err == nil && (len(pl.Chapters) == 0 || len(pl.Indicators) == 0) {
-			t.Errorf("no error for a plan without chapters or indicators")
+		if err == nil && (len(pl.Chapters) == 0 || len(pl.Passages) == 0) {
+			t.Errorf("no error for a plan without chapters or text")
 		}
 	})
 }

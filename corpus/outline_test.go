@@ -196,7 +196,7 @@ func checkBoxes(t *testing.T, pl *Plan, f facts) {
 		got[b.Number] = box{b.Title, len(b.Items)}
 	}
 	if it := pl.IndicatorTable; it != nil && strings.HasPrefix(it.Label, "专栏") {
-		n, _ := strconv.Atoi(strings.TrimPrefix(it.Label, "专栏"))
+		n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(it.Label, "专栏")))
 		numbers := map[int]bool{}
 		for _, ind := range pl.Indicators {
 			numbers[ind.Number] = true
@@ -210,6 +210,21 @@ func checkBoxes(t *testing.T, pl *Plan, f facts) {
 		g, ok := got[w.Number]
 		if !ok || g.title != w.Title || g.items != w.Items {
 			t.Errorf("专栏%d = %q with %d items, want %q with %d", w.Number, g.title, g.items, w.Title, w.Items)
+		}
+	}
+}
+
+// BenchmarkParseOutline parses the largest shared outline (Suzhou, 265 KB
+// of PDF-extracted text).
+func BenchmarkParseOutline(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(outlineDir, "suzhou-15th.txt"))
+	if err != nil {
+		b.Skip("suzhou-15th.txt not here")
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Parse("suzhou-15th.txt", src); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

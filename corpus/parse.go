@@ -61,8 +61,15 @@ type unit struct {
 }
 
 // paragraph is a run of units joined across page breaks and hard wraps.
+// Its lines are collected in parts and joined once, when it ends, so that
+// a paragraph of many lines costs no more than its length.
 type paragraph struct {
-	line int
+	line  int
+	raws  []string
+	texts []string
+	// last is the last line's text: where the paragraph may end a sentence.
+	last string
+	// raw and text are the joined lines, set when the paragraph ends.
 	raw  string
 	text string
 	// full tells that the last line ran to the wrap width, so the
@@ -72,6 +79,7 @@ type paragraph struct {
 
 // block is a box (专栏N) or a captioned table (表 N) being read.
 type block struct {
+	label    string // as printed: 专栏1, 表 1
 	box      bool
 	number   int
 	title    string
@@ -481,7 +489,7 @@ func short(t string, n int) bool {
 // midParagraph reports whether a hard-wrapped paragraph is cut at the line
 // before u, so that u cannot open a heading unless it is marked as one.
 func (p *parser) midParagraph(u unit) bool {
-	return p.lay.wrap > 0 && !u.heading && p.para != nil && !endsSentence(p.para.text)
+	return p.lay.wrap > 0 && !u.heading && p.para != nil && !endsSentence(p.para.last)
 }
 
 func (p *parser) blank() error {
@@ -546,7 +554,8 @@ func (p *parser) feed(u unit) error {
 			return err
 		}
 		n, _ := strconv.Atoi(bm[2])
-		p.blk = &block{box: bm[1] == "专栏", number: n, title: strings.TrimSpace(bm[3]), line: u.line,
+		label := strings.TrimRight(strings.TrimSpace(strings.TrimSuffix(t, bm[3])), ":： 　")
+		p.blk = &block{label: label, box: bm[1] == "专栏", number: n, title: strings.TrimSpace(bm[3]), line: u.line,
 			chapter: p.chapter, section: p.section, location: p.location(p.chapter, p.section), compact: true}
 		if p.mode == modeFront {
 			p.mode = modeBody
@@ -585,16 +594,19 @@ func (p *parser) feed(u unit) error {
 // it did not end a sentence, or ended one at the wrap width, and the next
 // line does not open a new item.
 func (p *parser) text(u unit) error {
-	if p.para != nil && (!endsSentence(p.para.text) || p.para.full) && !p.opensItem(u) {
-		p.para.raw += u.raw
-		p.para.text += u.text
+	if p.para != nil && (!endsSentence(p.para.last) || p.para.full) && !p.opensItem(u) {
+		p.para.raws = append(p.para.raws, u.raw)
+		p.para.texts = append(p.para.texts, u.text)
+		if u.text != "" {
+			p.para.last = u.text
+		}
 		p.para.full = p.lay.full(u.text)
 		return nil
 	}
 	if err := p.flush(); err != nil {
 		return err
 	}
-	p.para = &paragraph{line: u.line, raw: u.raw, text: u.text, full: p.lay.full(u.text)}
+	p.para = &paragraph{line: u.line, raws: []string{u.raw}, texts: []string{u.text}, last: u.text, full: p.lay.full(u.text)}
 	p.paraNum = 0
 	if p.blk != nil {
 		if m := itemNumRe.FindStringSubmatch(u.text); m != nil {
@@ -633,7 +645,7 @@ func (p *parser) blockLine(u unit) (bool, error) {
 	}
 	// In a hard-wrapped text a box is wider than the body: a line of body
 	// width that runs on after a finished item is the text resuming.
-	if p.lay.wrap > 0 && b.width > p.lay.wrap+8 && p.para != nil && endsSentence(p.para.text) &&
+	if p.lay.wrap > 0 && b.width > p.lay.wrap+8 && p.para != nil && endsSentence(p.para.last) &&
 		!endsSentence(u.text) && !p.opensItem(u) && itemNumRe.FindString(u.text) == "" {
 		w := width(u.text)
 		if w >= p.lay.wrap-4 && w <= p.lay.wrap+2 {
@@ -752,7 +764,7 @@ func (p *parser) opensItem(u unit) bool {
 	if m := leadRe.FindStringSubmatch(u.raw); m != nil && endsSentence(p.clean(m[1])) {
 		return true
 	}
-	if p.lay.wrap > 0 && p.para != nil && endsSentence(p.para.text) {
+	if p.lay.wrap > 0 && p.para != nil && endsSentence(p.para.last) {
 		// A dash item (——), or in a box a labelled one (“一城”：).
 		if strings.HasPrefix(u.text, "——") {
 			return true
@@ -786,6 +798,7 @@ func (p *parser) flush() error {
 	if para == nil {
 		return nil
 	}
+	para.raw, para.text = strings.Join(para.raws, ""), strings.Join(para.texts, "")
 	switch {
 	case p.blk != nil:
 		return p.boxItems(para)
@@ -1014,7 +1027,7 @@ func (p *parser) endBlock() error {
 			return err
 		}
 		if len(p.plan.Indicators) > before {
-			p.plan.IndicatorTable = &Table{Label: tableLabel(b.box, b.number), Title: b.title,
+			p.plan.IndicatorTable = &Table{Label: b.label, Title: b.title,
 				Header: b.tab.header, Location: b.location, Line: b.line}
 			p.expectNote = true
 		}

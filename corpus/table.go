@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,6 +28,9 @@ var (
 	// also stand inside cells (5 左右).
 	numStartRe = regexp.MustCompile(`^[\d.＞＜>≥≤<\-—〔【\[±+]`)
 )
+
+// maxRow bounds the length of a row that wrapped lines are joined into.
+const maxRow = 2000
 
 // row is one row of a table: its cells as printed.
 type row struct {
@@ -262,7 +264,7 @@ func (t *table) addLine(n int, line string) bool {
 		if strings.Join(strings.Fields(text), "") == strings.Join(strings.Fields(strings.Join(t.header, "")), "") {
 			return true // the header, repeated on a new page
 		}
-		if k := len(t.rows); k > 0 && t.rows[k-1].cells == nil {
+		if k := len(t.rows); k > 0 && t.rows[k-1].cells == nil && len(t.rows[k-1].raw) < maxRow {
 			// The rest of a row the line break cut: join without a space.
 			prev := &t.rows[k-1]
 			joined := prev.raw + text
@@ -298,7 +300,7 @@ func (t *table) addLine(n int, line string) bool {
 		return false // running text after the table
 	}
 	cells, lead := splitCells(line, t.sep)
-	if len(t.rows) == 0 && !t.tabbed && lead == 0 && len(cells) == 1 && !rowNumRe.MatchString(cells[0]) {
+	if len(t.rows) == 0 && !t.tabbed && lead == 0 && len(cells) == 1 && !rowNumRe.MatchString(cells[0]) && len(t.header[len(t.header)-1]) < maxRow {
 		// A header cell wrapped onto the next line.
 		t.header[len(t.header)-1] += cells[0]
 		return true
@@ -322,9 +324,11 @@ func (t *table) addLine(n int, line string) bool {
 			len(prev.cells) < len(t.header) && !startsRow ||
 			t.numbered && !startsRow && !strings.HasPrefix(cells[0], "注")
 		if cont {
-			prev.cells[len(prev.cells)-1] += cells[0]
-			prev.cells = append(prev.cells, cells[1:]...)
-			return true
+			if len(prev.cells[len(prev.cells)-1]) < maxRow && len(prev.cells) < 64 {
+				prev.cells[len(prev.cells)-1] += cells[0]
+				prev.cells = append(prev.cells, cells[1:]...)
+				return true
+			}
 		}
 	}
 	t.rows = append(t.rows, row{line: n, cells: cells, lead: lead})
@@ -582,12 +586,4 @@ func (p *parser) valueColumns(header, roles []string) []valueColumn {
 	}
 	target.target = true
 	return []valueColumn{base, target}
-}
-
-// tableLabel writes where a table stands: 专栏1 or 表 1.
-func tableLabel(box bool, n int) string {
-	if box {
-		return fmt.Sprintf("专栏%d", n)
-	}
-	return fmt.Sprintf("表%d", n)
 }

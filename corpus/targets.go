@@ -83,10 +83,12 @@ type Target struct {
 // 1.4:33:65.6) are left out.
 func (pl *Plan) Targets() []Target {
 	var out []Target
+	period := pl.Period()
 	for _, p := range pl.Passages {
 		ctx := textContext{
 			id:       p.ID,
-			year:     "十四五",
+			year:     period,
+			period:   period,
 			location: p.Location,
 			chapter:  p.Chapter,
 			source:   SourcePassage,
@@ -94,10 +96,10 @@ func (pl *Plan) Targets() []Target {
 			line:     p.Line,
 			fallback: p.Heading,
 		}
-		// The section reporting the results of 十三五 states results
-		// throughout, with or without a verb.
-		if sec, ok := pl.section(p.Chapter, p.Section); ok && strings.Contains(sec.Title, "十三五") {
-			ctx.year, ctx.keepBare = "十三五", true
+		// The section reporting the results of the past period (十三五 for
+		// a 十四五 plan) states results throughout, with or without a verb.
+		if pl.reportsResults(p.Chapter, p.Section, period) {
+			ctx.year, ctx.keepBare = periodBefore(period, 1), true
 		}
 		out = append(out, ctx.extract(p.Text)...)
 	}
@@ -106,7 +108,8 @@ func (pl *Plan) Targets() []Target {
 			name, _, _ := strings.Cut(item, "。")
 			ctx := textContext{
 				id:       fmt.Sprintf("box%d.%d", b.Number, i+1),
-				year:     "十四五",
+				year:     period,
+				period:   period,
 				location: fmt.Sprintf("专栏%d %s 第%d项", b.Number, b.Title, i+1),
 				chapter:  b.Chapter,
 				source:   SourceBox,
@@ -131,6 +134,24 @@ func (pl *Plan) Targets() []Target {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
+}
+
+// reportsResults tells a section (or a chapter without sections) that
+// reports the results of the past period: “十三五”发展成就, 发展基础.
+func (pl *Plan) reportsResults(c, s int, period string) bool {
+	title := ""
+	if sec, ok := pl.section(c, s); ok {
+		title = sec.Title
+	} else if ch, ok := pl.Chapter(c); ok && s == 0 && len(ch.Sections) == 0 {
+		title = ch.Title
+	}
+	if title == "" {
+		return false
+	}
+	if prev := periodBefore(period, 1); prev != "" && strings.Contains(title, prev) {
+		return true
+	}
+	return strings.Contains(title, "发展成就") || strings.Contains(title, "发展基础")
 }
 
 // section returns section s of chapter c.
@@ -196,6 +217,9 @@ func (pl *Plan) indicatorTargets(ind Indicator, sub int) []Target {
 		{strconv.Itoa(ind.TargetYear), ind.Target, strconv.Itoa(ind.TargetYear), KindTarget, comparator},
 		{"5y", ind.FiveYear, pl.Period(), KindTarget, five},
 	}
+	if past(cells[1].year, pl.Period()) {
+		cells[1].kind = KindAchievement // 2025年完成值 in a 十五五 table
+	}
 	var out []Target
 	for _, c := range cells {
 		cell := strings.Trim(c.cell, "[]［］〔〕【】")
@@ -247,6 +271,7 @@ var tableCellRe = regexp.MustCompile(`^([>＞<＜≥≤]?)\s*(\d+(?:\.\d+)?)\s*(
 type textContext struct {
 	id       string // prefix of the targets' IDs
 	year     string // year or period of figures that name none
+	period   string // the plan's period: 十四五, 十五五
 	location string
 	chapter  int
 	source   string
@@ -264,9 +289,9 @@ var (
 	// quantityRe matches a figure with its unit: 150万吨, 3.9%, 3—5家,
 	// 100万吨/年. The alternatives are ordered so the longest unit wins.
 	quantityRe = regexp.MustCompile(`(\d+(?:\.\d+)?(?:[—–\-~～]\d+(?:\.\d+)?)?)` +
-		`(万|亿)?(个百分点|平方公里|平方米|平方|m²|公里|%|％|倍|吨|亩|元|人|户|家|个|只|套|件|项|条|株|所|座|基|名|天)(/年)?`)
+		`(万|亿)?(个百分点|平方公里|平方米|平方|m²|公里|微克/立方米|千瓦|%|％|倍|吨|亩|元|人|户|家|个|只|套|件|项|条|株|所|座|基|名|天|斤)(/年)?`)
 	// timeRe matches a year or period and the words that lead to it.
-	timeRe = regexp.MustCompile(`(?:力争)?(?:到|至)?(?:“(十四五|十三五|十二五)”|(十四五|十三五|十二五))(期末|末|期间|时期)?的?` +
+	timeRe = regexp.MustCompile(`(?:力争)?(?:到|至)?(?:“(十[一二三四五六七八九]五)”|(十[一二三四五六七八九]五))(期末|末|期间|时期)?的?` +
 		`|(?:力争)?(?:到|至)?(\d{4}|二〇三五)年(末|底)?的?`)
 	// parenRe matches a parenthetical remark: (含退休人员).
 	parenRe = regexp.MustCompile(`^[(（][^()（）]*[)）]`)
@@ -396,7 +421,7 @@ func (c textContext) place(s string, qs []quantity, cl [][2]int) {
 			if m[1] > q.start {
 				break
 			}
-			if y := timeYear(s, m); y != "" {
+			if y := timeYear(s, m, c.period); y != "" {
 				q.year = y
 			}
 		}
@@ -516,7 +541,7 @@ func (c textContext) target(q *quantity, sentence string) (Target, bool) {
 	}
 	from := ""
 	for _, m := range timeRe.FindAllStringSubmatchIndex(q.pre, -1) {
-		if timeYear(q.pre, m) == "" {
+		if timeYear(q.pre, m, c.period) == "" {
 			// 分别是“十二五”末的1.3倍: the base of a multiple.
 			from = strings.TrimSuffix(q.pre[m[0]:m[1]], "的")
 		}
@@ -574,8 +599,7 @@ func (c textContext) target(q *quantity, sentence string) (Target, bool) {
 		base += "/年"
 	}
 	kind := KindTarget
-	switch q.year {
-	case "十三五", "2020", "2015":
+	if past(q.year, c.period) {
 		kind = KindAchievement
 	}
 	return Target{
@@ -667,9 +691,48 @@ func inSpans(spans [][2]int, off int) bool {
 	return false
 }
 
+// periodNumbers are the five-year periods by number: 十四五 is the 14th.
+var periodNumbers = map[string]int{"十一五": 11, "十二五": 12, "十三五": 13, "十四五": 14, "十五五": 15, "十六五": 16, "十七五": 17}
+
+// periodEnd is the last year of a period: 2025 for 十四五, 0 if unknown.
+func periodEnd(period string) int {
+	if n, ok := periodNumbers[period]; ok {
+		return 2015 + 5*(n-12)
+	}
+	return 0
+}
+
+// periodBefore names the period k before period: 十三五 is one before 十四五.
+func periodBefore(period string, k int) string {
+	n := periodNumbers[period] - k
+	for name, m := range periodNumbers {
+		if m == n {
+			return name
+		}
+	}
+	return ""
+}
+
+// past reports whether a year or period lies before a plan's period: its
+// figures are results, not targets.
+func past(year, period string) bool {
+	if _, ok := periodNumbers[year]; ok {
+		return periodNumbers[year] < periodNumbers[period]
+	}
+	y, err := strconv.Atoi(year)
+	end := periodEnd(period)
+	if err != nil || end == 0 {
+		return false
+	}
+	// A year of the past period's end or just before it is a result; an
+	// older year (2015) is the base of a comparison, still a result.
+	return y <= end-5
+}
+
 // timeYear returns the year or period a time expression names, or "" for
-// one that dates nothing (十二五, the base of a comparison).
-func timeYear(s string, m []int) string {
+// one that dates nothing (十二五 in a 十四五 plan, the base of a
+// comparison).
+func timeYear(s string, m []int, plan string) string {
 	sub := func(k int) string {
 		if m[2*k] < 0 {
 			return ""
@@ -678,11 +741,13 @@ func timeYear(s string, m []int) string {
 	}
 	period := sub(1) + sub(2)
 	switch {
-	case period == "十二五":
+	case period != "" && periodNumbers[period] <= periodNumbers[plan]-2:
 		return ""
 	case period != "":
 		if end := sub(3); end == "末" || end == "期末" {
-			return map[string]string{"十四五": "2025", "十三五": "2020"}[period]
+			if y := periodEnd(period); y > 0 {
+				return strconv.Itoa(y)
+			}
 		}
 		return period
 	case sub(4) == "二〇三五":

@@ -77,6 +77,10 @@ const (
 	candidates = 50
 )
 
+// planWordMin is how often a string the dictionary does not know must
+// recur in a plan to be taken for one of its words.
+const planWordMin = 3
+
 // New indexes a plan.
 func New(plan *corpus.Plan) (*Index, error) {
 	seg, err := segment.Default()
@@ -86,6 +90,13 @@ func New(plan *corpus.Plan) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
+	}
+	// Another plan of the family brings words the dictionary, pruned for
+	// the embedded plan, cuts apart (托育, 退税): they are added for it.
+	if words := seg.NewWords(plan.Texts(), planWordMin); len(words) > 0 {
+		if seg, err = seg.With(words); err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
 	}
 	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)

@@ -48,6 +48,7 @@ type doc struct {
 	digits   []bool            // whether each sentence holds a number
 	tokens   []segment.Token   // the words of text, with their offsets
 	items    []string          // what a list answer lists
+	ord      int               // its place among the plan's documents
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -55,6 +56,8 @@ type Index struct {
 	name     string
 	plan     *corpus.Plan
 	seg      *segment.Segmenter
+	words    []string    // the words the plan adds to the dictionary
+	toks     []docTokens // the words of each document, for a snapshot
 	bleve    bleve.Index
 	docs     map[string]*doc
 	df       map[string]int      // documents containing each word
@@ -82,45 +85,53 @@ const (
 const planWordMin = 3
 
 // New indexes a plan.
-func New(plan *corpus.Plan) (*Index, error) {
+func New(plan *corpus.Plan) (*Index, error) { return new(Builder).New(plan) }
+
+// New indexes a plan.
+func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 	seg, err := segment.Default()
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	decision, err := ParseDecision(decisionData)
-	if err != nil {
-		return nil, err
-	}
 	// Another plan of the family brings words the dictionary, pruned for
 	// the embedded plan, cuts apart (托育, 退税): they are added for it.
-	if words := seg.NewWords(plan.Texts(), planWordMin); len(words) > 0 {
-		if seg, err = seg.With(words); err != nil {
-			return nil, fmt.Errorf("index: %w", err)
-		}
+	words := seg.NewWords(plan.Texts(), planWordMin)
+	if seg, err = bl.segmenter(words); err != nil {
+		return nil, err
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
-	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	idx.bleve = b
 	docs := documents(plan)
 	// Each document is segmented once: its words serve bleve and the
 	// re-ranker alike. Two goroutines share the work.
-	prepared := make([]*document.Document, len(docs))
+	toks := make([]docTokens, len(docs))
 	var wg sync.WaitGroup
 	for w := range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(docs); i += 2 {
-				prepared[i] = prepare(seg, docs[i])
+				toks[i] = cut(seg, docs[i])
 			}
 		}()
 	}
 	wg.Wait()
+	return build(plan, seg, words, docs, toks)
+}
+
+// build makes the index of a plan from its documents and their words.
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, docs []*doc, toks []docTokens) (*Index, error) {
+	decision, err := ParseDecision(decisionData)
+	if err != nil {
+		return nil, err
+	}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	idx.bleve = b
 	batch := b.NewBatch()
-	for _, bd := range prepared {
+	for i, d := range docs {
+		bd := assemble(d, toks[i])
 		if err := batch.IndexAdvanced(bd); err != nil {
 			b.Close()
 			return nil, fmt.Errorf("index: %s: %w", bd.ID(), err)
@@ -130,10 +141,11 @@ func New(plan *corpus.Plan) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	for _, d := range docs {
+	for i, d := range docs {
 		for w := range d.words {
 			idx.df[w]++
 		}
+		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
 	idx.n = len(idx.docs)
@@ -231,20 +243,37 @@ func (idx *Index) indexChars() {
 	}
 }
 
-// prepare segments a document: its words, those of its title and of each
-// sentence for the re-ranker, and the bleve document of its fields.
-func prepare(seg *segment.Segmenter, d *doc) *document.Document {
-	bd := document.NewDocument(d.id)
-	field := func(name, value string) []segment.Token {
+// docTokens are the words of a document's title, extra and text, cut
+// and lower-cased, with their offsets.
+type docTokens struct {
+	Title, Extra, Text []segment.Token
+}
+
+// cut segments a document's fields.
+func cut(seg *segment.Segmenter, d *doc) docTokens {
+	field := func(value string) []segment.Token {
 		toks := seg.CutSearch(value)
 		for i := range toks {
 			toks[i].Text = strings.ToLower(toks[i].Text)
 		}
-		bd.AddField(document.NewTextFieldCustom(name, nil, []byte(value), bindex.IndexField, analyzed(segment.Stream(toks))))
 		return toks
 	}
+	return docTokens{Title: field(d.title), Extra: field(d.extra), Text: field(d.text)}
+}
+
+// assemble fills in a document's words, those of its title and of each
+// sentence for the re-ranker, from its tokens, and makes the bleve
+// document of its fields.
+func assemble(d *doc, t docTokens) *document.Document {
+	bd := document.NewDocument(d.id)
+	field := func(name, value string, toks []segment.Token) {
+		bd.AddField(document.NewTextFieldCustom(name, nil, []byte(value), bindex.IndexField, analyzed(segment.Stream(toks))))
+	}
+	field(fieldTitle, d.title, t.Title)
+	field(fieldExtra, d.extra, t.Extra)
+	field(fieldText, d.text, t.Text)
 	d.words, d.titleW = map[string]bool{}, map[string]bool{}
-	for _, tok := range append(field(fieldTitle, d.title), field(fieldExtra, d.extra)...) {
+	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
 		d.words[tok.Text] = true
 		d.titleW[tok.Text] = true
 	}
@@ -252,7 +281,7 @@ func prepare(seg *segment.Segmenter, d *doc) *document.Document {
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
 	}
-	d.tokens = field(fieldText, d.text)
+	d.tokens = t.Text
 	d.sents = make([]map[string]bool, len(d.sentText))
 	for i := range d.sents {
 		d.sents[i] = map[string]bool{}
@@ -645,7 +674,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	// Ties go in the plan's order: bleve's order of equal scores follows
+	// the order its batch happened to index them.
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].d.ord < hits[j].d.ord
+	})
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {

@@ -126,8 +126,8 @@ func (l *Library) Named(question string) []string {
 	return out
 }
 
-// named is Named with the plans, and the words that pointed at a level,
-// which the plans do not write and the search leaves out.
+// named is Named with the plans, and the words that named them (a level,
+// a place), which the search leaves out of a plan that does not use them.
 func (l *Library) named(question string) ([]*Index, []string) {
 	q := strings.ToLower(question)
 	starts := map[int]bool{}
@@ -186,12 +186,14 @@ func (l *Library) named(question string) ([]*Index, []string) {
 		if strings.Contains(q, strings.ToLower(idx.Name())) {
 			return true
 		}
+		found := false
 		for _, p := range idx.plan.PlaceNames() {
 			if at(p) {
-				return true
+				found = true
+				levelWords = append(levelWords, p)
 			}
 		}
-		return false
+		return found
 	})
 	if len(dims) == 0 {
 		return nil, nil
@@ -216,6 +218,7 @@ func (l *Library) named(question string) ([]*Index, []string) {
 			}
 		}
 	}
+	// Longest first: 南京市 before 南京.
 	sort.Slice(levelWords, func(i, j int) bool { return len(levelWords[i]) > len(levelWords[j]) })
 	return out, levelWords
 }
@@ -250,15 +253,20 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		limit = 5
 	}
 	scope := l.Scope(question, chosen)
-	_, levelWords := l.named(question)
-	// The words that point at a level are not the plans' words: 市里 would
-	// count against every answer as a word the plan never uses.
-	searched := question
-	for _, w := range levelWords {
-		searched = strings.ReplaceAll(searched, w, " ")
-	}
-	if strings.TrimSpace(searched) == "" || utf8.RuneCountInString(strings.TrimSpace(searched)) < 2 {
-		searched = question
+	_, naming := l.named(question)
+	// The words that name a plan are not always the plan's words: 市里
+	// would count against every answer as a word the plan never uses.
+	searched := func(idx *Index) string {
+		s := strings.ToLower(question)
+		for _, w := range naming {
+			if idx.df[strings.ToLower(w)] == 0 {
+				s = strings.ReplaceAll(s, strings.ToLower(w), " ")
+			}
+		}
+		if utf8.RuneCountInString(strings.TrimSpace(s)) < 2 {
+			return question
+		}
+		return s
 	}
 	answers := make([]Answer, len(scope))
 	errs := make([]error, len(scope))
@@ -269,7 +277,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				answers[i], errs[i] = scope[i].SearchContext(ctx, searched, limit)
+				answers[i], errs[i] = scope[i].SearchContext(ctx, searched(scope[i]), limit)
 			}
 		}()
 	}

@@ -138,6 +138,11 @@ func TestLibrarySearch(t *testing.T) {
 	if slices.Contains(ans.Missing, "国家") {
 		t.Errorf("the word naming the level counts as missing: %q", ans.Missing)
 	}
+	// A place naming a plan that does not write it is no missing word.
+	ans, _ = lib.Search(ctx, "南京的森林覆盖率", nil, 10)
+	if got := plansOf(ans); !ans.Answered || !slices.Equal(got, []string{"南京市“十五五”"}) || len(ans.Missing) > 0 {
+		t.Errorf("南京的森林覆盖率: answered %v from %q, missing %q", ans.Answered, got, ans.Missing)
+	}
 	// A chosen plan is searched alone, unless the question names another.
 	ans, _ = lib.Search(ctx, "森林覆盖率", []string{"南京市“十五五”"}, 10)
 	if got := plansOf(ans); !slices.Equal(got, []string{"南京市“十五五”"}) {

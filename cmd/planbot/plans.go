@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"planbot/bot"
@@ -161,46 +163,49 @@ func (s *planSource) open(ctx context.Context) (*index.Library, error) {
 	return openLibrary(ctx, entries, dir)
 }
 
-// openLibrary parses and indexes the plans of entries, in order, and makes
-// their library. dataDir, when set, keeps what was built for the next start.
+// openLibrary parses and indexes the plans of entries and makes their
+// library, in the order of entries. dataDir, when set, keeps what was
+// built of each plan for the next start (see planCache). The plans are
+// read side by side, on every core.
 func openLibrary(ctx context.Context, entries []planEntry, dataDir string) (*index.Library, error) {
-	// Loading the dictionary and parsing the first plan take about as
-	// long; they run side by side.
-	seg := make(chan error, 1)
-	go func() { _, err := segment.Default(); seg <- err }()
-	var plans []*index.Index
+	if _, err := segment.Default(); err != nil {
+		return nil, err
+	}
+	cache := planCache{dir: dataDir}
+	var bl index.Builder
+	plans := make([]*index.Index, len(entries))
+	errs := make([]error, len(entries))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(entries), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				plans[i], errs[i] = openPlan(ctx, &bl, cache, entries[i])
+			}
+		}()
+	}
+	for i := range entries {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	fail := func(err error) (*index.Library, error) {
 		for _, idx := range plans {
-			idx.Close()
+			if idx != nil {
+				idx.Close()
+			}
 		}
 		return nil, err
 	}
+	if err := errors.Join(errs...); err != nil {
+		return fail(err)
+	}
 	def := ""
-	segDone := false
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return fail(err)
-		}
-		pl, err := loadPlan(e.File)
-		if err != nil {
-			return fail(err)
-		}
-		if !segDone {
-			if err := <-seg; err != nil {
-				return fail(err)
-			}
-			segDone = true
-		}
-		idx, err := index.New(pl)
-		if err != nil {
-			return fail(err)
-		}
-		if e.Name != "" {
-			idx.SetName(e.Name)
-		}
-		plans = append(plans, idx)
+	for i, e := range entries {
 		if e.Default {
-			def = idx.Name()
+			def = plans[i].Name()
 		}
 	}
 	lib, err := index.NewLibrary(plans, def)
@@ -211,6 +216,33 @@ func openLibrary(ctx context.Context, entries []planEntry, dataDir string) (*ind
 		return fail(err)
 	}
 	return lib, nil
+}
+
+// openPlan reads what the cache keeps of a plan, else parses and indexes
+// it and keeps that.
+func openPlan(ctx context.Context, bl *index.Builder, cache planCache, e planEntry) (*index.Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	src, err := planSourceBytes(e.File)
+	if err != nil {
+		return nil, err
+	}
+	idx, ok := cache.open(bl, src)
+	if !ok {
+		pl, err := parsePlan(e.File, src)
+		if err != nil {
+			return nil, err
+		}
+		if idx, err = bl.New(pl); err != nil {
+			return nil, err
+		}
+		cache.keep(idx, src)
+	}
+	if e.Name != "" {
+		idx.SetName(e.Name)
+	}
+	return idx, nil
 }
 
 // planInfo is what planbot plans says of a plan.

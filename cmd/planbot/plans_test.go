@@ -139,3 +139,55 @@ func TestPlansConfigErrors(t *testing.T) {
 		t.Errorf("two unnamed built-in plans: %v", err)
 	}
 }
+
+// TestPlanCache checks that plans read back from the data directory answer
+// exactly as plans built anew, that a changed plan file is built anew, and
+// that a damaged cache is rebuilt rather than failing.
+func TestPlanCache(t *testing.T) {
+	path := writePlans(t)
+	dir := filepath.Join(filepath.Dir(path), "data")
+	questions := "森林覆盖率\n南京的森林覆盖率\n北梁以后建成啥样\n什么是碳达峰\n地铁票价多少钱\n十五五森林覆盖率目标比十四五高多少\n"
+	ask := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), append([]string{"ask", "-json"}, args...), strings.NewReader(questions), &out, &errb); err != nil {
+			t.Fatalf("ask: %v (%s)", err, errb.String())
+		}
+		return out.String()
+	}
+	snapshots := func() []string {
+		files, _ := filepath.Glob(filepath.Join(dir, "plans", "*.gob"))
+		return files
+	}
+	cold := ask("-config", path) // builds and keeps both plans
+	if n := len(snapshots()); n != 2 {
+		t.Fatalf("%d snapshots kept, want 2", n)
+	}
+	if cached := ask("-config", path); cached != cold {
+		t.Errorf("answers from the cache differ:\n%s\nbuilt:\n%s", cached, cold)
+	}
+	// Without a data directory: built anew, the same answers.
+	cfg, _ := os.ReadFile(path)
+	noCache := filepath.Join(filepath.Dir(path), "nocache.yaml")
+	os.WriteFile(noCache, []byte(strings.Split(string(cfg), "data:")[0]), 0o600)
+	if built := ask("-config", noCache); built != cold {
+		t.Errorf("answers without a cache differ:\n%s\nwith:\n%s", built, cold)
+	}
+	// A damaged snapshot is rebuilt.
+	for _, f := range snapshots() {
+		os.WriteFile(f, []byte("not a snapshot"), 0o600)
+	}
+	if got := ask("-config", path); got != cold {
+		t.Errorf("answers after the cache was damaged differ")
+	}
+	// A changed plan file is another snapshot.
+	nj := filepath.Join(filepath.Dir(path), "nanjing.md")
+	src, _ := os.ReadFile(nj)
+	os.WriteFile(nj, []byte(strings.Replace(string(src), "2.森林覆盖率	%	20	21", "2.森林覆盖率	%	20	23", 1)), 0o600)
+	if got := ask("-config", path); !strings.Contains(got, "2025年目标：23%") {
+		t.Errorf("the changed plan is not read: %s", got)
+	}
+	if n := len(snapshots()); n != 3 {
+		t.Errorf("%d snapshots, want 3 (one for the changed file)", n)
+	}
+}

@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -95,7 +97,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	defer lib.Close()
+	plansLoaded := true
+	defer func() {
+		if plansLoaded {
+			lib.Close()
+		}
+	}()
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
 		Endpoint:        cfg.Telegram.APIEndpoint,
@@ -123,7 +130,24 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fmt.Errorf("serve: %w", err)
 	}
 	opts.Username = tg.Username()
-	b := bot.New(botPlans(lib), lib, opts)
+	b := &reloadable{cur: &generation{bot: bot.New(botPlans(lib), lib, opts), lib: lib}}
+	plansLoaded = false // b releases them
+	defer b.close()
+	// SIGHUP reloads the plans.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go b.reloadOn(ctx, hup, func(ctx context.Context) (*generation, error) {
+		again, err := loadPlansConfig(*path, os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		lib, err := openLibrary(ctx, again.Plans, cfg.Data.Dir)
+		if err != nil {
+			return nil, err
+		}
+		return &generation{bot: bot.New(botPlans(lib), lib, opts), lib: lib}, nil
+	}, log)
 	if err := tg.SetCommands(ctx, bot.Commands()); err != nil {
 		log.Warn("planbot: could not register the command menu", "err", err)
 	}

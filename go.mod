@@ -12,6 +12,7 @@ require (
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/prometheus/client_golang v1.23.2
 	go.etcd.io/bbolt v1.4.0
+	golang.org/x/image v0.48.0
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1
@@ -58,6 +59,6 @@ require (
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	go.yaml.in/yaml/v2 v2.4.2 // indirect
 	golang.org/x/sync v0.25.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	google.golang.org/protobuf v1.36.8 // indirect
 )

@@ -370,6 +370,8 @@ func Commands() []Command {
 		{"projects", "重点项目（专栏2–10）：/projects 或 /projects 铝"},
 		{"define", "名词解释：/define 碳达峰"},
 		{"toc", "规划目录"},
+		{"plan", "选择要问的规划，或全部规划"},
+		{"compare", "比较各规划的同一指标：/compare 森林覆盖率"},
 		{"chapter", "查看某一章：/chapter 5"},
 		{"help", "我能做什么、怎么问"},
 		{"start", "开始"},

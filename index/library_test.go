@@ -1,11 +1,14 @@
 package index
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"planbot/corpus"
 )
@@ -212,4 +215,46 @@ func TestLevelsData(t *testing.T) {
 			t.Errorf("levels.txt: nothing names the level %s", l)
 		}
 	}
+}
+
+// BenchmarkLibrarySearch30 searches 30 plans (the built-in plan under 30
+// names, read back from its snapshot) for questions of every kind, and
+// reports the median and 99th percentile of one search.
+func BenchmarkLibrarySearch30(b *testing.B) {
+	idx := testIndex(b)
+	var snap bytes.Buffer
+	if err := idx.WriteSnapshot(&snap); err != nil {
+		b.Fatal(err)
+	}
+	var bl Builder
+	var plans []*Index
+	for i := range 30 {
+		p, err := bl.ReadSnapshot(bytes.NewReader(snap.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.SetName(fmt.Sprintf("规划%02d", i+1))
+		b.Cleanup(func() { p.Close() })
+		plans = append(plans, p)
+	}
+	lib, err := NewLibrary(plans, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	questions := []string{"森林覆盖率", "北梁以后建成啥样", "碳中和是什么意思", "专栏9有哪些项目", "原铝产能2025年多少",
+		"地铁票价多少钱", "养老服务怎么安排", "GDP增速目标", "规划03里的森林覆盖率", "沙尔沁镇种中药材"}
+	ctx := context.Background()
+	took := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := lib.Search(ctx, questions[i%len(questions)], nil, 5); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 }

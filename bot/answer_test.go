@@ -177,6 +177,22 @@ func TestAskOffers(t *testing.T) {
 	lacks(t, Text(a), "<b>")
 }
 
+// TestOfferFromIndex is the check through the bot: the index does
+// not stand by any answer to 东河要建摩天轮吗 and names 摩天轮 as missing;
+// the chat says so plainly and offers at most three related results.
+func TestOfferFromIndex(t *testing.T) {
+	b := newBot(t)
+	a := ask(t, b, "东河要建摩天轮吗", AskOptions{})
+	if a.Outcome != OutcomeOffer || !slices.Contains(a.Missing, "摩天轮") {
+		t.Fatalf("%s, missing %q; want an offer naming 摩天轮", a.Outcome, a.Missing)
+	}
+	rs := b.HandleMessage(private(1, "东河要建摩天轮吗"))
+	contains(t, rs[0].HTML, "规划里没有提到“摩天轮”。最接近的内容：")
+	if strings.Count(rs[0].HTML, "📍") > OfferResults || rs[0].Kind != KindOffer {
+		t.Errorf("kind %q, reply:\n%s", rs[0].Kind, rs[0].HTML)
+	}
+}
+
 // TestRepliesMatchOutcome checks, for real questions, that whatever the
 // index decides, the chat's reply says that outcome and is of its kind.
 func TestRepliesMatchOutcome(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -124,7 +125,11 @@ func (c *console) handle(line string) {
 	}
 	c.questions[m.ID] = m
 	delete(c.questions, m.ID-keep)
-	c.print(c.b.HandleMessage(m))
+	replies := c.b.HandleMessage(m)
+	if !slices.ContainsFunc(replies, func(r Reply) bool { return r.Answer != nil }) {
+		c.answer = "" // a command's reply, a hint: nothing to follow up
+	}
+	c.print(replies)
 }
 
 // print writes replies as plain text and numbers their buttons. Replies

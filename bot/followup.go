@@ -179,12 +179,14 @@ func (v vocabulary) followUp(prev, next string) string {
 	var sb strings.Builder
 	if n.topic {
 		sb.WriteString(next)
+		size := utf8.RuneCountInString(next)
 		for _, a := range p.aspects {
-			if !asked[a.class] {
-				sb.WriteString(" " + prev[a.start:a.end])
+			w := prev[a.start:a.end]
+			if size += 1 + utf8.RuneCountInString(w); !asked[a.class] && size <= maxQuestion {
+				sb.WriteString(" " + w)
 			}
 		}
-		return sb.String()
+		return cleanQuery(sb.String())
 	}
 	last := 0
 	for _, a := range p.aspects {
@@ -196,7 +198,7 @@ func (v vocabulary) followUp(prev, next string) string {
 	sb.WriteString(prev[last:])
 	kept := strings.TrimSpace(sb.String())
 	// A long earlier question gives way: the two together stay within what
-	// a question may be, the follow-up whole.
+	// a question may be (when the follow-up is), the follow-up whole.
 	room := maxQuestion - utf8.RuneCountInString(next) - 1
 	if utf8.RuneCountInString(kept) > room {
 		kept = string([]rune(kept)[:max(room, 0)])

@@ -18,6 +18,8 @@ func TestFollowUp(t *testing.T) {
 		{"森林覆盖率2020年是多少", "那2025年呢", "森林覆盖率是多少 2025年"},
 		{"森林覆盖率2020年是多少", "那十四五期间呢", "森林覆盖率是多少 十四五期间"},
 		{"养老服务怎么安排", "具体措施呢？", "养老服务安排 具体措施"},
+		{"养老服务", "具体点", "养老服务 具体点"},
+		{"养老服务", "能给我详细说说吗", "养老服务 能给我详细说说"},
 		// A topic of its own replaces the earlier one; the earlier
 		// aspects it does not ask about stay.
 		{"森林覆盖率2025年目标是多少", "那草原呢", "草原 2025年 目标 是多少"},
@@ -47,6 +49,7 @@ func TestFollowUp(t *testing.T) {
 func TestFollowUpData(t *testing.T) {
 	classes := map[string]int{}
 	seen := map[string]string{}
+	fillers := map[string]bool{}
 	for i, line := range strings.Split(followupData, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -63,16 +66,26 @@ func TestFollowUpData(t *testing.T) {
 		}
 		for _, w := range strings.Fields(words) {
 			classes[class]++
-			if class == "marker" || class == "filler" {
+			switch class {
+			case "marker":
+				continue
+			case "filler":
+				if fillers[w] {
+					t.Errorf("filler %q twice", w)
+				}
+				fillers[w] = true
 				continue
 			}
 			if c, dup := seen[w]; dup {
 				t.Errorf("%q is of %s and %s", w, c, class)
 			}
 			seen[w] = class
-			if aspects.trimFillers(w) == "" {
-				t.Errorf("aspect %q of %s is all filler", w, class)
-			}
+		}
+	}
+	// An aspect word is not a filler too: it would be read as both.
+	for w, class := range seen {
+		if fillers[w] {
+			t.Errorf("%q is of %s and a filler", w, class)
 		}
 	}
 	for _, c := range []string{"marker", "filler", "year", "list", "place", "when", "amount"} {
@@ -182,13 +195,42 @@ func TestFollowUpInChat(t *testing.T) {
 
 func TestConsoleFollowUp(t *testing.T) {
 	b := newBot(t)
-	in := strings.NewReader("大青山\n那有哪些项目呢\n有哪些项目\n")
+	in := strings.NewReader("大青山\n那有哪些项目呢\n有哪些项目\n/toc\n那2025年呢\n")
 	var out strings.Builder
 	if err := Console(context.Background(), b, in, &out, false); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
 	contains(t, got, "🔎 “大青山 有哪些项目”，规划里这样写：\n\n1. 🏗 大青山生态廊道建设工程后续管养项目")
-	// Without 那 or 呢, a line is a question of its own.
-	contains(t, got, "🔎 “有哪些项目”，规划里这样写：")
+	// Without 那 or 呢, a line is a question of its own; and so is one
+	// after a reply that is no answer.
+	contains(t, got, "🔎 “有哪些项目”，规划里这样写：", "“那2025年呢”")
+	lacks(t, got, "有哪些项目 2025年")
+}
+
+// FuzzFollowUp reads any two texts as a question and its follow-up: no
+// panic, valid text, never longer than the two together, and the quote of
+// the result reads back.
+func FuzzFollowUp(f *testing.F) {
+	f.Add("森林覆盖率2020年是多少", "那2025年呢")
+	f.Add("大青山", "有哪些项目")
+	f.Add("2025", "20252025年呢呢那那")
+	f.Add("\xff那", "呢\x00")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, prev, next string) {
+		got := FollowUp(prev, next)
+		if !utf8.ValidString(got) || got != cleanQuery(got) {
+			t.Fatalf("FollowUp(%q, %q) = %q", prev, next, got)
+		}
+		if n := utf8.RuneCountInString(got); n > max(maxQuestion, utf8.RuneCountInString(cleanQuery(next)), utf8.RuneCountInString(cleanQuery(prev))) {
+			t.Fatalf("FollowUp(%q, %q) = %q: %d characters", prev, next, got, n)
+		}
+		if got == "" || utf8.RuneCountInString(got) > 2*maxQuestion {
+			return
+		}
+		a := Answer{Query: got, Outcome: OutcomeAnswer, Results: []Result{{Rank: 1, Kind: "passage", Text: "x"}}}
+		if q, ok := QuestionOf(PlainText(TelegramHTML(a, Private))); !ok || q != got {
+			t.Fatalf("%q read back as %q, %v", got, q, ok)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // The views of an Answer: Telegram's HTML with its buttons, and plain text
@@ -33,7 +34,8 @@ func QuestionOf(text string) (q string, ok bool) {
 				end = i
 			}
 		}
-		if end > 0 {
+		// The bot quotes no more than a question and a follow-up make.
+		if end > 0 && utf8.RuneCountInString(rest[:end]) <= 2*maxQuestion {
 			return cleanQuery(rest[:end]), true
 		}
 	}

@@ -348,7 +348,7 @@ func (b *Bot) resultValue(r index.Result) Result {
 			if ind, ok := b.plan.Indicator(n); ok {
 				out.Indicator = &ind
 				out.Notes = b.indicatorNotes(ind)
-				out.Location = b.indicatorLocation(ind)
+				out.Location = indicatorLocation(ind)
 			}
 		}
 	case index.KindTerm:
@@ -415,7 +415,7 @@ func (b *Bot) indicatorNotes(ind corpus.Indicator) []string {
 func (b *Bot) Examples() []string {
 	var inds, terms []string
 	for _, ind := range b.plan.Indicators {
-		// A short name with a target for 2025: a question people ask.
+		// A short name with a target: a question people ask.
 		if value(ind.Target) != value("") && utf8.RuneCountInString(ind.Name) <= 10 {
 			inds = append(inds, ind.Name+"的目标是多少？")
 		}

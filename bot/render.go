@@ -67,17 +67,6 @@ var attributeNote = map[string]string{
 	"预期性": "预期性（期望达到的发展目标）",
 }
 
-// indicatorTable is where the indicator table stands in the plan: 第一章
-// 第三节 · 专栏1 “十四五”时期经济社会主要指标.
-func (b *Bot) indicatorTable() string {
-	t := b.plan.IndicatorTable
-	if t == nil {
-		return "主要指标"
-	}
-	where, _, _ := strings.Cut(t.Location, " · ")
-	return where + " · " + t.Label + " " + t.Title
-}
-
 // indicatorTitle names an indicator: 指标18 · 森林覆盖率.
 func indicatorTitle(ind corpus.Indicator) string {
 	return fmt.Sprintf("指标%d · %s", ind.Number, ind.Name)
@@ -86,12 +75,16 @@ func indicatorTitle(ind corpus.Indicator) string {
 // indicatorCard writes an indicator as label: value lines, the values as
 // the plan writes them, with what the table's notes say about them.
 func (b *Bot) indicatorCard(ind corpus.Indicator) string {
-	return indicatorCardHTML(ind, b.indicatorNotes(ind), b.indicatorLocation(ind))
+	return indicatorCardHTML(ind, b.indicatorNotes(ind), indicatorLocation(ind))
 }
 
-// indicatorLocation says where an indicator stands in the plan.
-func (b *Bot) indicatorLocation(ind corpus.Indicator) string {
-	return fmt.Sprintf("%s · 第%d项", b.indicatorTable(), ind.Number)
+// indicatorLocation says where an indicator stands in the plan: 第一章
+// 第三节 · 专栏1 “十四五”时期经济社会主要指标 · 第18项.
+func indicatorLocation(ind corpus.Indicator) string {
+	if ind.Location != "" {
+		return ind.Location
+	}
+	return fmt.Sprintf("主要指标 · 第%d项", ind.Number)
 }
 
 // indicatorCardHTML writes an indicator's card with the notes of the table

@@ -354,6 +354,14 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(src)
+	for _, name := range []string{"small.txt", "small-pdf.txt", "family.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("纲要\n第一章 a\n表1 主要指标\n序号\n指标\n属性\n1\nb（%）\n预期性\n"))
 	f.Add([]byte("**x**\n# 目 录\n第一章 a .....\t1\n## 第一章 a\n专栏1：b\nx\ty\n"))
 	f.Add([]byte("## 第一章 a\n### 第一节 b\n**c。**d\n\ne\n# 名词解释\n“f”：g"))
 	f.Fuzz(func(t *testing.T, b []byte) {

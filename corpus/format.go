@@ -58,12 +58,13 @@ func decode(name string, src []byte) (string, error) {
 func isHTML(src []byte) bool {
 	head := bytes.TrimLeft(src[:min(len(src), 512)], "\ufeff \t\r\n")
 	head = bytes.ToLower(head)
-	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<meta", "<?xml version=\"1.0\" encoding=\"utf-8\"?><html"} {
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<meta"} {
 		if bytes.HasPrefix(head, []byte(p)) {
 			return true
 		}
 	}
-	return false
+	// XHTML: an XML declaration, then the page.
+	return bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<html"))
 }
 
 // htmlText reads a web page: every block (paragraph, heading, list item,
@@ -77,9 +78,78 @@ func htmlText(name string, src []byte) (string, error) {
 		return "", fmt.Errorf("corpus: %s: %w", name, err)
 	}
 	var w htmlWriter
-	w.node(doc)
+	if title := pageTitle(doc); title != "" {
+		w.line.WriteString(title)
+		w.breakLine()
+	}
+	w.node(content(doc))
 	w.breakLine()
 	return w.sb.String(), nil
+}
+
+// content finds the part of a page that holds the text: going down from
+// the body, into the element that holds most of its Chinese, so that the
+// site's navigation, header and footer are left out.
+func content(doc *html.Node) *html.Node {
+	han := map[*html.Node]int{}
+	var count func(n *html.Node) int
+	count = func(n *html.Node) int {
+		c := 0
+		if n.Type == html.TextNode {
+			for _, r := range n.Data {
+				if r >= 0x3400 && r <= 0x9FFF {
+					c++
+				}
+			}
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Head) {
+			return 0
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			c += count(k)
+		}
+		han[n] = c
+		return c
+	}
+	total := count(doc)
+	n := doc
+	for {
+		var best *html.Node
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			if k.Type == html.ElementNode && k.DataAtom != atom.Table && (best == nil || han[k] > han[best]) {
+				best = k
+			}
+		}
+		if best == nil || han[best]*10 < total*8 {
+			return n
+		}
+		n = best
+	}
+}
+
+// pageTitle is the page's main heading (its first h1), which a site often
+// prints outside the element that holds the text.
+func pageTitle(doc *html.Node) string {
+	var find func(n *html.Node) *html.Node
+	find = func(n *html.Node) *html.Node {
+		if n.Type == html.ElementNode && n.DataAtom == atom.H1 {
+			return n
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			if h := find(k); h != nil {
+				return h
+			}
+		}
+		return nil
+	}
+	h := find(doc)
+	if h == nil {
+		return ""
+	}
+	var w htmlWriter
+	w.node(h)
+	w.breakLine()
+	return strings.Join(strings.Fields(w.sb.String()), "")
 }
 
 type htmlWriter struct {

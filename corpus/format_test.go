@@ -75,6 +75,9 @@ func blocks(text string) (out [][]string) {
 func toHTML(text string) []byte {
 	var sb strings.Builder
 	sb.WriteString("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>规划</title><script>var x = 1;</script></head><body>\n")
+	// A site's navigation and footer around the text, as government
+	// sites print them.
+	sb.WriteString("<div class=\"nav\"><a href=\"/\">首页</a> &gt; <a>政务公开</a> &gt; <a>规划计划</a></div>\n<div id=\"zoom\">")
 	for _, b := range blocks(text) {
 		if !strings.Contains(b[0], "\t") {
 			if b[0] != "" {
@@ -102,7 +105,7 @@ func toHTML(text string) []byte {
 		}
 		sb.WriteString("</table>\n")
 	}
-	sb.WriteString("</body></html>\n")
+	sb.WriteString("</div>\n<div class=\"footer\">主办：示例区人民政府办公室　网站标识码：0000000000</div></body></html>\n")
 	return []byte(sb.String())
 }
 
@@ -168,11 +171,17 @@ func TestFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page := strings.Replace(string(toHTML(string(src))), `charset="utf-8"`, `charset="gb2312"`, 1)
+	gbkPage, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		src  []byte
 	}{
 		{"small.gbk.txt", gbk},
+		{"small.gbk.html", gbkPage},
 		{"small.html", toHTML(string(src))},
 		{"small.docx", toDocx(t, string(src))},
 	} {

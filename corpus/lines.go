@@ -3,7 +3,6 @@ package corpus
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -32,14 +31,36 @@ func splitLines(text string) []srcLine {
 	out := make([]srcLine, 0, len(raw))
 	for i, l := range raw {
 		l = zeroWidth.Replace(l)
-		l = strings.TrimRightFunc(l, unicode.IsSpace)
-		if pageMarkRe.MatchString(strings.TrimSpace(l)) {
+		// Trailing tabs stay: they are the empty cells of a table row.
+		l = strings.TrimRight(l, " \u3000\u00a0\r\v\f")
+		if t := strings.TrimSpace(l); len(t) <= 32 && pageMarkRe.MatchString(t) {
 			continue
 		}
 		if strings.TrimSpace(l) == "" {
 			l = ""
 		}
 		out = append(out, srcLine{n: i + 1, s: l})
+	}
+	return out
+}
+
+// dropRunningHeads removes the lines a page repeats at its head or foot
+// (the plan's short title, a department's name): a short line printed four
+// times or more, unless it is a heading.
+func dropRunningHeads(lines []srcLine) []srcLine {
+	count := map[string]int{}
+	for _, l := range lines {
+		if t := strings.TrimSpace(l.s); t != "" && utf8.RuneCountInString(t) <= 40 {
+			count[t]++
+		}
+	}
+	out := lines[:0]
+	for _, l := range lines {
+		t := strings.TrimSpace(l.s)
+		if count[t] >= 4 && !endsSentence(t) && !headRe.MatchString(t) && !boxRe.MatchString(t) && !isTableLine(l.s) {
+			continue
+		}
+		out = append(out, l)
 	}
 	return out
 }
@@ -66,6 +87,24 @@ type layout struct {
 	wrap int
 	// blankSeparated tells that blank lines separate the blocks.
 	blankSeparated bool
+	// spaced tells a text whose extraction put spaces between Chinese and
+	// figures or Latin letters (达 2.77 万亿元), on many of its lines.
+	spaced bool
+}
+
+var (
+	spaceAfterHanRe  = regexp.MustCompile(`([\p{Han}，。、；：（）“”《》]) ([0-9A-Za-z])`)
+	spaceBeforeHanRe = regexp.MustCompile(`([0-9A-Za-z%％]) ([\p{Han}，。、；：（）“”《》])`)
+)
+
+// unspace removes the spaces an extraction put between Chinese and
+// figures: 达 2.77 万亿元 reads 达2.77万亿元, as the plan printed it.
+func unspace(s string) string {
+	for range 2 { // a space between two matches needs a second pass: 达 5 年
+		s = spaceAfterHanRe.ReplaceAllString(s, "$1$2")
+		s = spaceBeforeHanRe.ReplaceAllString(s, "$1$2")
+	}
+	return s
 }
 
 // measure finds the wrap width of a hard-wrapped text: the most common
@@ -73,13 +112,16 @@ type layout struct {
 func measure(lines []srcLine) layout {
 	var lay layout
 	counts := map[int]int{}
-	nonBlank, blanks := 0, 0
+	nonBlank, blanks, spaced := 0, 0, 0
 	for _, l := range lines {
 		if l.s == "" {
 			blanks++
 			continue
 		}
 		nonBlank++
+		if strings.Contains(strings.TrimSpace(l.s), " ") && (spaceAfterHanRe.MatchString(l.s) || spaceBeforeHanRe.MatchString(l.s)) {
+			spaced++
+		}
 		s := strings.TrimSpace(l.s)
 		if endsSentence(s) || utf8.RuneCountInString(s) < 12 {
 			continue
@@ -87,6 +129,7 @@ func measure(lines []srcLine) layout {
 		counts[width(s)]++
 	}
 	lay.blankSeparated = blanks*4 >= nonBlank
+	lay.spaced = spaced >= 20 && spaced*20 >= nonBlank
 	best, n := 0, 0
 	for w, c := range counts {
 		if c > n || c == n && w > best {

@@ -1,7 +1,10 @@
-// Package corpus turns a plan document (a markdown conversion of a Chinese
-// five-year plan) into a structured model: chapters and sections, passages
-// with their location, the indicator table, the glossary and the boxes of key
-// projects. Everything downstream (search, the bot) reads the plan only
+// Package corpus turns a plan document (a Chinese five-year plan or outline
+// of the family: a nation's, a province's, a city's or a district's, as text
+// or Markdown, UTF-8 or GB18030, a web page, a Word document or a PDF) into a
+// structured model: parts, chapters and sections, passages with their
+// location, the indicator table with its own columns, the glossary and the
+// boxes of key projects. The parser follows the text's own structure (第X篇,
+// 第X章, 第X节, 专栏N, 表N, 名词解释), not one document's lines. Everything downstream (search, the bot) reads the plan only
 // through this model, so the text it holds is normalised once here: markup
 // removed, sentences rejoined across page breaks, traditional characters
 // converted to simplified, numbers kept exactly as the plan writes them.
@@ -129,7 +132,10 @@ type Indicator struct {
 	FiveYear   string `json:"five_year"`
 	Cumulative bool   `json:"five_year_cumulative"`
 	Attribute  string `json:"attribute"` // 预期性 or 约束性
-	Line       int    `json:"line"`
+	// Location reads like 第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 ·
+	// 第18项.
+	Location string `json:"location"`
+	Line     int    `json:"line"`
 }
 
 // Column is one cell of a table row under its header, both as printed.

@@ -46,6 +46,9 @@ func stripLine(s string) string {
 // fixAnd puts back 和 where the conversion wrote "and" between Chinese
 // characters.
 func fixAnd(s string) string {
+	if !strings.Contains(s, "and") {
+		return s
+	}
 	for {
 		t := andRe.ReplaceAllString(s, "${1}和${2}")
 		if t == s {

@@ -228,3 +228,60 @@ func BenchmarkParseOutline(b *testing.B) {
 		}
 	}
 }
+
+// TestFamily parses a plan with what other outlines of the family bring:
+// an issuing notice before the title and an approval line under it,
+// chapters that restart in every part, sub-headings instead of sections, a
+// letter-spaced glossary with numbered entries and footnote markers, a
+// running header on every page, a box numbered in Chinese, a chapter whose
+// title stands on the line under its number.
+func TestFamily(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "family.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := Parse("family.txt", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Title != "某某市国民经济和社会发展第十五个五年规划纲要" || pl.Issuer != "某某市人民政府" || pl.Date != "2026年2月10日" {
+		t.Errorf("front matter: %q %q %q", pl.Title, pl.Issuer, pl.Date)
+	}
+	if len(pl.Parts) != 2 || len(pl.Chapters) != 3 {
+		t.Fatalf("%d parts, %d chapters", len(pl.Parts), len(pl.Chapters))
+	}
+	if c := pl.Chapters[2]; c.Number != 3 || c.Printed != 1 || c.Part != 2 || c.Title != "建设创新高地" {
+		t.Errorf("chapter 3 = %+v", c)
+	}
+	if c := pl.Chapters[1]; c.Title != "主要目标" {
+		t.Errorf("chapter 2 = %+v", c)
+	}
+	if len(pl.Boxes) != 1 || pl.Boxes[0].Number != 1 || len(pl.Boxes[0].Items) != 2 {
+		t.Errorf("boxes: %+v", pl.Boxes)
+	}
+	var texts []string
+	for _, p := range pl.Passages {
+		texts = append(texts, p.Location+"｜"+p.Text)
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{
+		"序言｜本纲要阐明全市发展的主要目标。",
+		"第一章 · 发展环境｜全市经济总量突破三万亿元¹。",
+		"第二篇 第一章 第一节 · 强化基础研究｜加大基础研究投入。",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no passage %q in\n%s", want, all)
+		}
+	}
+	for _, bad := range []string{"印发", "批准", "各区人民政府", "规划纲要"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("the notice or approval line %q is read as text:\n%s", bad, all)
+		}
+	}
+	if len(pl.Terms) != 2 || pl.Terms[0].Term != "新质生产力" || pl.Terms[1].Aliases[0] != "两新" {
+		t.Errorf("glossary: %+v", pl.Terms)
+	}
+	if len(pl.Indicators) != 0 || pl.IndicatorTable != nil || len(pl.Warnings) != 0 {
+		t.Errorf("indicators %d, table %v, warnings %v", len(pl.Indicators), pl.IndicatorTable, pl.Warnings)
+	}
+}

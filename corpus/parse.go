@@ -18,7 +18,7 @@ var (
 	headRe      = regexp.MustCompile(`^第\s*([一二三四五六七八九十〇零百两]+|\d{1,3})\s*(篇|章|节)[\s\x{3000}:：]*(.*)$`)
 	subRe       = regexp.MustCompile(`^([一二三四五六七八九十]+)、\s*(.+)$`)
 	subsubRe    = regexp.MustCompile(`^[（(]([一二三四五六七八九十]+)[)）]\s*(.+)$`)
-	boxRe       = regexp.MustCompile(`^(专栏|表)\s*(\d+)\s*[:：]?[\s\x{3000}]*(.*)$`)
+	boxRe       = regexp.MustCompile(`^(专栏|表)\s*(\d+|[一二三四五六七八九十]+)\s*[:：]?[\s\x{3000}]*(.*)$`)
 	tocLeaderRe = regexp.MustCompile(`(\.{3,}|…{2,}|·{3,})[\s\d]*$`)
 	// tocPageRe matches the page number of a contents line: 第一章  发展基础    1.
 	tocPageRe = regexp.MustCompile(`(\s{2,}|\t)\d+$|\s\d+$`)
@@ -28,7 +28,10 @@ var (
 	quotedRe  = regexp.MustCompile(`“([^”]+)”`)
 	noteNumRe = regexp.MustCompile(`(\d+)、`)
 	issuerRe  = regexp.MustCompile(`人民政府$`)
-	dateRe    = regexp.MustCompile(`^[〇一二三四五六七八九十]+年[一二三四五六七八九十]+月$`)
+	dateRe    = regexp.MustCompile(`^([〇一二三四五六七八九十]{4}|\d{4})\s*年\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*月(\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*日)?$`)
+	// approvalRe matches the line under a title that says who approved the
+	// plan: （2026年1月20日…人民代表大会…批准）.
+	approvalRe = regexp.MustCompile(`^[（(].*(批准|通过)[)）]$`)
 	// titleEndRe matches the end of a plan's title: …规划纲要, …五年规划,
 	// …远景目标纲要.
 	titleEndRe = regexp.MustCompile(`(纲要|规划|计划)[》」]?(（[^（）]*）)?$`)
@@ -174,7 +177,7 @@ func parseText(name, text string, t2s *gocc.OpenCC) (*Plan, error) {
 			sections: map[[3]int]string{},
 		},
 	}
-	lines := splitLines(text)
+	lines := unflatten(dropRunningHeads(splitLines(text)))
 	p.lay = measure(lines)
 	if err := p.parseFront(lines); err != nil {
 		return nil, err
@@ -321,10 +324,11 @@ func (p *parser) findTitle(lines []srcLine) error {
 		var used []int
 		for j := i; j < len(lines) && len(title) < 4; j++ {
 			if lines[j].s == "" {
-				continue
+				break
 			}
 			t := p.clean(lines[j].s)
-			if utf8.RuneCountInString(t) > 50 || strings.ContainsAny(t, "。；") || strings.Contains(t, "通知") {
+			if utf8.RuneCountInString(t) > 50 || strings.ContainsAny(t, "。；：") || strings.Contains(t, "通知") ||
+				issuerRe.MatchString(t) || dateRe.MatchString(t) {
 				break
 			}
 			title = append(title, t)
@@ -334,6 +338,20 @@ func (p *parser) findTitle(lines []srcLine) error {
 				p.plan.Title = strings.TrimSpace(whole)
 				for _, n := range used {
 					p.skip[n] = true
+				}
+				// What stands before the title is the notice that issues
+				// it; the line under it may say who approved it.
+				for _, l := range lines[:i] {
+					p.skip[l.n] = true
+				}
+				for _, l := range lines[i+len(used):] {
+					if l.s == "" {
+						continue
+					}
+					if approvalRe.MatchString(p.clean(l.s)) {
+						p.skip[l.n] = true
+					}
+					break
 				}
 				return nil
 			}
@@ -465,7 +483,7 @@ func (p *parser) tocLine(l srcLine) bool {
 // isFrontMatter reports whether a unit belongs to the front matter rather
 // than the text: the title block, the contents and their headings.
 func (p *parser) isFrontMatter(u unit) bool {
-	if tocLeaderRe.MatchString(u.text) {
+	if strings.ContainsAny(u.text, ".…·") && tocLeaderRe.MatchString(u.text) {
 		return true
 	}
 	switch strings.Join(strings.Fields(u.text), "") {
@@ -479,6 +497,14 @@ func (p *parser) isFrontMatter(u unit) bool {
 		}
 	}
 	return false
+}
+
+// glossaryHeadRe matches the heading of a glossary: 名词解释, 名 词 解 释,
+// 附件：名词解释.
+var glossaryHeadRe = regexp.MustCompile(`^(附件\d*|附录\d*|附)?[:：]?(名词解释|名词注释|术语解释)$`)
+
+func isGlossaryHead(t string) bool {
+	return short(t, 16) && glossaryHeadRe.MatchString(strings.Join(strings.Fields(t), ""))
 }
 
 // short reports whether a text may be a heading: short and no sentence.
@@ -525,7 +551,8 @@ func (p *parser) feed(u unit) error {
 	if bm != nil && (!short(t, 60) || bm[3] == "" || p.midParagraph(u) || bm[1] == "表" && utf8.RuneCountInString(bm[3]) < 4) {
 		bm = nil
 	}
-	major := m != nil || bm != nil || strings.Join(strings.Fields(t), "") == "名词解释" && short(t, 12)
+	glossary := isGlossaryHead(t)
+	major := m != nil || bm != nil || glossary
 	if b := p.blk; b != nil && !major {
 		done, err := p.blockLine(u)
 		if err != nil || done {
@@ -540,7 +567,7 @@ func (p *parser) feed(u unit) error {
 		}
 	}
 	switch {
-	case strings.Join(strings.Fields(t), "") == "名词解释" && short(t, 12):
+	case glossary:
 		if err := p.endBlock(); err != nil {
 			return err
 		}
@@ -553,7 +580,7 @@ func (p *parser) feed(u unit) error {
 		if err := p.endBlock(); err != nil {
 			return err
 		}
-		n, _ := strconv.Atoi(bm[2])
+		n := headNumber(bm[2])
 		label := strings.TrimRight(strings.TrimSpace(strings.TrimSuffix(t, bm[3])), ":： 　")
 		p.blk = &block{label: label, box: bm[1] == "专栏", number: n, title: strings.TrimSpace(bm[3]), line: u.line,
 			chapter: p.chapter, section: p.section, location: p.location(p.chapter, p.section), compact: true}
@@ -744,10 +771,11 @@ func (p *parser) continueTitle(t string) bool {
 		}
 		return false
 	}
-	if of == nil || t == "" || !short(t, 30) || headRe.MatchString(t) {
+	if of == nil || t == "" || !short(t, 30) || headRe.MatchString(t) || boxRe.MatchString(t) {
 		return false
 	}
-	if strings.HasSuffix(*of, "，") || strings.HasSuffix(*of, "、") {
+	if *of == "" || strings.HasSuffix(*of, "，") || strings.HasSuffix(*of, "、") {
+		// 第一章 alone on its line, its title on the next.
 		*of += t
 		return true
 	}
@@ -799,6 +827,9 @@ func (p *parser) flush() error {
 		return nil
 	}
 	para.raw, para.text = strings.Join(para.raws, ""), strings.Join(para.texts, "")
+	if p.lay.spaced {
+		para.text = unspace(para.text)
+	}
 	switch {
 	case p.blk != nil:
 		return p.boxItems(para)
@@ -909,7 +940,14 @@ func splitNotes(s string) []string {
 }
 
 // term adds one glossary entry: a head (often bold), a colon, a definition.
+// A number before the head (1. 新质生产力：…) is the entry's, not the term's.
 func (p *parser) term(para *paragraph) error {
+	if m := itemNumRe.FindString(para.text); m != "" {
+		para.text = para.text[len(m):]
+		if r := itemNumRe.FindString(para.raw); r != "" {
+			para.raw = para.raw[len(r):]
+		}
+	}
 	var head, def string
 	if m := leadRe.FindStringSubmatch(para.raw); m != nil {
 		head = p.clean(m[1])
@@ -976,10 +1014,15 @@ func (p *parser) location(chapter, section int) string {
 		return "序言"
 	}
 	ch := p.plan.Chapters[chapter-1]
-	if section == 0 {
-		return fmt.Sprintf("第%s章 · %s", HanNumeral(ch.Printed), ch.Title)
+	where := fmt.Sprintf("第%s章", HanNumeral(ch.Printed))
+	if ch.Printed != ch.Number && ch.Part > 0 {
+		// Chapters restart in every part: the part tells them apart.
+		where = fmt.Sprintf("第%s篇 %s", HanNumeral(ch.Part), where)
 	}
-	return fmt.Sprintf("第%s章 第%s节 · %s", HanNumeral(ch.Printed), HanNumeral(section), ch.Sections[section-1].Title)
+	if section == 0 {
+		return fmt.Sprintf("%s · %s", where, ch.Title)
+	}
+	return fmt.Sprintf("%s 第%s节 · %s", where, HanNumeral(section), ch.Sections[section-1].Title)
 }
 
 // finish checks the model for the gaps a broken source would leave.
@@ -1029,6 +1072,11 @@ func (p *parser) endBlock() error {
 		if len(p.plan.Indicators) > before {
 			p.plan.IndicatorTable = &Table{Label: b.label, Title: b.title,
 				Header: b.tab.header, Location: b.location, Line: b.line}
+			where, _, _ := strings.Cut(b.location, " · ")
+			for i := before; i < len(p.plan.Indicators); i++ {
+				ind := &p.plan.Indicators[i]
+				ind.Location = fmt.Sprintf("%s · %s %s · 第%d项", where, b.label, b.title, ind.Number)
+			}
 			p.expectNote = true
 		}
 		return nil

@@ -15,8 +15,9 @@ import (
 var (
 	// cellSepRe separates the cells of a row: a tab, or a run of two or
 	// more spaces.
-	cellSepRe = regexp.MustCompile("\t| {2,}|\u3000{2,}")
-	yearRe    = regexp.MustCompile(`(20\d\d|19\d\d)\s*年?`)
+	cellSepRe  = regexp.MustCompile("\t| {2,}|\u3000{2,}")
+	spaceRunRe = regexp.MustCompile(` {2,}`)
+	yearRe     = regexp.MustCompile(`(20\d\d|19\d\d)\s*年?`)
 	// unitRe is the unit in brackets at the end of an indicator's name:
 	// 森林覆盖率（%）.
 	unitRe      = regexp.MustCompile(`^(.+?)\s*[（(]([^（）()]{1,12})[)）]$`)
@@ -60,6 +61,9 @@ type table struct {
 	// sep is the width of the space run between cells.
 	sep  int
 	line int
+	// starts are the printed positions of the header's columns in a table
+	// aligned by columns (runs of spaces of varying width); nil otherwise.
+	starts []int
 }
 
 // splitCells cuts a line into cells at tabs or runs of spaces. An indented
@@ -98,10 +102,82 @@ func splitCells(line string, sep int) (cells []string, lead int) {
 	return cells, lead
 }
 
+// alignedCells cuts a line of a table aligned by columns (its runs of
+// spaces of any width) and puts each cell under the header column it
+// starts in: starts holds the columns' printed positions.
+func alignedCells(line string, starts []int) []string {
+	cells := make([]string, len(starts))
+	pos, i := 0, 0
+	for i < len(line) {
+		// Skip the spaces before the next cell.
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			pos++
+			i++
+		}
+		if i >= len(line) {
+			break
+		}
+		start := pos
+		var sb strings.Builder
+		for i < len(line) {
+			if line[i] == ' ' && (i+1 >= len(line) || line[i+1] == ' ') {
+				break
+			}
+			r, size := utf8.DecodeRuneInString(line[i:])
+			sb.WriteRune(r)
+			pos += width(string(r))
+			i += size
+		}
+		col := 0
+		for k, st := range starts {
+			if st <= start+2 {
+				col = k
+			}
+		}
+		if cells[col] != "" {
+			cells[col] += " "
+		}
+		cells[col] += sb.String()
+	}
+	return cells
+}
+
+// cellStarts gives the printed position where each cell of a line starts:
+// after a run of two or more spaces, or at the line's first character.
+func cellStarts(line string) []int {
+	var starts []int
+	pos, spaces := 0, 2
+	for _, r := range line {
+		if r == ' ' || r == '\t' {
+			spaces++
+			pos++
+			continue
+		}
+		if spaces >= 2 {
+			starts = append(starts, pos)
+		}
+		spaces = 0
+		pos += width(string(r))
+	}
+	return starts
+}
+
+// uniform reports whether every run of spaces between a line's cells is
+// one separator wide, as in a table whose empty cells are separators
+// doubled; otherwise the table is aligned by columns.
+func uniform(line string, sep int) bool {
+	for _, m := range spaceRunRe.FindAllStringIndex(strings.TrimSpace(line), -1) {
+		if m[1]-m[0] != sep {
+			return false
+		}
+	}
+	return true
+}
+
 // sepWidth is the most common run of spaces between cells of a line.
 func sepWidth(line string) int {
 	best := 0
-	for _, m := range regexp.MustCompile(` {2,}`).FindAllStringIndex(strings.TrimSpace(line), -1) {
+	for _, m := range spaceRunRe.FindAllStringIndex(strings.TrimSpace(line), -1) {
 		if w := m[1] - m[0]; best == 0 || w < best {
 			best = w
 		}
@@ -294,18 +370,44 @@ func (t *table) addLine(n int, line string) bool {
 		t.tabbed = strings.Contains(line, "\t")
 		t.header, _ = splitCells(line, t.sep)
 		t.line = n
+		if !t.tabbed && !uniform(line, t.sep) {
+			// Aligned by columns: runs of spaces of any width separate
+			// cells, and a row's cells go under the columns they start in.
+			header, _ := splitCells(strings.TrimSpace(line), 1<<20)
+			if st := cellStarts(strings.TrimSpace(line)); len(st) == len(header) {
+				t.header, t.starts = header, st
+			}
+		}
 		return true
 	}
-	if !isTableLine(line) && endsSentence(text) && utf8.RuneCountInString(text) > 40 {
+	if !isTableLine(line) && endsSentence(text) && utf8.RuneCountInString(text) > 40 || t.tabbed && !strings.Contains(line, "\t") {
 		return false // running text after the table
 	}
 	cells, lead := splitCells(line, t.sep)
+	if t.starts != nil {
+		cells, lead = alignedCells(line, t.starts), 0
+		if cells[0] == "" {
+			lead = 1
+		}
+	}
+	if lead > 0 && t.starts == nil {
+		// An indented row opens with as many empty cells as the row is
+		// short of a full one (the header's, or the row above's when it
+		// has a sub-indicator cell), whatever width the indent has.
+		full := len(t.header)
+		if k := len(t.rows); k > 0 {
+			full = max(full, len(t.rows[k-1].cells))
+		}
+		if room := full - (len(cells) - lead); room >= 1 && room < lead {
+			cells, lead = cells[lead-room:], room
+		}
+	}
 	if len(t.rows) == 0 && !t.tabbed && lead == 0 && len(cells) == 1 && !rowNumRe.MatchString(cells[0]) && len(t.header[len(t.header)-1]) < maxRow {
 		// A header cell wrapped onto the next line.
 		t.header[len(t.header)-1] += cells[0]
 		return true
 	}
-	if len(t.rows) == 0 && headerRole(t.header[0]) == "number" && !isNumberCell(firstCell(cells)) {
+	if len(t.rows) == 0 && headerRole(t.header[0]) == "number" && !isNumberCell(firstCell(cells)) && !subRe.MatchString(firstCell(cells)) {
 		// A header over several lines, before the first numbered row.
 		return true
 	}
@@ -586,4 +688,104 @@ func (p *parser) valueColumns(header, roles []string) []valueColumn {
 	}
 	target.target = true
 	return []valueColumn{base, target}
+}
+
+// unflatten rewrites a table that an extraction printed one cell per line
+// (序号 / 指标 / 2030年目标 / 属性 / 1 / 地区生产总值（%） / 5左右 / 预期性 …)
+// into tab-separated rows, which the table reader then reads as any other:
+// the header is the run of short lines under a caption (专栏N, 表N) that
+// reads as an indicator header, a row begins at a line that is a number, a
+// category line (一、经济强) stands alone, and a row with more lines than
+// columns had its name wrapped.
+func unflatten(lines []srcLine) []srcLine {
+	out := make([]srcLine, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		out = append(out, lines[i])
+		t := strings.TrimSpace(lines[i].s)
+		if m := boxRe.FindStringSubmatch(t); m == nil || m[3] == "" {
+			continue
+		}
+		rows, next := flatTable(lines[i+1:])
+		if rows == nil {
+			continue
+		}
+		out = append(out, rows...)
+		i += next
+	}
+	return out
+}
+
+// flatTable reads a table printed one cell per line at the start of lines.
+// It returns its rows and how many lines they took, or nil.
+func flatTable(lines []srcLine) ([]srcLine, int) {
+	cell := func(k int) (string, bool) {
+		if k >= len(lines) {
+			return "", false
+		}
+		t := strings.TrimSpace(lines[k].s)
+		return t, t != "" && utf8.RuneCountInString(t) <= 30 && !strings.ContainsAny(t, "。；") && !isTableLine(lines[k].s)
+	}
+	var header []string
+	k := 0
+	for ; ; k++ {
+		t, ok := cell(k)
+		if !ok || isNumberCell(t) && rowNumRe.FindStringSubmatch(t)[2] == "" || subRe.MatchString(t) {
+			break
+		}
+		header = append(header, t)
+	}
+	if len(header) < 3 || !indicatorHeader(header) {
+		return nil, 0
+	}
+	numCol := 0
+	for i, h := range header {
+		if headerRole(h) == "number" {
+			numCol = i
+		}
+	}
+	if numCol != 0 {
+		return nil, 0 // rows must open with their number
+	}
+	n := len(header)
+	rows := []srcLine{{n: lines[0].n, s: strings.Join(header, "\t")}}
+	for k < len(lines) {
+		t, ok := cell(k)
+		if !ok {
+			break
+		}
+		if subRe.MatchString(t) {
+			rows = append(rows, srcLine{n: lines[k].n, s: t + strings.Repeat("\t", n-1)})
+			k++
+			continue
+		}
+		if !isNumberCell(t) || rowNumRe.FindStringSubmatch(t)[2] != "" {
+			break
+		}
+		start := k
+		cells := []string{t}
+		k++
+		for {
+			c, ok := cell(k)
+			if !ok || subRe.MatchString(c) || isNumberCell(c) && rowNumRe.FindStringSubmatch(c)[2] == "" && len(cells) >= n {
+				break
+			}
+			cells = append(cells, c)
+			k++
+			if len(cells) > 2*n {
+				return nil, 0
+			}
+		}
+		if len(cells) < n {
+			return nil, 0
+		}
+		// The lines beyond the columns are the name's wrapped rest.
+		extra := len(cells) - n
+		name := strings.Join(cells[1:2+extra], "")
+		cells = append([]string{cells[0], name}, cells[2+extra:]...)
+		rows = append(rows, srcLine{n: lines[start].n, s: strings.Join(cells, "\t")})
+	}
+	if len(rows) < 2 {
+		return nil, 0
+	}
+	return rows, k
 }

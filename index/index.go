@@ -439,6 +439,9 @@ func indicatorTable(plan *corpus.Plan, ind corpus.Indicator) string {
 // indicatorLocation says where a row stands: 第一章 第三节 · 专栏1
 // “十四五”时期经济社会主要指标 · 第18项.
 func indicatorLocation(plan *corpus.Plan, ind corpus.Indicator) string {
+	if ind.Location != "" {
+		return ind.Location
+	}
 	return fmt.Sprintf("%s · 第%d项", tableLocation(plan), ind.Number)
 }
 

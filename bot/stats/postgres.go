@@ -2,7 +2,9 @@ package stats
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"errors"
@@ -51,6 +53,7 @@ type PostgresOptions struct {
 type Postgres struct {
 	pool    *pgxpool.Pool
 	secrets []string // the password, scrubbed from every error
+	salt    []byte   // of the hashes of who pressed 👍/👎
 	opts    PostgresOptions
 	replica string
 
@@ -74,6 +77,7 @@ type row struct {
 	at    time.Time
 	a, b  string // kind and topic, question, result
 	up    bool
+	once  []byte // feedback: the salted hash of who pressed under what
 }
 
 //go:embed migrations/*.sql
@@ -171,6 +175,10 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 		s.pool.Close()
 		return nil, err
 	}
+	if err := s.loadSalt(mctx); err != nil {
+		s.pool.Close()
+		return nil, err
+	}
 	var id [8]byte
 	_, _ = rand.Read(id[:])
 	s.replica = hex.EncodeToString(id[:])
@@ -228,6 +236,20 @@ func (s *Postgres) migrate(ctx context.Context, upto int) error {
 	})
 	if err != nil {
 		return s.errorf("stats: postgres schema: %w", err)
+	}
+	return nil
+}
+
+// loadSalt reads the database's salt, making it the first time.
+func (s *Postgres) loadSalt(ctx context.Context) error {
+	salt := make([]byte, 32)
+	_, _ = rand.Read(salt)
+	_, err := s.pool.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('salt', $1) ON CONFLICT (key) DO NOTHING", salt)
+	if err == nil {
+		err = s.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'salt'").Scan(&s.salt)
+	}
+	if err != nil {
+		return s.errorf("stats: postgres: salt: %w", err)
 	}
 	return nil
 }
@@ -314,7 +336,26 @@ func (s *Postgres) RecordUnanswered(ctx context.Context, question string, at tim
 
 // RecordFeedback records a 👍 or 👎; see Store.RecordFeedback.
 func (s *Postgres) RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error {
-	return s.enqueue(ctx, row{table: "feedback", at: at, a: clean(resultID), up: up})
+	return s.recordFeedback(ctx, resultID, up, "", at)
+}
+
+// recordFeedback records a press; once names it (its message and user):
+// a second press with the same once is not counted. once is kept only as
+// a hash salted with the database's secret.
+func (s *Postgres) recordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error {
+	r := row{table: "feedback", at: at, a: clean(resultID), up: up}
+	if once != "" {
+		r.once = pressHash(s.salt, once)
+	}
+	return s.enqueue(ctx, r)
+}
+
+// pressHash is the salted hash a press is known by, as the bbolt store
+// makes it, so that hashes move between the stores.
+func pressHash(salt []byte, once string) []byte {
+	mac := hmac.New(sha256.New, salt)
+	mac.Write([]byte(once))
+	return mac.Sum(nil)[:16]
 }
 
 // maxBatch is how many records one transaction writes at most.
@@ -404,7 +445,13 @@ func (s *Postgres) insert(ctx context.Context, rows []row) error {
 			case "unanswered":
 				b.Queue("INSERT INTO unanswered (at, question) VALUES ($1, $2)", r.at, r.a)
 			case "feedback":
-				b.Queue("INSERT INTO feedback (at, result, up) VALUES ($1, $2, $3)", r.at, r.a, r.up)
+				if r.once == nil {
+					b.Queue("INSERT INTO feedback (at, result, up) VALUES ($1, $2, $3)", r.at, r.a, r.up)
+					continue
+				}
+				// Counted only if this press is new.
+				b.Queue(`WITH p AS (INSERT INTO pressed (hash, at) VALUES ($4, $1) ON CONFLICT (hash) DO NOTHING RETURNING 1)
+					INSERT INTO feedback (at, result, up) SELECT $1, $2, $3 FROM p`, r.at, r.a, r.up, r.once)
 			}
 		}
 		return tx.SendBatch(ctx, &b).Close()
@@ -561,6 +608,10 @@ func (s *Postgres) Prune(ctx context.Context, before time.Time) (int, error) {
 			return n, s.errorf("stats: prune: %w", err)
 		}
 		n += int(tag.RowsAffected())
+	}
+	// Who pressed is kept as long as the presses.
+	if _, err := s.pool.Exec(ctx, "DELETE FROM pressed WHERE at < $1", before); err != nil {
+		return n, s.errorf("stats: prune: %w", err)
 	}
 	return n, nil
 }

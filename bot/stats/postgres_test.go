@@ -63,7 +63,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 	if len(versions) != SchemaVersion() || versions[len(versions)-1] != SchemaVersion() {
 		t.Errorf("versions applied %v, want 1 to %d once each", versions, SchemaVersion())
 	}
-	for _, want := range []string{"answers", "chat_plans", "chat_sends", "feedback", "planbot_schema", "replicas", "unanswered"} {
+	for _, want := range []string{"answers", "chat_plans", "chat_sends", "feedback", "meta", "planbot_schema", "pressed", "replicas", "unanswered"} {
 		if !strings.Contains(" "+strings.Join(tables, " ")+" ", " "+want+" ") {
 			t.Errorf("no table %s in %v", want, tables)
 		}
@@ -209,6 +209,42 @@ func TestPostgresDown(t *testing.T) {
 	defer mu.Unlock()
 	if failed["record"] == 0 || failed["heartbeat"] == 0 {
 		t.Errorf("failures observed: %v", failed)
+	}
+}
+
+// TestPostgresFeedbackOnce counts a press once per message and user, on
+// every replica, and keeps who pressed only as a salted hash.
+func TestPostgresFeedbackOnce(t *testing.T) {
+	url := pgtest.Need(t, pgServer, pgErr).NewDB(t)
+	ctx := context.Background()
+	a, b := openPG(t, url, PostgresOptions{}), openPG(t, url, PostgresOptions{})
+	must(t, a.recordFeedback(ctx, "c1s1p1", false, "msg 10 user 7001", day))
+	must(t, b.recordFeedback(ctx, "c1s1p1", false, "msg 10 user 7001", day)) // again, on the other replica
+	must(t, a.recordFeedback(ctx, "c1s1p1", true, "msg 10 user 7002", day))
+	must(t, a.recordFeedback(ctx, "c1s1p1", false, "msg 11 user 7001", day))
+	must(t, a.recordFeedback(ctx, "c1s1p1", false, "", day)) // not named: counted
+	must(t, a.recordFeedback(ctx, "c1s1p1", false, "", day))
+	a.flush(ctx)
+	r, err := b.Report(ctx, time.Time{}, time.Time{}, 0)
+	must(t, err)
+	if r.Up != 1 || r.Down != 4 {
+		t.Errorf("👍 %d, 👎 %d; want 1, 4", r.Up, r.Down)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	must(t, err)
+	defer conn.Close(ctx)
+	var n int
+	must(t, conn.QueryRow(ctx, "SELECT count(*) FROM pressed WHERE position('7001'::bytea IN hash) > 0 OR length(hash) <> 16").Scan(&n))
+	if n != 0 {
+		t.Errorf("%d presses stored as something else than a 16-byte hash", n)
+	}
+	// Pruned with the records.
+	if _, err := a.Prune(ctx, day.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	must(t, conn.QueryRow(ctx, "SELECT count(*) FROM pressed").Scan(&n))
+	if n != 0 {
+		t.Errorf("%d presses kept after their records were pruned", n)
 	}
 }
 

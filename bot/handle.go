@@ -270,7 +270,7 @@ func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAns
 		}
 		return CallbackAnswer{Replies: b.box(n, c.MessageID)}
 	case strings.HasPrefix(c.Data, callbackFeedback):
-		return b.feedback(ctx, strings.TrimPrefix(c.Data, callbackFeedback))
+		return b.feedback(ctx, c)
 	}
 	return stale
 }

@@ -157,7 +157,7 @@ log: {level: debug, format: json}
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for i := 0; i < len(admins); {
-		if page := scrape(t, admins[i]+"/healthz"); strings.HasPrefix(page, "degraded: store") {
+		if page := scrape(t, admins[i]+"/healthz"); strings.Contains(page, "degraded: store") {
 			i++
 			continue
 		}

@@ -35,6 +35,9 @@ type PostgresOptions struct {
 	// silent for three heartbeats no longer counts. Negative: this is no
 	// replica (a tool such as planbot stats), it is not counted.
 	Heartbeat time.Duration
+	// Retention is how long records are kept: Prune deletes older ones.
+	// Zero keeps them all.
+	Retention time.Duration
 	// Observe, when set, is told the outcome of each background operation
 	// (op "record" for a batch written, "heartbeat"): err nil when it
 	// succeeded. Its errors never hold the password.
@@ -334,15 +337,11 @@ func (s *Postgres) RecordUnanswered(ctx context.Context, question string, at tim
 	return s.enqueue(ctx, row{table: "unanswered", at: at, a: q})
 }
 
-// RecordFeedback records a 👍 or 👎; see Store.RecordFeedback.
-func (s *Postgres) RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error {
-	return s.recordFeedback(ctx, resultID, up, "", at)
-}
-
-// recordFeedback records a press; once names it (its message and user):
-// a second press with the same once is not counted. once is kept only as
-// a hash salted with the database's secret.
-func (s *Postgres) recordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error {
+// RecordFeedback records a 👍 or 👎; see Store.RecordFeedback. once names
+// the press (its message and user): a second press with the same once is
+// not counted, whichever replica records it. once is kept only as a hash
+// salted with the database's secret, as long as the records.
+func (s *Postgres) RecordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error {
 	r := row{table: "feedback", at: at, a: clean(resultID), up: up}
 	if once != "" {
 		r.once = pressHash(s.salt, once)
@@ -595,9 +594,14 @@ func (s *Postgres) SetChatPlan(ctx context.Context, chat int64, plan string) err
 	return nil
 }
 
-// Prune deletes the records made before before and returns how many.
+// Prune deletes the records older than Retention, counted back from now,
+// and the hashes of the presses as old; it returns how many records went.
 // Chats' plans are kept.
-func (s *Postgres) Prune(ctx context.Context, before time.Time) (int, error) {
+func (s *Postgres) Prune(ctx context.Context, now time.Time) (int, error) {
+	if s.opts.Retention <= 0 {
+		return 0, nil
+	}
+	before := now.Add(-s.opts.Retention)
 	s.flush(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 4*s.opts.Timeout)
 	defer cancel()
@@ -624,8 +628,9 @@ func (s *Postgres) Counts(ctx context.Context) (Counts, error) {
 	var c Counts
 	err := s.pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM answers), (SELECT count(*) FROM unanswered),
-		(SELECT count(*) FROM feedback), (SELECT count(*) FROM chat_plans)`).
-		Scan(&c.Answers, &c.Unanswered, &c.Feedback, &c.ChatPlans)
+		(SELECT count(*) FROM feedback), (SELECT count(*) FROM chat_plans),
+		(SELECT count(*) FROM pressed)`).
+		Scan(&c.Answers, &c.Unanswered, &c.Feedback, &c.ChatPlans, &c.Presses)
 	if err != nil {
 		return Counts{}, s.errorf("stats: count: %w", err)
 	}
@@ -651,6 +656,13 @@ func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
 			})
 			return err
 		}
+		var salt []byte
+		if err := tx.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'salt'").Scan(&salt); err != nil {
+			return err
+		}
+		if err := yield(Record{Type: TypeSalt, Hash: hex.EncodeToString(salt)}); err != nil {
+			return err
+		}
 		if err := each("SELECT at, kind, topic FROM answers ORDER BY at, id", []any{&r.At, &r.Kind, &r.Topic}, TypeAnswer); err != nil {
 			return err
 		}
@@ -658,6 +670,9 @@ func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
 			return err
 		}
 		if err := each("SELECT at, result, up FROM feedback ORDER BY at, id", []any{&r.At, &r.Result, &r.Up}, TypeFeedback); err != nil {
+			return err
+		}
+		if err := each("SELECT at, encode(hash, 'hex') FROM pressed ORDER BY hash", []any{&r.At, &r.Hash}, TypePressed); err != nil {
 			return err
 		}
 		return each("SELECT at, chat_id, plan FROM chat_plans ORDER BY chat_id", []any{&r.At, &r.Chat, &r.Plan}, TypeChatPlan)
@@ -675,9 +690,14 @@ func (s *Postgres) Import(ctx context.Context, recs []Record) error {
 		return err
 	}
 	var answers, unanswered, feedback [][]any
-	var plans pgx.Batch
+	var plans pgx.Batch // and presses
+	var salt []byte
 	for _, r := range recs {
 		switch r.Type {
+		case TypeSalt:
+			salt = r.hashBytes()
+		case TypePressed:
+			plans.Queue("INSERT INTO pressed (hash, at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING", r.hashBytes(), r.At)
 		case TypeAnswer:
 			answers = append(answers, []any{r.At, r.Kind, r.Topic})
 		case TypeUnanswered:
@@ -690,6 +710,14 @@ func (s *Postgres) Import(ctx context.Context, recs []Record) error {
 		}
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// A database without presses takes the salt they were hashed
+		// with, so that they match the presses to come.
+		if salt != nil {
+			_, err := tx.Exec(ctx, `UPDATE meta SET value = $1 WHERE key = 'salt' AND NOT EXISTS (SELECT 1 FROM pressed)`, salt)
+			if err != nil {
+				return err
+			}
+		}
 		for _, c := range []struct {
 			table string
 			cols  []string
@@ -707,6 +735,9 @@ func (s *Postgres) Import(ctx context.Context, recs []Record) error {
 	})
 	if err != nil {
 		return s.errorf("stats: import: %w", err)
+	}
+	if salt != nil {
+		return s.loadSalt(ctx)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -70,45 +71,64 @@ func TestMigrateFromEmpty(t *testing.T) {
 	}
 }
 
+// TestMigrateFromOlder opens databases left by a planbot of each older
+// schema, with records: the schema is brought up to date, the records
+// stay, and what the newer schema adds works.
 func TestMigrateFromOlder(t *testing.T) {
-	url := pgtest.Need(t, pgServer, pgErr).NewDB(t)
-	ctx := context.Background()
-	// A database of the first schema (statistics only) with records, as
-	// the planbot of that schema left it.
-	pool, err := pgxpool.New(ctx, url)
-	must(t, err)
-	defer pool.Close()
-	must(t, (&Postgres{pool: pool}).migrate(ctx, 1))
-	for _, q := range []string{
-		"INSERT INTO answers (at, kind, topic) VALUES ($1, 'target', '原铝产能'), ($1, 'target', '原铝产能')",
-		"INSERT INTO unanswered (at, question) VALUES ($1, '区长是谁')",
-		"INSERT INTO feedback (at, result, up) VALUES ($1, 'c3s1p3', false)",
-	} {
-		_, err := pool.Exec(ctx, q, day)
-		must(t, err)
-	}
-	if versions, tables := schema(t, url); len(versions) != 1 || strings.Contains(strings.Join(tables, " "), "chat_plans") {
-		t.Fatalf("the older schema: versions %v, tables %v", versions, tables)
-	}
+	srv := pgtest.Need(t, pgServer, pgErr)
+	for from := 1; from < SchemaVersion(); from++ {
+		t.Run(fmt.Sprint("version ", from), func(t *testing.T) {
+			url := srv.NewDB(t)
+			ctx := context.Background()
+			pool, err := pgxpool.New(ctx, url)
+			must(t, err)
+			defer pool.Close()
+			must(t, (&Postgres{pool: pool}).migrate(ctx, from))
+			// Records as the planbot of that schema wrote them.
+			for _, q := range []string{
+				"INSERT INTO answers (at, kind, topic) VALUES ($1, 'target', '原铝产能'), ($1, 'target', '原铝产能')",
+				"INSERT INTO unanswered (at, question) VALUES ($1, '区长是谁')",
+				"INSERT INTO feedback (at, result, up) VALUES ($1, 'c3s1p3', false)",
+			} {
+				_, err := pool.Exec(ctx, q, day)
+				must(t, err)
+			}
+			if from >= 2 {
+				_, err := pool.Exec(ctx, "INSERT INTO chat_plans (chat_id, plan) VALUES (7, '东河区“十四五”')")
+				must(t, err)
+			}
+			if versions, _ := schema(t, url); len(versions) != from {
+				t.Fatalf("the older schema: versions %v", versions)
+			}
 
-	s := openPG(t, url, PostgresOptions{})
-	if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
-		t.Errorf("after opening: versions %v, want up to %d", versions, SchemaVersion())
-	}
-	r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
-	must(t, err)
-	if r.Answered != 2 || r.Unanswered != 1 || r.Down != 1 || r.Topics[0] != (Count{"原铝产能", 2}) {
-		t.Errorf("the older records after migrating: %+v", r)
-	}
-	must(t, s.SetChatPlan(ctx, 1, "国家“十五五”"))
-	if p, ok, err := s.ChatPlan(ctx, 1); p != "国家“十五五”" || !ok || err != nil {
-		t.Errorf("a chat plan after migrating: %q, %v, %v", p, ok, err)
-	}
-	// Opening again changes nothing.
-	s.Close()
-	openPG(t, url, PostgresOptions{})
-	if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
-		t.Errorf("after opening twice: versions %v", versions)
+			s := openPG(t, url, PostgresOptions{})
+			if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
+				t.Errorf("after opening: versions %v, want 1 to %d", versions, SchemaVersion())
+			}
+			r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
+			must(t, err)
+			if r.Answered != 2 || r.Unanswered != 1 || r.Down != 1 || r.Topics[0] != (Count{"原铝产能", 2}) {
+				t.Errorf("the older records after migrating: %+v", r)
+			}
+			if p, ok, _ := s.ChatPlan(ctx, 7); from >= 2 && (p != "东河区“十四五”" || !ok) {
+				t.Errorf("the older chat plan after migrating: %q, %v", p, ok)
+			}
+			must(t, s.SetChatPlan(ctx, 1, "国家“十五五”"))
+			if p, ok, err := s.ChatPlan(ctx, 1); p != "国家“十五五”" || !ok || err != nil {
+				t.Errorf("a chat plan after migrating: %q, %v, %v", p, ok, err)
+			}
+			must(t, s.RecordFeedback(ctx, "c3s1p3", true, "chat 1 message 2 user 3", day))
+			must(t, s.RecordFeedback(ctx, "c3s1p3", true, "chat 1 message 2 user 3", day))
+			if r, _ := s.Report(ctx, time.Time{}, time.Time{}, 0); r.Up != 1 {
+				t.Errorf("once-only presses after migrating: 👍 %d, want 1", r.Up)
+			}
+			// Opening again changes nothing.
+			s.Close()
+			openPG(t, url, PostgresOptions{})
+			if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
+				t.Errorf("after opening twice: versions %v", versions)
+			}
+		})
 	}
 }
 

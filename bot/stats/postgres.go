@@ -317,8 +317,7 @@ func (s *Postgres) enqueue(ctx context.Context, r row) error {
 		return nil
 	default:
 		s.pending.Add(-1)
-		s.observe("record", ErrBufferFull)
-		return ErrBufferFull
+		return ErrBufferFull // for the caller to count
 	}
 }
 

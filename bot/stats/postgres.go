@@ -38,6 +38,12 @@ type PostgresOptions struct {
 	// Retention is how long records are kept: Prune deletes older ones.
 	// Zero keeps them all.
 	Retention time.Duration
+	// RetryOpen, when the database cannot be reached at open, returns a
+	// store anyway that keeps trying in the background (observed as op
+	// "open"): records wait in the buffer, everything else fails until it
+	// is reached. Without it, OpenPostgres returns the error. A schema
+	// newer than the program's is an error either way.
+	RetryOpen bool
 	// Observe, when set, is told the outcome of each background operation
 	// (op "record" for a batch written, "heartbeat"): err nil when it
 	// succeeded. Its errors never hold the password.
@@ -63,6 +69,7 @@ type Postgres struct {
 	queue    chan row
 	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
+	ready    atomic.Bool // the schema is up to date and the salt read
 
 	// failedAt is when the shared flood limits last failed (unix nanos):
 	// they are not asked again for a while, so that sending does not wait
@@ -80,7 +87,7 @@ type row struct {
 	at    time.Time
 	a, b  string // kind and topic, question, result
 	up    bool
-	once  []byte // feedback: the salted hash of who pressed under what
+	once  string // feedback: who pressed under what, hashed when written
 }
 
 //go:embed migrations/*.sql
@@ -172,13 +179,8 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	if err != nil {
 		return nil, s.errorf("stats: postgres: %w", err)
 	}
-	mctx, cancel := context.WithTimeout(ctx, 4*opts.Timeout)
-	defer cancel()
-	if err := s.migrate(mctx, 0); err != nil {
-		s.pool.Close()
-		return nil, err
-	}
-	if err := s.loadSalt(mctx); err != nil {
+	err = s.setup(ctx)
+	if err != nil && (!opts.RetryOpen || errors.Is(err, errSchemaNewer)) {
 		s.pool.Close()
 		return nil, err
 	}
@@ -188,15 +190,68 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	s.replicas.Store(1)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.write(bg)
-	if opts.Heartbeat > 0 {
-		s.heartbeat(bg)
-		s.wg.Add(1)
-		go s.beat(bg)
+	if err == nil && opts.Heartbeat > 0 {
+		s.heartbeat(ctx) // the replicas counted from the start
 	}
+	go func() {
+		defer s.wg.Done()
+		if err != nil {
+			s.observe("open", err)
+			if !s.retrySetup(bg) {
+				return
+			}
+			if opts.Heartbeat > 0 {
+				s.heartbeat(bg)
+			}
+		}
+		if opts.Heartbeat > 0 {
+			s.beat(bg)
+		}
+	}()
 	return s, nil
 }
+
+// setup brings the schema up to date and reads the salt; the store is
+// ready once it succeeded.
+func (s *Postgres) setup(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 4*s.opts.Timeout)
+	defer cancel()
+	if err := s.migrate(ctx, 0); err != nil {
+		return err
+	}
+	if err := s.loadSalt(ctx); err != nil {
+		return err
+	}
+	s.ready.Store(true)
+	return nil
+}
+
+// retrySetup tries setup again, with pauses growing to 30 s, until it
+// succeeds (true) or ctx ends (false).
+func (s *Postgres) retrySetup(ctx context.Context) bool {
+	pause := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(pause):
+		}
+		err := s.setup(ctx)
+		s.observe("open", err)
+		if err == nil {
+			return true
+		}
+		pause = min(2*pause, 30*time.Second)
+	}
+}
+
+// errNotReady is the error of a store whose database was not reached yet.
+var errNotReady = errors.New("stats: postgres: the database was not reached yet")
+
+// errSchemaNewer is the error of a database migrated by a newer planbot.
+var errSchemaNewer = errors.New("newer than this program's")
 
 // migrate applies the migrations the database lacks, up to version upto
 // (all when 0), in one transaction that holds an advisory lock: replicas
@@ -225,7 +280,7 @@ func (s *Postgres) migrate(ctx context.Context, upto int) error {
 			return err
 		}
 		if upto == 0 && have > len(ms) {
-			return fmt.Errorf("the database's schema is version %d, newer than this program's %d: upgrade planbot", have, len(ms))
+			return fmt.Errorf("the database's schema is version %d, %w %d: upgrade planbot", have, errSchemaNewer, len(ms))
 		}
 		for _, m := range ms[min(have, len(ms)):] {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
@@ -341,11 +396,7 @@ func (s *Postgres) RecordUnanswered(ctx context.Context, question string, at tim
 // not counted, whichever replica records it. once is kept only as a hash
 // salted with the database's secret, as long as the records.
 func (s *Postgres) RecordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error {
-	r := row{table: "feedback", at: at, a: clean(resultID), up: up}
-	if once != "" {
-		r.once = pressHash(s.salt, once)
-	}
-	return s.enqueue(ctx, r)
+	return s.enqueue(ctx, row{table: "feedback", at: at, a: clean(resultID), up: up, once: once})
 }
 
 // pressHash is the salted hash a press is known by, as the bbolt store
@@ -434,6 +485,9 @@ func (s *Postgres) drain(batch []row) {
 
 // insert writes rows in one transaction.
 func (s *Postgres) insert(ctx context.Context, rows []row) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var b pgx.Batch
 		for _, r := range rows {
@@ -443,13 +497,13 @@ func (s *Postgres) insert(ctx context.Context, rows []row) error {
 			case "unanswered":
 				b.Queue("INSERT INTO unanswered (at, question) VALUES ($1, $2)", r.at, r.a)
 			case "feedback":
-				if r.once == nil {
+				if r.once == "" {
 					b.Queue("INSERT INTO feedback (at, result, up) VALUES ($1, $2, $3)", r.at, r.a, r.up)
 					continue
 				}
 				// Counted only if this press is new.
 				b.Queue(`WITH p AS (INSERT INTO pressed (hash, at) VALUES ($4, $1) ON CONFLICT (hash) DO NOTHING RETURNING 1)
-					INSERT INTO feedback (at, result, up) SELECT $1, $2, $3 FROM p`, r.at, r.a, r.up, r.once)
+					INSERT INTO feedback (at, result, up) SELECT $1, $2, $3 FROM p`, r.at, r.a, r.up, pressHash(s.salt, r.once))
 			}
 		}
 		return tx.SendBatch(ctx, &b).Close()
@@ -497,6 +551,9 @@ func period(since, until time.Time) (string, []any) {
 // as Store.Report does. It first waits briefly for this replica's records
 // still in memory, so that it reports them too.
 func (s *Postgres) Report(ctx context.Context, since, until time.Time, n int) (Report, error) {
+	if !s.ready.Load() {
+		return Report{}, errNotReady
+	}
 	s.flush(ctx)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
@@ -563,6 +620,9 @@ func (s *Postgres) Report(ctx context.Context, since, until time.Time, n int) (R
 
 // ChatPlan is the plan chat chose; false when it chose none.
 func (s *Postgres) ChatPlan(ctx context.Context, chat int64) (string, bool, error) {
+	if !s.ready.Load() {
+		return "", false, errNotReady
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	var plan string
@@ -578,6 +638,9 @@ func (s *Postgres) ChatPlan(ctx context.Context, chat int64) (string, bool, erro
 
 // SetChatPlan keeps plan as chat's choice; an empty plan forgets it.
 func (s *Postgres) SetChatPlan(ctx context.Context, chat int64, plan string) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	var err error
@@ -597,6 +660,9 @@ func (s *Postgres) SetChatPlan(ctx context.Context, chat int64, plan string) err
 // and the hashes of the presses as old; it returns how many records went.
 // Chats' plans are kept.
 func (s *Postgres) Prune(ctx context.Context, now time.Time) (int, error) {
+	if !s.ready.Load() {
+		return 0, errNotReady
+	}
 	if s.opts.Retention <= 0 {
 		return 0, nil
 	}
@@ -621,6 +687,9 @@ func (s *Postgres) Prune(ctx context.Context, now time.Time) (int, error) {
 
 // Counts counts the records of each type.
 func (s *Postgres) Counts(ctx context.Context) (Counts, error) {
+	if !s.ready.Load() {
+		return Counts{}, errNotReady
+	}
 	s.flush(ctx)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
@@ -638,6 +707,9 @@ func (s *Postgres) Counts(ctx context.Context) (Counts, error) {
 
 // Export calls yield with every record, by type and then in time order.
 func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	s.flush(ctx)
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		var r Record
@@ -685,6 +757,9 @@ func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
 // Import adds recs, all or none, as they are (no cleaning beyond what
 // recording did). A chat's plan replaces the one it had.
 func (s *Postgres) Import(ctx context.Context, recs []Record) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	if err := checkRecords(recs); err != nil {
 		return err
 	}
@@ -773,7 +848,6 @@ func (s *Postgres) heartbeat(ctx context.Context) {
 
 // beat runs heartbeat every Heartbeat until ctx ends.
 func (s *Postgres) beat(ctx context.Context) {
-	defer s.wg.Done()
 	t := time.NewTicker(s.opts.Heartbeat)
 	defer t.Stop()
 	for {
@@ -806,6 +880,9 @@ var errSharedDown = errors.New("stats: postgres: shared flood limits unavailable
 // measured on the database's clock, so replicas' clocks need not agree.
 // While the database fails it answers an error at once.
 func (s *Postgres) ReserveChat(ctx context.Context, chat int64, gap time.Duration) (time.Duration, error) {
+	if !s.ready.Load() {
+		return 0, errNotReady
+	}
 	if f := s.failedAt.Load(); f != 0 && time.Since(time.Unix(0, f)) < sharedBackoff {
 		return 0, errSharedDown
 	}

@@ -248,6 +248,61 @@ func TestPostgresFeedbackOnce(t *testing.T) {
 	}
 }
 
+// TestPostgresDownAtStart opens a store while the database is down: with
+// RetryOpen the store comes up at once, records wait, and it connects when
+// the database does; without, the open fails.
+func TestPostgresDownAtStart(t *testing.T) {
+	srv := pgtest.Need(t, pgServer, pgErr)
+	url := srv.NewDB(t)
+	ctx := context.Background()
+	must(t, srv.Stop())
+	defer srv.Restart()
+	if _, err := OpenPostgres(ctx, url, PostgresOptions{Timeout: time.Second}); err == nil {
+		t.Fatal("opened with the database down, without RetryOpen")
+	}
+	var mu sync.Mutex
+	var opened []error
+	s := openPG(t, url, PostgresOptions{Timeout: time.Second, RetryOpen: true, Observe: func(op string, err error) {
+		if op == "open" {
+			mu.Lock()
+			opened = append(opened, err)
+			mu.Unlock()
+		}
+	}})
+	for i := range 5 {
+		must(t, s.RecordAnswer(ctx, "passage", "养老", day.Add(time.Duration(i)*time.Second)))
+	}
+	must(t, s.RecordFeedback(ctx, "c1s1p1", true, "chat 1 message 1 user 1", day))
+	must(t, s.RecordFeedback(ctx, "c1s1p1", true, "chat 1 message 1 user 1", day))
+	if _, err := s.Report(ctx, time.Time{}, time.Time{}, 0); err == nil {
+		t.Error("a report before the database was reached")
+	}
+	if _, err := s.ReserveChat(ctx, 1, time.Second); err == nil {
+		t.Error("a chat reserved before the database was reached")
+	}
+	must(t, srv.Restart())
+	deadline := time.Now().Add(60 * time.Second)
+	r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
+	for err != nil || r.Answered < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("60 s after the database came up: %+v, %v", r, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		r, err = s.Report(ctx, time.Time{}, time.Time{}, 0)
+	}
+	if r.Answered != 5 || r.Up != 1 {
+		t.Errorf("after connecting: %d answered, 👍 %d; want 5, 1", r.Answered, r.Up)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(opened) < 2 || opened[0] == nil || opened[len(opened)-1] != nil {
+		t.Errorf("open observed as %v, want failures then success", opened)
+	}
+	if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
+		t.Errorf("schema versions %v after connecting late", versions)
+	}
+}
+
 // TestPostgresBufferFull drops what comes past the buffer, says so, and
 // writes the rest when the database is back.
 func TestPostgresBufferFull(t *testing.T) {

@@ -46,8 +46,11 @@ var (
 // told how the database's background work goes.
 func openStore(ctx context.Context, cfg *serveConfig, observe func(op string, err error), log *slog.Logger) (store, *stats.Postgres, error) {
 	if cfg.Data.Postgres != "" {
+		// A database down at start costs no answer either: the store
+		// connects when it can, and records wait meanwhile.
 		pg, err := stats.OpenPostgres(ctx, cfg.Data.Postgres, stats.PostgresOptions{
 			Retention: time.Duration(cfg.Data.Retention),
+			RetryOpen: true,
 			Observe:   observe,
 		})
 		if err != nil {
@@ -106,7 +109,7 @@ func storeName(cfg *serveConfig) string {
 }
 
 // storeWatch counts the failures of the database's background work
-// (writing the buffered records, the heartbeat) in
+// (connecting, writing the buffered records, the heartbeat) in
 // planbot_store_errors_total, logs them (once a minute for each
 // operation), and knows whether the database works: err is the failure of
 // an operation whose last attempt failed.
@@ -146,7 +149,7 @@ func (w *storeWatch) observe(op string, err error) {
 func (w *storeWatch) err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, op := range []string{"record", "heartbeat"} {
+	for _, op := range []string{"open", "record", "heartbeat"} {
 		if w.failing[op] != nil {
 			return w.failing[op]
 		}

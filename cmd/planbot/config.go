@@ -108,7 +108,7 @@ func (d *yamlDuration) UnmarshalYAML(n *yaml.Node) error {
 // (powers of 1024), or a plain number of bytes.
 type byteSize int64
 
-var byteSizeRe = regexp.MustCompile(`^(\d+)\s*([KMGT]i?B?)?$`)
+var byteSizeRe = regexp.MustCompile(`^(\d+)\s*([KMGT])?I?B?$`)
 
 func (b *byteSize) UnmarshalYAML(n *yaml.Node) error {
 	m := byteSizeRe.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(n.Value)))
@@ -299,7 +299,7 @@ func (c *serveConfig) check(getenv func(string) string) error {
 		return errors.New("limits: a limit must not be negative (0 takes Telegram's)")
 	}
 	if c.Admin.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+		if !validListen(c.Admin.Listen) {
 			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %s", shown(c.Admin.Listen))
 		}
 	}
@@ -349,7 +349,7 @@ func checkWebhook(addr, listen, secret string, maxConns int) error {
 	case strings.ContainsAny(u.Path, "{}"):
 		return errors.New("telegram.webhook.url must not contain { or } in its path")
 	}
-	if _, _, err := net.SplitHostPort(listen); err != nil {
+	if !validListen(listen) {
 		return fmt.Errorf("telegram.webhook.listen must be host:port or :port, such as :8443, not %s", shown(listen))
 	}
 	switch {
@@ -363,6 +363,16 @@ func checkWebhook(addr, listen, secret string, maxConns int) error {
 		return fmt.Errorf("telegram.webhook.max_connections must be between 1 and 100 (0 takes Telegram's 40), not %d", maxConns)
 	}
 	return nil
+}
+
+// validListen reports whether addr is host:port with a port number.
+func validListen(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // isLoopback reports whether host names this machine.

@@ -70,6 +70,7 @@ type Postgres struct {
 	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
 	ready    atomic.Bool // the schema is up to date and the salt read
+	failing  atomic.Bool // the last batch of records failed
 
 	// failedAt is when the shared flood limits last failed (unix nanos):
 	// they are not asked again for a while, so that sending does not wait
@@ -440,6 +441,7 @@ func (s *Postgres) write(ctx context.Context) {
 		err := s.insert(wctx, batch)
 		cancel()
 		s.observe("record", err)
+		s.failing.Store(err != nil)
 		if err == nil {
 			s.pending.Add(-int64(len(batch)))
 			batch = batch[:0]
@@ -514,12 +516,13 @@ func (s *Postgres) insert(ctx context.Context, rows []row) error {
 	return nil
 }
 
-// flush waits until every record recorded so far is written, ctx ends, or
-// a second has passed (the database is slow or down).
+// flush waits until every record recorded so far is written, or ctx
+// ends, or Timeout passes, or the writer fails (the database is down: the
+// records wait for it, not the caller).
 func (s *Postgres) flush(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	for s.pending.Load() > 0 && ctx.Err() == nil {
+	for s.pending.Load() > 0 && ctx.Err() == nil && !s.failing.Load() && s.ready.Load() {
 		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -3,17 +3,24 @@
 // and topic; the questions that found nothing; the 👍/👎 pressed under
 // answers) and each chat's chosen plan. It never records who asked: no
 // user or message ids are taken, only the words of an unanswered question,
-// cleaned and cut short, and the chat of a chosen plan.
+// cleaned and cut short, and the chat of a chosen plan. A press is counted
+// once per message and user, told apart by a hash salted with a secret of
+// the store, never the ids themselves.
 //
 // Two stores keep the same things. Store is an embedded bbolt file, keyed
-// by time, for one process: nothing to install. Postgres is a PostgreSQL
-// database that several replicas of the bot share, so that /stats counts
-// every replica's questions and a chat's plan holds on all; it also
-// shares the flood limits among them (a heartbeat row per replica, a
-// next-send time per chat). The bot calls the Record methods as it
-// answers and Report for its /stats command; formatting is Report.String
-// for a terminal or log, or the bot's own. Export and Import move every
-// record from one store to the other (planbot stats -export, -import).
+// by time, for one process: nothing to install. Open checks the file and
+// moves a damaged one aside; a Store never panics, and a cap on its size
+// refuses more. Postgres is a PostgreSQL database that several replicas of
+// the bot share, so that /stats counts every replica's questions and a
+// chat's plan holds on all; it also shares the flood limits among them (a
+// heartbeat row per replica, a next-send time per chat). Prune drops the
+// records past the retention in either.
+//
+// The bot records through a Queue, which writes in the background so that
+// the store can never delay or cost an answer, and calls Report for its
+// /stats command; formatting is Report.String for a terminal or log, or
+// the bot's own. Export and Import move every record from one store to the
+// other (planbot stats -export, -import).
 package stats
 
 import (

@@ -26,9 +26,10 @@ const allowedUpdates = `["message","edited_message","callback_query","inline_que
 // Telegram (the offset of the next getUpdates) once it and every update
 // before it is done, so a crash, kill -9 included, delivers again only
 // what was unfinished. As Telegram hands out at most 100 updates past the
-// offset, at most 100 updates are in hand; a chat queues at most
-// maxChatQueue of them, and its further updates stay with Telegram until
-// its queue has room, so one flooding chat cannot take the others' turn.
+// offset, at most 100 updates are in hand (maxInHand bounds servers that
+// hand out more); a chat queues at most maxChatQueue of them, half of
+// those, and its further updates stay with Telegram, unconfirmed, until
+// its queue has room: one flooding chat cannot take all the others' turns.
 //
 // An update whose replies the Bot API did not take is attempted again
 // after a pause, at most maxAttempts times, sending only the replies that
@@ -94,8 +95,12 @@ func (c *Client) Poll(ctx context.Context, h Handler) error {
 	return nil
 }
 
-// maxChatQueue bounds the updates one chat has in hand.
-const maxChatQueue = 10
+// maxChatQueue bounds the updates one chat has in hand, maxInHand those of
+// all chats.
+const (
+	maxChatQueue = 50
+	maxInHand    = 4096
+)
 
 // dispatch hands updates to per-chat queues and knows which are done.
 type dispatch struct {
@@ -104,13 +109,14 @@ type dispatch struct {
 	h   Handler
 	wg  sync.WaitGroup
 
-	mu    sync.Mutex
-	state map[int]bool       // updates in hand by ID: done or not
-	chats map[int64][]update // the queue of each chat with a worker; its head is in hand
-	next  int                // one past the highest update ID taken
-	held  int                // the lowest update ID left with Telegram in the last batch, 0 for none
-	low   int                // the last watermark
-	done  chan struct{}      // closed and replaced when an update is done
+	mu     sync.Mutex
+	state  map[int]bool       // updates in hand by ID: done or not
+	chats  map[int64][]update // the queue of each chat with a worker; its head is in hand
+	queued int                // updates in the queues
+	next   int                // one past the highest update ID taken
+	held   int                // the lowest update ID left with Telegram in the last batch, 0 for none
+	low    int                // the last watermark
+	done   chan struct{}      // closed and replaced when an update is done
 }
 
 func newDispatch(ctx context.Context, c *Client, h Handler) *dispatch {
@@ -143,7 +149,7 @@ func (d *dispatch) add(batch []json.RawMessage) int {
 		}
 		k := u.chatKey()
 		q, running := d.chats[k]
-		if len(q) >= maxChatQueue {
+		if len(q) >= maxChatQueue || d.queued >= maxInHand {
 			if d.held == 0 || id < d.held {
 				d.held = id
 			}
@@ -151,6 +157,7 @@ func (d *dispatch) add(batch []json.RawMessage) int {
 		}
 		u.tries = &tries{}
 		d.take(id, false)
+		d.queued++
 		taken++
 		d.chats[k] = append(q, u)
 		if !running {
@@ -193,6 +200,7 @@ func (d *dispatch) run(k int64) {
 		d.mu.Lock()
 		d.chats[k] = d.chats[k][1:]
 		d.state[u.UpdateID] = true
+		d.queued--
 		close(d.done)
 		d.done = make(chan struct{})
 		d.mu.Unlock()

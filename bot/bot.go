@@ -278,9 +278,6 @@ type Entity struct {
 // messages.
 type Callback struct {
 	Data string
-	// ChatID is the chat's Telegram ID, FromID the presser's; 0 when
-	// unknown.
-	ChatID, FromID int64
 	// ChatType is the kind of chat the button is in.
 	ChatType ChatType
 	// IsChatAdmin, when set, tells whether the presser administers the
@@ -295,6 +292,14 @@ type Callback struct {
 	// question, from which "more results" recovers the query. Nil when
 	// Telegram did not send it (the question was deleted, or is too old).
 	Question *Message
+	// Keyboard is the data of every button of the message that carries
+	// the button, as Telegram sends it back; nil when it did not. A 👍/👎
+	// counts only when the keyboard carries it: data anyone can forge.
+	Keyboard []string
+	// ChatID and FromID are the chat of the message and the user who
+	// pressed: with MessageID they let a 👍/👎 count once per message and
+	// user. They are passed on only as a salted hash.
+	ChatID, FromID int64
 }
 
 // CallbackAnswer is what a button press gets: a short notice shown over the

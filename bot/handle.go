@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -217,6 +218,10 @@ func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAns
 	if v != nil {
 		b = v
 	}
+	// The keyboard carries the data as it was, mark included.
+	if data != c.Data && slices.Contains(c.Keyboard, c.Data) {
+		c.Keyboard = append(slices.Clone(c.Keyboard), data)
+	}
 	c.Data = data
 	switch {
 	case strings.HasPrefix(c.Data, callbackMore):
@@ -303,7 +308,7 @@ func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAns
 		}
 		return CallbackAnswer{Replies: b.box(n, c.MessageID)}
 	case strings.HasPrefix(c.Data, callbackFeedback):
-		return b.feedback(ctx, strings.TrimPrefix(c.Data, callbackFeedback))
+		return b.feedback(ctx, c)
 	}
 	return stale
 }

@@ -112,7 +112,9 @@ func (b *Bot) queryOf(m Message) (string, bool) {
 
 // cleanQuery makes user text fit to search and to echo: control characters
 // and line breaks become spaces, runs of space collapse, the ends are
-// trimmed.
+// trimmed, and format characters (bidi overrides and isolates such as
+// U+202E, zero-width joiners, soft hyphens) go, so that an echo of the
+// text cannot reverse or hide the rest of a reply.
 func cleanQuery(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	var sb strings.Builder
@@ -120,6 +122,9 @@ func cleanQuery(s string) string {
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
 			space = true
+			continue
+		}
+		if unicode.Is(unicode.Cf, r) {
 			continue
 		}
 		if space && sb.Len() > 0 {

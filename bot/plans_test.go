@@ -61,7 +61,7 @@ func chatMsg(chat int64, text string) Message {
 // press keeps the chat's choice in the store, a bot started anew over the
 // same store keeps it, and answers then come from the chosen plan.
 func TestPlanChoice(t *testing.T) {
-	st, err := stats.Open(filepath.Join(t.TempDir(), "stats.db"))
+	st, err := stats.Open(filepath.Join(t.TempDir(), "stats.db"), stats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,9 +22,13 @@ func (b *Bot) projectsCmd(ctx context.Context, args string, m Message) []Reply {
 	if n := utf8.RuneCountInString(topic); n > maxQuestion {
 		return b.reply(m.ID, fmt.Sprintf("主题太长了（%d 字）。写一两个关键词就好，例如：/projects 铝", n))
 	}
-	if n, ok := parseNumber(strings.TrimPrefix(topic, "专栏")); ok {
+	if n, ok := parseNumber(strings.TrimPrefix(topic, "专栏")); ok && isOrdinal(topic, n) {
 		if _, found := b.plan.Box(n); found {
 			return b.box(n, m.ID)
+		}
+		if len(b.plan.Boxes) > 0 {
+			first, last := b.plan.Boxes[0].Number, b.plan.Boxes[len(b.plan.Boxes)-1].Number
+			return b.reply(m.ID, fmt.Sprintf("重点项目在专栏%d–%d，请写其中的专栏号，例如：/projects %d；或写主题，例如：/projects 铝。", first, last, first))
 		}
 	}
 	hits := b.topicProjects(topic)

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ type Recorder interface {
 	// /projects list) about topic.
 	RecordAnswer(ctx context.Context, kind, topic string, at time.Time) error
 	RecordUnanswered(ctx context.Context, question string, at time.Time) error
-	RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error
+	// RecordFeedback records a 👍 (up) or 👎 under an answer whose first
+	// result has resultID; presses with the same once (a message and a
+	// user) count once.
+	RecordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error
 }
 
 // Reporter summarises what was recorded from since up to until (zero: the
@@ -47,6 +51,7 @@ type ChatPlans interface {
 
 var (
 	_ Recorder  = (*stats.Store)(nil)
+	_ Recorder  = (*stats.Queue)(nil)
 	_ Reporter  = (*stats.Store)(nil)
 	_ ChatPlans = (*stats.Store)(nil)
 	_ Recorder  = (*stats.Postgres)(nil)
@@ -92,15 +97,18 @@ func (b *Bot) feedbackButtons(id string) []Button {
 	}
 }
 
-// feedback records the press of 👍 (arg "+:<result ID>") or 👎 ("-:<ID>").
-func (b *Bot) feedback(ctx context.Context, arg string) CallbackAnswer {
-	sign, id, _ := strings.Cut(arg, ":")
-	if sign != "+" && sign != "-" || !b.knownResult(id) {
+// feedback records the press of 👍 (data "f:+:<result ID>") or 👎
+// ("f:-:<ID>"), when the pressed message's own keyboard carries it: once
+// per message and user.
+func (b *Bot) feedback(ctx context.Context, c Callback) CallbackAnswer {
+	sign, id, _ := strings.Cut(strings.TrimPrefix(c.Data, callbackFeedback), ":")
+	if sign != "+" && sign != "-" || !b.knownResult(id) || !slices.Contains(c.Keyboard, c.Data) {
 		return CallbackAnswer{Notice: "这个按钮已经失效了，请重新提问。"}
 	}
 	up := sign == "+"
 	if b.recorder != nil {
-		_ = b.recorder.RecordFeedback(ctx, id, up, time.Now())
+		once := fmt.Sprintf("%d/%d/%d", c.ChatID, c.MessageID, c.FromID)
+		_ = b.recorder.RecordFeedback(ctx, id, up, once, time.Now())
 	}
 	if up {
 		return CallbackAnswer{Notice: "谢谢！很高兴能帮上忙。"}

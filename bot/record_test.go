@@ -42,7 +42,7 @@ func (f *fakeRecorder) RecordUnanswered(_ context.Context, q string, _ time.Time
 	return f.err
 }
 
-func (f *fakeRecorder) RecordFeedback(_ context.Context, id string, up bool, _ time.Time) error {
+func (f *fakeRecorder) RecordFeedback(_ context.Context, id string, up bool, _ string, _ time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	sign := "-"
@@ -148,7 +148,7 @@ func TestFeedback(t *testing.T) {
 		t.Fatalf("feedback buttons %q %q in %v", up, down, buttons(rs))
 	}
 	for _, d := range []string{up, down} {
-		a := b.HandleCallback(Callback{Data: d, MessageID: 2})
+		a := b.HandleCallback(Callback{Data: d, MessageID: 2, Keyboard: buttons(rs)})
 		if a.Notice == "" || !strings.Contains(a.Notice, "谢谢") || len(a.Replies) > 0 {
 			t.Errorf("%s: %+v, want thanks only", d, a)
 		}
@@ -194,7 +194,7 @@ func TestRecorderErrors(t *testing.T) {
 	b := newRecordingBot(t, f)
 	contains(t, all(t, b.HandleMessage(private(1, "森林覆盖率"))), "指标18 · 森林覆盖率")
 	contains(t, all(t, b.HandleMessage(private(1, "xyzzy"))), "规划里没有找到")
-	if a := b.HandleCallback(Callback{Data: "f:+:i18"}); !strings.Contains(a.Notice, "谢谢") {
+	if a := b.HandleCallback(Callback{Data: "f:+:i18", Keyboard: []string{"f:+:i18"}}); !strings.Contains(a.Notice, "谢谢") {
 		t.Errorf("feedback: %+v", a)
 	}
 	m := private(1, "/stats")
@@ -265,10 +265,37 @@ func TestStats(t *testing.T) {
 	contains(t, all(t, nb.HandleMessage(Message{ID: 1, ChatType: Private, Text: "/stats", FromID: admin})), "统计没有开启")
 }
 
+// TestForgedFeedback presses 👎 100 times by hand-made callback data, as
+// one user who never asked anything: it counts only from a message whose
+// keyboard carries it, and once per message and user.
+func TestForgedFeedback(t *testing.T) {
+	st, err := stats.Open(filepath.Join(t.TempDir(), "stats.db"), stats.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	b0 := newBot(t)
+	b := New(one(b0.plan), b0.search, Options{Recorder: st, Reporter: st})
+	for i := range 100 {
+		// Data on no keyboard at all, or on a keyboard without it.
+		b.HandleCallback(Callback{Data: "f:-:i18", ChatID: 7, MessageID: i, FromID: 7})
+		b.HandleCallback(Callback{Data: "f:-:i18", Keyboard: []string{"f:+:c8s6p2", "f:-:c8s6p2"}, ChatID: 7, MessageID: i, FromID: 7})
+		// The real button of one answer, pressed again and again.
+		b.HandleCallback(Callback{Data: "f:-:c8s6p2", Keyboard: []string{"f:+:c8s6p2", "f:-:c8s6p2"}, ChatID: 7, MessageID: 1, FromID: 7})
+	}
+	r, err := st.Report(context.Background(), time.Time{}, time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Down != 1 || len(r.Disliked) != 1 || r.Disliked[0].Key != "c8s6p2" {
+		t.Errorf("100 forged or repeated 👎 counted as %d: %v; want the one real press", r.Down, r.Disliked)
+	}
+}
+
 // TestStatsStore runs the bot on a real statistics file: what it records
 // is what /stats reports, and nothing in the file names who asked.
 func TestStatsStore(t *testing.T) {
-	st, err := stats.Open(filepath.Join(t.TempDir(), "stats.db"))
+	st, err := stats.Open(filepath.Join(t.TempDir(), "stats.db"), stats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,8 +317,9 @@ func TestStatsStore(t *testing.T) {
 	for _, q := range []string{"森林覆盖率", "森林覆盖率是多少", "区长是谁的问题xyzzy", "/targets 养老"} {
 		b.HandleMessage(Message{ID: 1, ChatType: Private, Text: q, FromID: 555})
 	}
-	b.HandleCallback(Callback{Data: "f:-:i18"})
-	b.HandleCallback(Callback{Data: "f:+:i18"})
+	kb := []string{"f:+:i18", "f:-:i18"}
+	b.HandleCallback(Callback{Data: "f:-:i18", Keyboard: kb, ChatID: 555, MessageID: 9, FromID: 555})
+	b.HandleCallback(Callback{Data: "f:+:i18", Keyboard: kb, ChatID: 555, MessageID: 10, FromID: 555})
 
 	got := all(t, b.HandleMessage(Message{ID: 2, ChatType: Private, Text: "/stats", FromID: admin}))
 	contains(t, got, "未能回答 1 次；👍 1，👎 1", "指标18 · 森林覆盖率（2）", "养老（1）", "区长是谁的问题xyzzy（1）", "1. 指标18 · 森林覆盖率（1）")

@@ -41,14 +41,17 @@ func (b *Bot) targetsCmd(ctx context.Context, args string, m Message) []Reply {
 	if n := utf8.RuneCountInString(topic); n > maxQuestion {
 		return b.reply(m.ID, fmt.Sprintf("主题太长了（%d 字）。写一两个关键词就好，例如：/targets 养老", n))
 	}
-	if n, ok := parseNumber(topic); ok {
-		if ch, found := b.plan.Chapter(n); found {
-			ts := b.chapterTargets(n)
-			if len(ts) == 0 {
-				return b.reply(m.ID, esc(chapterName(ch))+" 没有写量化目标。发送 /targets 查看各章的数目。")
-			}
-			return b.targetPage(chapterHeading(ch), ts, 0, fmt.Sprintf("%s%d.", callbackTargets, n), m.ID)
+	if n, ok := parseNumber(topic); ok && isOrdinal(topic, n) {
+		ch, found := b.plan.Chapter(n)
+		if !found {
+			total := len(b.plan.Chapters)
+			return b.reply(m.ID, fmt.Sprintf("规划共 %d 章，请写 1–%d 之间的章号，例如：/targets 5；或写主题，例如：/targets 养老。", total, total))
 		}
+		ts := b.chapterTargets(n)
+		if len(ts) == 0 {
+			return b.reply(m.ID, esc(chapterName(ch))+" 没有写量化目标。发送 /targets 查看各章的数目。")
+		}
+		return b.targetPage(chapterHeading(ch), ts, 0, fmt.Sprintf("%s%d.", callbackTargets, n), m.ID)
 	}
 	ts := b.topicTargets(topic)
 	if len(ts) == 0 {
@@ -58,6 +61,13 @@ func (b *Bot) targetsCmd(ctx context.Context, args string, m Message) []Reply {
 	}
 	b.recordAnswer(ctx, kindTargetList, topic)
 	return b.targetPage(topicHeading(topic), ts, 0, callbackMore, m.ID)
+}
+
+// isOrdinal reports whether s, read as the number n, names a chapter or a
+// box by its number (5, 第十章, 专栏3) rather than being a figure to look
+// for, such as a year (2025).
+func isOrdinal(s string, n int) bool {
+	return n < 100 || strings.ContainsAny(s, "第章")
 }
 
 // cleanTopic makes the argument of /targets a topic: 养老的目标 is 养老.

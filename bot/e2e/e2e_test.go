@@ -183,6 +183,10 @@ func (s *stack) press(t *testing.T, c chat, m botMessage, data string, question 
 	if question != nil {
 		msg["reply_to_message"] = question
 	}
+	if m.Message.ReplyMarkup != nil {
+		// Telegram sends the pressed message with its keyboard.
+		msg["reply_markup"] = m.Message.ReplyMarkup
+	}
 	s.post(t, "/sendCallback", map[string]any{
 		"botToken": token,
 		"from":     from,

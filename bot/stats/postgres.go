@@ -2,7 +2,9 @@ package stats
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"errors"
@@ -33,6 +35,15 @@ type PostgresOptions struct {
 	// silent for three heartbeats no longer counts. Negative: this is no
 	// replica (a tool such as planbot stats), it is not counted.
 	Heartbeat time.Duration
+	// Retention is how long records are kept: Prune deletes older ones.
+	// Zero keeps them all.
+	Retention time.Duration
+	// RetryOpen, when the database cannot be reached at open, returns a
+	// store anyway that keeps trying in the background (observed as op
+	// "open"): records wait in the buffer, everything else fails until it
+	// is reached. Without it, OpenPostgres returns the error. A schema
+	// newer than the program's is an error either way.
+	RetryOpen bool
 	// Observe, when set, is told the outcome of each background operation
 	// (op "record" for a batch written, "heartbeat"): err nil when it
 	// succeeded. Its errors never hold the password.
@@ -51,12 +62,15 @@ type PostgresOptions struct {
 type Postgres struct {
 	pool    *pgxpool.Pool
 	secrets []string // the password, scrubbed from every error
+	salt    []byte   // of the hashes of who pressed 👍/👎
 	opts    PostgresOptions
 	replica string
 
 	queue    chan row
 	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
+	ready    atomic.Bool // the schema is up to date and the salt read
+	failing  atomic.Bool // the last batch of records failed
 
 	// failedAt is when the shared flood limits last failed (unix nanos):
 	// they are not asked again for a while, so that sending does not wait
@@ -74,6 +88,7 @@ type row struct {
 	at    time.Time
 	a, b  string // kind and topic, question, result
 	up    bool
+	once  string // feedback: who pressed under what, hashed when written
 }
 
 //go:embed migrations/*.sql
@@ -165,9 +180,8 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	if err != nil {
 		return nil, s.errorf("stats: postgres: %w", err)
 	}
-	mctx, cancel := context.WithTimeout(ctx, 4*opts.Timeout)
-	defer cancel()
-	if err := s.migrate(mctx, 0); err != nil {
+	err = s.setup(ctx)
+	if err != nil && (!opts.RetryOpen || errors.Is(err, errSchemaNewer)) {
 		s.pool.Close()
 		return nil, err
 	}
@@ -177,15 +191,68 @@ func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*Postg
 	s.replicas.Store(1)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.write(bg)
-	if opts.Heartbeat > 0 {
-		s.heartbeat(bg)
-		s.wg.Add(1)
-		go s.beat(bg)
+	if err == nil && opts.Heartbeat > 0 {
+		s.heartbeat(ctx) // the replicas counted from the start
 	}
+	go func() {
+		defer s.wg.Done()
+		if err != nil {
+			s.observe("open", err)
+			if !s.retrySetup(bg) {
+				return
+			}
+			if opts.Heartbeat > 0 {
+				s.heartbeat(bg)
+			}
+		}
+		if opts.Heartbeat > 0 {
+			s.beat(bg)
+		}
+	}()
 	return s, nil
 }
+
+// setup brings the schema up to date and reads the salt; the store is
+// ready once it succeeded.
+func (s *Postgres) setup(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 4*s.opts.Timeout)
+	defer cancel()
+	if err := s.migrate(ctx, 0); err != nil {
+		return err
+	}
+	if err := s.loadSalt(ctx); err != nil {
+		return err
+	}
+	s.ready.Store(true)
+	return nil
+}
+
+// retrySetup tries setup again, with pauses growing to 30 s, until it
+// succeeds (true) or ctx ends (false).
+func (s *Postgres) retrySetup(ctx context.Context) bool {
+	pause := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(pause):
+		}
+		err := s.setup(ctx)
+		s.observe("open", err)
+		if err == nil {
+			return true
+		}
+		pause = min(2*pause, 30*time.Second)
+	}
+}
+
+// errNotReady is the error of a store whose database was not reached yet.
+var errNotReady = errors.New("stats: postgres: the database was not reached yet")
+
+// errSchemaNewer is the error of a database migrated by a newer planbot.
+var errSchemaNewer = errors.New("newer than this program's")
 
 // migrate applies the migrations the database lacks, up to version upto
 // (all when 0), in one transaction that holds an advisory lock: replicas
@@ -214,7 +281,7 @@ func (s *Postgres) migrate(ctx context.Context, upto int) error {
 			return err
 		}
 		if upto == 0 && have > len(ms) {
-			return fmt.Errorf("the database's schema is version %d, newer than this program's %d: upgrade planbot", have, len(ms))
+			return fmt.Errorf("the database's schema is version %d, %w %d: upgrade planbot", have, errSchemaNewer, len(ms))
 		}
 		for _, m := range ms[min(have, len(ms)):] {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
@@ -228,6 +295,20 @@ func (s *Postgres) migrate(ctx context.Context, upto int) error {
 	})
 	if err != nil {
 		return s.errorf("stats: postgres schema: %w", err)
+	}
+	return nil
+}
+
+// loadSalt reads the database's salt, making it the first time.
+func (s *Postgres) loadSalt(ctx context.Context) error {
+	salt := make([]byte, 32)
+	_, _ = rand.Read(salt)
+	_, err := s.pool.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('salt', $1) ON CONFLICT (key) DO NOTHING", salt)
+	if err == nil {
+		err = s.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'salt'").Scan(&s.salt)
+	}
+	if err != nil {
+		return s.errorf("stats: postgres: salt: %w", err)
 	}
 	return nil
 }
@@ -292,8 +373,7 @@ func (s *Postgres) enqueue(ctx context.Context, r row) error {
 		return nil
 	default:
 		s.pending.Add(-1)
-		s.observe("record", ErrBufferFull)
-		return ErrBufferFull
+		return ErrBufferFull // for the caller to count
 	}
 }
 
@@ -312,9 +392,20 @@ func (s *Postgres) RecordUnanswered(ctx context.Context, question string, at tim
 	return s.enqueue(ctx, row{table: "unanswered", at: at, a: q})
 }
 
-// RecordFeedback records a 👍 or 👎; see Store.RecordFeedback.
-func (s *Postgres) RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error {
-	return s.enqueue(ctx, row{table: "feedback", at: at, a: clean(resultID), up: up})
+// RecordFeedback records a 👍 or 👎; see Store.RecordFeedback. once names
+// the press (its message and user): a second press with the same once is
+// not counted, whichever replica records it. once is kept only as a hash
+// salted with the database's secret, as long as the records.
+func (s *Postgres) RecordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error {
+	return s.enqueue(ctx, row{table: "feedback", at: at, a: clean(resultID), up: up, once: once})
+}
+
+// pressHash is the salted hash a press is known by, as the bbolt store
+// makes it, so that hashes move between the stores.
+func pressHash(salt []byte, once string) []byte {
+	mac := hmac.New(sha256.New, salt)
+	mac.Write([]byte(once))
+	return mac.Sum(nil)[:16]
 }
 
 // maxBatch is how many records one transaction writes at most.
@@ -350,6 +441,7 @@ func (s *Postgres) write(ctx context.Context) {
 		err := s.insert(wctx, batch)
 		cancel()
 		s.observe("record", err)
+		s.failing.Store(err != nil)
 		if err == nil {
 			s.pending.Add(-int64(len(batch)))
 			batch = batch[:0]
@@ -395,6 +487,9 @@ func (s *Postgres) drain(batch []row) {
 
 // insert writes rows in one transaction.
 func (s *Postgres) insert(ctx context.Context, rows []row) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var b pgx.Batch
 		for _, r := range rows {
@@ -404,7 +499,13 @@ func (s *Postgres) insert(ctx context.Context, rows []row) error {
 			case "unanswered":
 				b.Queue("INSERT INTO unanswered (at, question) VALUES ($1, $2)", r.at, r.a)
 			case "feedback":
-				b.Queue("INSERT INTO feedback (at, result, up) VALUES ($1, $2, $3)", r.at, r.a, r.up)
+				if r.once == "" {
+					b.Queue("INSERT INTO feedback (at, result, up) VALUES ($1, $2, $3)", r.at, r.a, r.up)
+					continue
+				}
+				// Counted only if this press is new.
+				b.Queue(`WITH p AS (INSERT INTO pressed (hash, at) VALUES ($4, $1) ON CONFLICT (hash) DO NOTHING RETURNING 1)
+					INSERT INTO feedback (at, result, up) SELECT $1, $2, $3 FROM p`, r.at, r.a, r.up, pressHash(s.salt, r.once))
 			}
 		}
 		return tx.SendBatch(ctx, &b).Close()
@@ -415,12 +516,13 @@ func (s *Postgres) insert(ctx context.Context, rows []row) error {
 	return nil
 }
 
-// flush waits until every record recorded so far is written, ctx ends, or
-// a second has passed (the database is slow or down).
+// flush waits until every record recorded so far is written, or ctx
+// ends, or Timeout passes, or the writer fails (the database is down: the
+// records wait for it, not the caller).
 func (s *Postgres) flush(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	for s.pending.Load() > 0 && ctx.Err() == nil {
+	for s.pending.Load() > 0 && ctx.Err() == nil && !s.failing.Load() && s.ready.Load() {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
@@ -452,6 +554,9 @@ func period(since, until time.Time) (string, []any) {
 // as Store.Report does. It first waits briefly for this replica's records
 // still in memory, so that it reports them too.
 func (s *Postgres) Report(ctx context.Context, since, until time.Time, n int) (Report, error) {
+	if !s.ready.Load() {
+		return Report{}, errNotReady
+	}
 	s.flush(ctx)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
@@ -518,6 +623,9 @@ func (s *Postgres) Report(ctx context.Context, since, until time.Time, n int) (R
 
 // ChatPlan is the plan chat chose; false when it chose none.
 func (s *Postgres) ChatPlan(ctx context.Context, chat int64) (string, bool, error) {
+	if !s.ready.Load() {
+		return "", false, errNotReady
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	var plan string
@@ -533,6 +641,9 @@ func (s *Postgres) ChatPlan(ctx context.Context, chat int64) (string, bool, erro
 
 // SetChatPlan keeps plan as chat's choice; an empty plan forgets it.
 func (s *Postgres) SetChatPlan(ctx context.Context, chat int64, plan string) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	var err error
@@ -548,9 +659,17 @@ func (s *Postgres) SetChatPlan(ctx context.Context, chat int64, plan string) err
 	return nil
 }
 
-// Prune deletes the records made before before and returns how many.
+// Prune deletes the records older than Retention, counted back from now,
+// and the hashes of the presses as old; it returns how many records went.
 // Chats' plans are kept.
-func (s *Postgres) Prune(ctx context.Context, before time.Time) (int, error) {
+func (s *Postgres) Prune(ctx context.Context, now time.Time) (int, error) {
+	if !s.ready.Load() {
+		return 0, errNotReady
+	}
+	if s.opts.Retention <= 0 {
+		return 0, nil
+	}
+	before := now.Add(-s.opts.Retention)
 	s.flush(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 4*s.opts.Timeout)
 	defer cancel()
@@ -562,19 +681,27 @@ func (s *Postgres) Prune(ctx context.Context, before time.Time) (int, error) {
 		}
 		n += int(tag.RowsAffected())
 	}
+	// Who pressed is kept as long as the presses.
+	if _, err := s.pool.Exec(ctx, "DELETE FROM pressed WHERE at < $1", before); err != nil {
+		return n, s.errorf("stats: prune: %w", err)
+	}
 	return n, nil
 }
 
 // Counts counts the records of each type.
 func (s *Postgres) Counts(ctx context.Context) (Counts, error) {
+	if !s.ready.Load() {
+		return Counts{}, errNotReady
+	}
 	s.flush(ctx)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	var c Counts
 	err := s.pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM answers), (SELECT count(*) FROM unanswered),
-		(SELECT count(*) FROM feedback), (SELECT count(*) FROM chat_plans)`).
-		Scan(&c.Answers, &c.Unanswered, &c.Feedback, &c.ChatPlans)
+		(SELECT count(*) FROM feedback), (SELECT count(*) FROM chat_plans),
+		(SELECT count(*) FROM pressed)`).
+		Scan(&c.Answers, &c.Unanswered, &c.Feedback, &c.ChatPlans, &c.Presses)
 	if err != nil {
 		return Counts{}, s.errorf("stats: count: %w", err)
 	}
@@ -583,6 +710,9 @@ func (s *Postgres) Counts(ctx context.Context) (Counts, error) {
 
 // Export calls yield with every record, by type and then in time order.
 func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	s.flush(ctx)
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		var r Record
@@ -600,6 +730,13 @@ func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
 			})
 			return err
 		}
+		var salt []byte
+		if err := tx.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'salt'").Scan(&salt); err != nil {
+			return err
+		}
+		if err := yield(Record{Type: TypeSalt, Hash: hex.EncodeToString(salt)}); err != nil {
+			return err
+		}
 		if err := each("SELECT at, kind, topic FROM answers ORDER BY at, id", []any{&r.At, &r.Kind, &r.Topic}, TypeAnswer); err != nil {
 			return err
 		}
@@ -607,6 +744,9 @@ func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
 			return err
 		}
 		if err := each("SELECT at, result, up FROM feedback ORDER BY at, id", []any{&r.At, &r.Result, &r.Up}, TypeFeedback); err != nil {
+			return err
+		}
+		if err := each("SELECT at, encode(hash, 'hex') FROM pressed ORDER BY hash", []any{&r.At, &r.Hash}, TypePressed); err != nil {
 			return err
 		}
 		return each("SELECT at, chat_id, plan FROM chat_plans ORDER BY chat_id", []any{&r.At, &r.Chat, &r.Plan}, TypeChatPlan)
@@ -620,13 +760,21 @@ func (s *Postgres) Export(ctx context.Context, yield func(Record) error) error {
 // Import adds recs, all or none, as they are (no cleaning beyond what
 // recording did). A chat's plan replaces the one it had.
 func (s *Postgres) Import(ctx context.Context, recs []Record) error {
+	if !s.ready.Load() {
+		return errNotReady
+	}
 	if err := checkRecords(recs); err != nil {
 		return err
 	}
 	var answers, unanswered, feedback [][]any
-	var plans pgx.Batch
+	var plans pgx.Batch // and presses
+	var salt []byte
 	for _, r := range recs {
 		switch r.Type {
+		case TypeSalt:
+			salt = r.hashBytes()
+		case TypePressed:
+			plans.Queue("INSERT INTO pressed (hash, at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING", r.hashBytes(), r.At)
 		case TypeAnswer:
 			answers = append(answers, []any{r.At, r.Kind, r.Topic})
 		case TypeUnanswered:
@@ -639,6 +787,14 @@ func (s *Postgres) Import(ctx context.Context, recs []Record) error {
 		}
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// A database without presses takes the salt they were hashed
+		// with, so that they match the presses to come.
+		if salt != nil {
+			_, err := tx.Exec(ctx, `UPDATE meta SET value = $1 WHERE key = 'salt' AND NOT EXISTS (SELECT 1 FROM pressed)`, salt)
+			if err != nil {
+				return err
+			}
+		}
 		for _, c := range []struct {
 			table string
 			cols  []string
@@ -657,92 +813,8 @@ func (s *Postgres) Import(ctx context.Context, recs []Record) error {
 	if err != nil {
 		return s.errorf("stats: import: %w", err)
 	}
+	if salt != nil {
+		return s.loadSalt(ctx)
+	}
 	return nil
-}
-
-// heartbeat writes this replica's row and counts the replicas alive.
-func (s *Postgres) heartbeat(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
-	defer cancel()
-	alive := 3 * s.opts.Heartbeat
-	var n int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO replicas (id, seen_at) VALUES ($1, now())
-			ON CONFLICT (id) DO UPDATE SET seen_at = now()`, s.replica); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM replicas WHERE seen_at > now() - $1::bigint * interval '1 microsecond'",
-			alive.Microseconds()).Scan(&n); err != nil {
-			return err
-		}
-		// Forget replicas long gone, and chats long quiet.
-		if _, err := tx.Exec(ctx, "DELETE FROM replicas WHERE seen_at < now() - interval '1 hour'"); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "DELETE FROM chat_sends WHERE next_at < now() - interval '1 hour'")
-		return err
-	})
-	if err != nil {
-		s.observe("heartbeat", s.errorf("stats: postgres: heartbeat: %w", err))
-		return
-	}
-	s.observe("heartbeat", nil)
-	s.replicas.Store(max(n, 1))
-}
-
-// beat runs heartbeat every Heartbeat until ctx ends.
-func (s *Postgres) beat(ctx context.Context) {
-	defer s.wg.Done()
-	t := time.NewTicker(s.opts.Heartbeat)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.heartbeat(ctx)
-		}
-	}
-}
-
-// Replicas is how many replicas share the database, this one included, as
-// the last heartbeat counted them (the last count while the database is
-// unreachable).
-func (s *Postgres) Replicas() int {
-	return int(s.replicas.Load())
-}
-
-// sharedBackoff is how long the shared per-chat limit is not asked after
-// it failed.
-const sharedBackoff = 5 * time.Second
-
-// errSharedDown is ReserveChat's error while it backs off.
-var errSharedDown = errors.New("stats: postgres: shared flood limits unavailable")
-
-// ReserveChat reserves the next message to chat for whichever replica
-// asks, at least gap after the one reserved before, and returns how long
-// to wait until it may go. The slot is set atomically in the database and
-// measured on the database's clock, so replicas' clocks need not agree.
-// While the database fails it answers an error at once.
-func (s *Postgres) ReserveChat(ctx context.Context, chat int64, gap time.Duration) (time.Duration, error) {
-	if f := s.failedAt.Load(); f != 0 && time.Since(time.Unix(0, f)) < sharedBackoff {
-		return 0, errSharedDown
-	}
-	ctx, cancel := context.WithTimeout(ctx, min(s.opts.Timeout, time.Second))
-	defer cancel()
-	var wait int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO chat_sends AS c (chat_id, next_at)
-		VALUES ($1, clock_timestamp() + $2::bigint * interval '1 microsecond')
-		ON CONFLICT (chat_id) DO UPDATE
-		SET next_at = greatest(c.next_at, clock_timestamp()) + $2::bigint * interval '1 microsecond'
-		RETURNING (extract(epoch FROM c.next_at - clock_timestamp()) * 1000000)::bigint - $2::bigint`,
-		chat, gap.Microseconds()).Scan(&wait)
-	if err != nil {
-		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			s.failedAt.Store(time.Now().UnixNano())
-		}
-		return 0, s.errorf("stats: postgres: reserve chat: %w", err)
-	}
-	s.failedAt.Store(0)
-	return max(time.Duration(wait)*time.Microsecond, 0), nil
 }

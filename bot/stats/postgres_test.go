@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -63,52 +64,71 @@ func TestMigrateFromEmpty(t *testing.T) {
 	if len(versions) != SchemaVersion() || versions[len(versions)-1] != SchemaVersion() {
 		t.Errorf("versions applied %v, want 1 to %d once each", versions, SchemaVersion())
 	}
-	for _, want := range []string{"answers", "chat_plans", "chat_sends", "feedback", "planbot_schema", "replicas", "unanswered"} {
+	for _, want := range []string{"answers", "chat_plans", "chat_sends", "feedback", "meta", "planbot_schema", "pressed", "replicas", "unanswered"} {
 		if !strings.Contains(" "+strings.Join(tables, " ")+" ", " "+want+" ") {
 			t.Errorf("no table %s in %v", want, tables)
 		}
 	}
 }
 
+// TestMigrateFromOlder opens databases left by a planbot of each older
+// schema, with records: the schema is brought up to date, the records
+// stay, and what the newer schema adds works.
 func TestMigrateFromOlder(t *testing.T) {
-	url := pgtest.Need(t, pgServer, pgErr).NewDB(t)
-	ctx := context.Background()
-	// A database of the first schema (statistics only) with records, as
-	// the planbot of that schema left it.
-	pool, err := pgxpool.New(ctx, url)
-	must(t, err)
-	defer pool.Close()
-	must(t, (&Postgres{pool: pool}).migrate(ctx, 1))
-	for _, q := range []string{
-		"INSERT INTO answers (at, kind, topic) VALUES ($1, 'target', '原铝产能'), ($1, 'target', '原铝产能')",
-		"INSERT INTO unanswered (at, question) VALUES ($1, '区长是谁')",
-		"INSERT INTO feedback (at, result, up) VALUES ($1, 'c3s1p3', false)",
-	} {
-		_, err := pool.Exec(ctx, q, day)
-		must(t, err)
-	}
-	if versions, tables := schema(t, url); len(versions) != 1 || strings.Contains(strings.Join(tables, " "), "chat_plans") {
-		t.Fatalf("the older schema: versions %v, tables %v", versions, tables)
-	}
+	srv := pgtest.Need(t, pgServer, pgErr)
+	for from := 1; from < SchemaVersion(); from++ {
+		t.Run(fmt.Sprint("version ", from), func(t *testing.T) {
+			url := srv.NewDB(t)
+			ctx := context.Background()
+			pool, err := pgxpool.New(ctx, url)
+			must(t, err)
+			defer pool.Close()
+			must(t, (&Postgres{pool: pool}).migrate(ctx, from))
+			// Records as the planbot of that schema wrote them.
+			for _, q := range []string{
+				"INSERT INTO answers (at, kind, topic) VALUES ($1, 'target', '原铝产能'), ($1, 'target', '原铝产能')",
+				"INSERT INTO unanswered (at, question) VALUES ($1, '区长是谁')",
+				"INSERT INTO feedback (at, result, up) VALUES ($1, 'c3s1p3', false)",
+			} {
+				_, err := pool.Exec(ctx, q, day)
+				must(t, err)
+			}
+			if from >= 2 {
+				_, err := pool.Exec(ctx, "INSERT INTO chat_plans (chat_id, plan) VALUES (7, '东河区“十四五”')")
+				must(t, err)
+			}
+			if versions, _ := schema(t, url); len(versions) != from {
+				t.Fatalf("the older schema: versions %v", versions)
+			}
 
-	s := openPG(t, url, PostgresOptions{})
-	if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
-		t.Errorf("after opening: versions %v, want up to %d", versions, SchemaVersion())
-	}
-	r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
-	must(t, err)
-	if r.Answered != 2 || r.Unanswered != 1 || r.Down != 1 || r.Topics[0] != (Count{"原铝产能", 2}) {
-		t.Errorf("the older records after migrating: %+v", r)
-	}
-	must(t, s.SetChatPlan(ctx, 1, "国家“十五五”"))
-	if p, ok, err := s.ChatPlan(ctx, 1); p != "国家“十五五”" || !ok || err != nil {
-		t.Errorf("a chat plan after migrating: %q, %v, %v", p, ok, err)
-	}
-	// Opening again changes nothing.
-	s.Close()
-	openPG(t, url, PostgresOptions{})
-	if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
-		t.Errorf("after opening twice: versions %v", versions)
+			s := openPG(t, url, PostgresOptions{})
+			if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
+				t.Errorf("after opening: versions %v, want 1 to %d", versions, SchemaVersion())
+			}
+			r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
+			must(t, err)
+			if r.Answered != 2 || r.Unanswered != 1 || r.Down != 1 || r.Topics[0] != (Count{"原铝产能", 2}) {
+				t.Errorf("the older records after migrating: %+v", r)
+			}
+			if p, ok, _ := s.ChatPlan(ctx, 7); from >= 2 && (p != "东河区“十四五”" || !ok) {
+				t.Errorf("the older chat plan after migrating: %q, %v", p, ok)
+			}
+			must(t, s.SetChatPlan(ctx, 1, "国家“十五五”"))
+			if p, ok, err := s.ChatPlan(ctx, 1); p != "国家“十五五”" || !ok || err != nil {
+				t.Errorf("a chat plan after migrating: %q, %v, %v", p, ok, err)
+			}
+			must(t, s.RecordFeedback(ctx, "c3s1p3", true, "chat 1 message 2 user 3", day))
+			must(t, s.RecordFeedback(ctx, "c3s1p3", true, "chat 1 message 2 user 3", day))
+			if r, _ := s.Report(ctx, time.Time{}, time.Time{}, 0); r.Up != 1 {
+				t.Errorf("once-only presses after migrating: 👍 %d, want 1", r.Up)
+			}
+			// Opening again changes nothing.
+			s.Close()
+			openPG(t, url, PostgresOptions{})
+			if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
+				t.Errorf("after opening twice: versions %v", versions)
+			}
+		})
 	}
 }
 
@@ -209,6 +229,77 @@ func TestPostgresDown(t *testing.T) {
 	defer mu.Unlock()
 	if failed["record"] == 0 || failed["heartbeat"] == 0 {
 		t.Errorf("failures observed: %v", failed)
+	}
+}
+
+// TestPostgresFeedbackOnce counts a press once on every replica.
+func TestPostgresFeedbackOnce(t *testing.T) {
+	url := pgtest.Need(t, pgServer, pgErr).NewDB(t)
+	ctx := context.Background()
+	a, b := openPG(t, url, PostgresOptions{}), openPG(t, url, PostgresOptions{})
+	must(t, a.RecordFeedback(ctx, "c1s1p1", false, "msg 10 user 7001", day))
+	must(t, b.RecordFeedback(ctx, "c1s1p1", false, "msg 10 user 7001", day)) // again, on the other replica
+	must(t, b.RecordFeedback(ctx, "c1s1p1", false, "msg 11 user 7001", day))
+	a.flush(ctx)
+	r, err := b.Report(ctx, time.Time{}, time.Time{}, 0)
+	must(t, err)
+	if r.Down != 2 {
+		t.Errorf("👎 %d, want 2", r.Down)
+	}
+}
+
+// TestPostgresDownAtStart opens a store while the database is down: with
+// RetryOpen the store comes up at once, records wait, and it connects when
+// the database does; without, the open fails.
+func TestPostgresDownAtStart(t *testing.T) {
+	srv := pgtest.Need(t, pgServer, pgErr)
+	url := srv.NewDB(t)
+	ctx := context.Background()
+	must(t, srv.Stop())
+	defer srv.Restart()
+	if _, err := OpenPostgres(ctx, url, PostgresOptions{Timeout: time.Second}); err == nil {
+		t.Fatal("opened with the database down, without RetryOpen")
+	}
+	var mu sync.Mutex
+	var opened []error
+	s := openPG(t, url, PostgresOptions{Timeout: time.Second, RetryOpen: true, Observe: func(op string, err error) {
+		if op == "open" {
+			mu.Lock()
+			opened = append(opened, err)
+			mu.Unlock()
+		}
+	}})
+	for i := range 5 {
+		must(t, s.RecordAnswer(ctx, "passage", "养老", day.Add(time.Duration(i)*time.Second)))
+	}
+	must(t, s.RecordFeedback(ctx, "c1s1p1", true, "chat 1 message 1 user 1", day))
+	must(t, s.RecordFeedback(ctx, "c1s1p1", true, "chat 1 message 1 user 1", day))
+	if _, err := s.Report(ctx, time.Time{}, time.Time{}, 0); err == nil {
+		t.Error("a report before the database was reached")
+	}
+	if _, err := s.ReserveChat(ctx, 1, time.Second); err == nil {
+		t.Error("a chat reserved before the database was reached")
+	}
+	must(t, srv.Restart())
+	deadline := time.Now().Add(60 * time.Second)
+	r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
+	for err != nil || r.Answered < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("60 s after the database came up: %+v, %v", r, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		r, err = s.Report(ctx, time.Time{}, time.Time{}, 0)
+	}
+	if r.Answered != 5 || r.Up != 1 {
+		t.Errorf("after connecting: %d answered, 👍 %d; want 5, 1", r.Answered, r.Up)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(opened) < 2 || opened[0] == nil || opened[len(opened)-1] != nil {
+		t.Errorf("open observed as %v, want failures then success", opened)
+	}
+	if versions, _ := schema(t, url); len(versions) != SchemaVersion() {
+		t.Errorf("schema versions %v after connecting late", versions)
 	}
 }
 

@@ -3,27 +3,39 @@
 // and topic; the questions that found nothing; the 👍/👎 pressed under
 // answers) and each chat's chosen plan. It never records who asked: no
 // user or message ids are taken, only the words of an unanswered question,
-// cleaned and cut short, and the chat of a chosen plan.
+// cleaned and cut short, and the chat of a chosen plan. A press is counted
+// once per message and user, told apart by a hash salted with a secret of
+// the store, never the ids themselves.
 //
 // Two stores keep the same things. Store is an embedded bbolt file, keyed
-// by time, for one process: nothing to install. Postgres is a PostgreSQL
-// database that several replicas of the bot share, so that /stats counts
-// every replica's questions and a chat's plan holds on all; it also
-// shares the flood limits among them (a heartbeat row per replica, a
-// next-send time per chat). The bot calls the Record methods as it
-// answers and Report for its /stats command; formatting is Report.String
-// for a terminal or log, or the bot's own. Export and Import move every
-// record from one store to the other (planbot stats -export, -import).
+// by time, for one process: nothing to install. Open checks the file and
+// moves a damaged one aside; a Store never panics, and a cap on its size
+// refuses more. Postgres is a PostgreSQL database that several replicas of
+// the bot share, so that /stats counts every replica's questions and a
+// chat's plan holds on all; it also shares the flood limits among them (a
+// heartbeat row per replica, a next-send time per chat). Prune drops the
+// records past the retention in either.
+//
+// The bot records through a Queue, which writes in the background so that
+// the store can never delay or cost an answer, and calls Report for its
+// /stats command; formatting is Report.String for a terminal or log, or
+// the bot's own. Export and Import move every record from one store to the
+// other (planbot stats -export, -import).
 package stats
 
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -39,39 +51,48 @@ var (
 	answersBucket    = []byte("answers")
 	unansweredBucket = []byte("unanswered")
 	feedbackBucket   = []byte("feedback")
+	// pressedBucket holds who pressed 👍/👎 under which message, as a
+	// salted hash (the key) and the time (the value), so that a press
+	// counts once; metaBucket holds the salt.
+	pressedBucket = []byte("pressed")
+	metaBucket    = []byte("meta")
+	saltKey       = []byte("salt")
 )
 
-// Store is an open statistics file. It is safe for concurrent use.
-type Store struct {
-	db *bolt.DB
-}
+// timeBuckets are the buckets keyed by time.
+var timeBuckets = [][]byte{answersBucket, unansweredBucket, feedbackBucket}
 
-// Open opens the statistics file at path, creating it if needed. The
-// directory must exist. A file another process holds open is an error after
-// a second, not a wait.
-func Open(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		return nil, fmt.Errorf("stats: open %s: %w", path, err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{answersBucket, unansweredBucket, feedbackBucket, chatPlansBucket} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("stats: open %s: %w", path, err)
-	}
-	return &Store{db: db}, nil
+// Store is an open statistics file. It is safe for concurrent use.
+//
+// No call panics: bbolt panics on pages it finds damaged, and Store turns
+// that into ErrDamaged and refuses every later call with it, as the file
+// can no longer be trusted; Open moves such a file aside at the next start.
+type Store struct {
+	db      *bolt.DB
+	opts    Options
+	salt    []byte
+	damaged atomic.Pointer[string] // what was found damaged, once it was
 }
 
 // Close closes the file.
 func (s *Store) Close() error {
-	return s.db.Close()
+	return s.guard("close", s.db.Close)
+}
+
+// guard runs f, turning a panic of bbolt into ErrDamaged: the store is
+// then marked damaged, and every later call fails at once.
+func (s *Store) guard(op string, f func() error) (err error) {
+	if d := s.damaged.Load(); d != nil {
+		return fmt.Errorf("stats: %s: %w (%s)", op, ErrDamaged, *d)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			what := fmt.Sprint(r)
+			s.damaged.CompareAndSwap(nil, &what)
+			err = fmt.Errorf("stats: %s: %w (%s)", op, ErrDamaged, what)
+		}
+	}()
+	return f()
 }
 
 // answer is a stored answered question.
@@ -94,7 +115,7 @@ func (s *Store) RecordAnswer(ctx context.Context, kind, topic string, at time.Ti
 	if err != nil {
 		return err
 	}
-	return s.put(ctx, answersBucket, at, v)
+	return s.put(ctx, answersBucket, at, v, nil)
 }
 
 // RecordUnanswered records a question the plan did not answer. Control
@@ -105,38 +126,130 @@ func (s *Store) RecordUnanswered(ctx context.Context, question string, at time.T
 	if q == "" {
 		return nil
 	}
-	return s.put(ctx, unansweredBucket, at, []byte(q))
+	return s.put(ctx, unansweredBucket, at, []byte(q), nil)
 }
 
 // RecordFeedback records a 👍 (up) or 👎 pressed under the answer whose
-// result has the given ID.
-func (s *Store) RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error {
+// result has the given ID. once names the press (its message and user, as
+// the caller likes): a second press with the same once is not counted, and
+// is no error. once itself is not stored, only a hash of it salted with a
+// secret of this file, kept as long as the records; "" counts every press.
+func (s *Store) RecordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error {
 	v, err := json.Marshal(feedback{Result: clean(resultID), Up: up})
 	if err != nil {
 		return err
 	}
-	return s.put(ctx, feedbackBucket, at, v)
+	var pressed []byte
+	if once != "" {
+		mac := hmac.New(sha256.New, s.salt)
+		mac.Write([]byte(once))
+		pressed = mac.Sum(nil)[:16]
+	}
+	return s.put(ctx, feedbackBucket, at, v, pressed)
 }
 
 // put stores v under a key of at and a sequence number, so records sort by
-// time and never collide.
-func (s *Store) put(ctx context.Context, bucket []byte, at time.Time, v []byte) error {
+// time and never collide. With a pressed key, v is stored only if that key
+// is new.
+func (s *Store) put(ctx context.Context, bucket []byte, at time.Time, v, pressed []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucket)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		k := binary.BigEndian.AppendUint64(timeKey(at), seq)
-		return b.Put(k, v)
+	if s.opts.MaxSize > 0 && s.size() >= s.opts.MaxSize {
+		return ErrFull
+	}
+	err := s.guard("record", func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			if pressed != nil {
+				p := tx.Bucket(pressedBucket)
+				if p.Get(pressed) != nil {
+					return nil // counted already
+				}
+				if err := p.Put(pressed, timeKey(at)); err != nil {
+					return err
+				}
+			}
+			b := tx.Bucket(bucket)
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			k := binary.BigEndian.AppendUint64(timeKey(at), seq)
+			return b.Put(k, v)
+		})
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrDamaged) {
 		return fmt.Errorf("stats: record: %w", err)
 	}
-	return nil
+	return err
+}
+
+// size is the space the records take in the file: its pages in use, not
+// the free ones a pruning left, which new records fill first.
+func (s *Store) size() int64 {
+	var n int64
+	_ = s.guard("size", func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			free := int64(s.db.Stats().FreePageN + s.db.Stats().PendingPageN)
+			n = tx.Size() - free*int64(s.db.Info().PageSize)
+			return nil
+		})
+	})
+	return n
+}
+
+// Prune deletes the records older than the store's retention, counted back
+// from now, and the hashes of the presses as old; it returns how many went.
+// It deletes in small transactions, so recording goes on meanwhile.
+func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
+	if s.opts.Retention <= 0 {
+		return 0, nil
+	}
+	before := timeKey(now.Add(-s.opts.Retention))
+	const chunk = 1000
+	total := 0
+	for _, name := range append(slices.Clone(timeBuckets), pressedBucket) {
+		for {
+			if err := ctx.Err(); err != nil {
+				return total, err
+			}
+			n, more := 0, false
+			err := s.guard("prune", func() error {
+				return s.db.Update(func(tx *bolt.Tx) error {
+					b := tx.Bucket(name)
+					c := b.Cursor()
+					for k, v := c.First(); k != nil; k, v = c.Next() {
+						old := bytes.Compare(k, before) < 0
+						if bytes.Equal(name, pressedBucket) {
+							old = bytes.Compare(v, before) < 0
+						} else if !old {
+							return nil // keyed by time: the rest is newer
+						}
+						if !old {
+							continue
+						}
+						if n == chunk {
+							more = true
+							return nil
+						}
+						if err := c.Delete(); err != nil {
+							return err
+						}
+						n++
+					}
+					return nil
+				})
+			})
+			total += n
+			if err != nil {
+				return total, fmt.Errorf("stats: prune: %w", err)
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return total, nil
 }
 
 // timeKey encodes at so that byte order is time order, before 1970 too.
@@ -175,7 +288,7 @@ type Report struct {
 func (s *Store) Report(ctx context.Context, since, until time.Time, n int) (Report, error) {
 	r := Report{Since: since, Until: until}
 	topics, kinds, questions, disliked := counter{}, counter{}, counter{}, counter{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	read := func(tx *bolt.Tx) error {
 		err := scan(ctx, tx.Bucket(answersBucket), since, until, func(v []byte) error {
 			var a answer
 			if err := json.Unmarshal(v, &a); err != nil {
@@ -212,7 +325,11 @@ func (s *Store) Report(ctx context.Context, since, until time.Time, n int) (Repo
 			}
 			return nil
 		})
-	})
+	}
+	err := s.guard("report", func() error { return s.db.View(read) })
+	if errors.Is(err, ErrDamaged) {
+		return Report{}, err
+	}
 	if err != nil {
 		return Report{}, fmt.Errorf("stats: report: %w", err)
 	}

@@ -20,11 +20,11 @@ import (
 type store interface {
 	RecordAnswer(ctx context.Context, kind, topic string, at time.Time) error
 	RecordUnanswered(ctx context.Context, question string, at time.Time) error
-	RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error
+	RecordFeedback(ctx context.Context, resultID string, up bool, once string, at time.Time) error
 	Report(ctx context.Context, since, until time.Time, n int) (Report, error)
 	ChatPlan(ctx context.Context, chat int64) (string, bool, error)
 	SetChatPlan(ctx context.Context, chat int64, plan string) error
-	Prune(ctx context.Context, before time.Time) (int, error)
+	Prune(ctx context.Context, now time.Time) (int, error)
 	Counts(ctx context.Context) (Counts, error)
 	Export(ctx context.Context, yield func(Record) error) error
 	Import(ctx context.Context, recs []Record) error
@@ -58,11 +58,14 @@ type impl struct {
 	open func(t *testing.T) func() store
 }
 
+// retention is the stores' in the cases.
+const retention = 400 * 24 * time.Hour
+
 var impls = []impl{
 	{"bbolt", func(t *testing.T) func() store {
 		path := filepath.Join(t.TempDir(), "stats.db")
 		return func() store {
-			s, err := Open(path)
+			s, err := Open(path, Options{Retention: retention})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,7 +75,7 @@ var impls = []impl{
 	{"postgres", func(t *testing.T) func() store {
 		url := pgtest.Need(t, pgServer, pgErr).NewDB(t)
 		return func() store {
-			s, err := OpenPostgres(context.Background(), url, PostgresOptions{})
+			s, err := OpenPostgres(context.Background(), url, PostgresOptions{Retention: retention})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,6 +95,7 @@ var storeCases = []struct {
 	{"Canceled", testCanceled},
 	{"ChatPlans", testChatPlans},
 	{"Prune", testPrune},
+	{"FeedbackOnce", testFeedbackOnce},
 	{"ExportImport", testExportImport},
 	{"Concurrent", testConcurrent},
 }
@@ -120,14 +124,14 @@ func testSurvivesRestart(t *testing.T, open func() store) {
 	must(t, s.RecordAnswer(ctx, "target", "养老机构护理型床位占比", day.Add(time.Minute)))
 	must(t, s.RecordAnswer(ctx, "passage", "加快健全养老服务体系", day.Add(2*time.Minute)))
 	must(t, s.RecordUnanswered(ctx, "区长是谁", day))
-	must(t, s.RecordFeedback(ctx, "c8s6p2", false, day))
+	must(t, s.RecordFeedback(ctx, "c8s6p2", false, "", day))
 	must(t, s.Close())
 
 	s = open()
 	defer s.Close()
 	must(t, s.RecordUnanswered(ctx, "区长是谁", day.Add(time.Hour)))
 	must(t, s.RecordUnanswered(ctx, "地铁什么时候通", day.Add(time.Hour)))
-	must(t, s.RecordFeedback(ctx, "c8s6p2", true, day.Add(time.Hour)))
+	must(t, s.RecordFeedback(ctx, "c8s6p2", true, "", day.Add(time.Hour)))
 	r, err := s.Report(ctx, time.Time{}, time.Time{}, 10)
 	must(t, err)
 	want := Report{
@@ -259,17 +263,18 @@ func testPrune(t *testing.T, open func() store) {
 		at := day.AddDate(0, 0, i)
 		must(t, s.RecordAnswer(ctx, "passage", "主题", at))
 		must(t, s.RecordUnanswered(ctx, "问题", at))
-		must(t, s.RecordFeedback(ctx, "c1s1p1", i%2 == 0, at))
+		must(t, s.RecordFeedback(ctx, "c1s1p1", i%2 == 0, fmt.Sprint("press ", i), at))
 	}
 	must(t, s.SetChatPlan(ctx, 1, "东河区“十四五”"))
-	n, err := s.Prune(ctx, day.AddDate(0, 0, 4)) // 1 to 4 May go
+	// 400 days after 5 May 09:00: 1 to 4 May go.
+	n, err := s.Prune(ctx, day.AddDate(0, 0, 4).Add(retention))
 	must(t, err)
-	if n != 12 {
-		t.Errorf("pruned %d records, want 12", n)
+	if n < 12 {
+		t.Errorf("pruned %d records, want 12 and their presses", n)
 	}
 	c, err := s.Counts(ctx)
 	must(t, err)
-	if want := (Counts{Answers: 6, Unanswered: 6, Feedback: 6, ChatPlans: 1}); c != want {
+	if want := (Counts{Answers: 6, Unanswered: 6, Feedback: 6, ChatPlans: 1, Presses: 6}); c != want {
 		t.Errorf("after pruning: %v, want %v", c, want)
 	}
 	if r, _ := s.Report(ctx, time.Time{}, time.Time{}, 0); r.Answered != 6 || r.Up+r.Down != 6 {
@@ -284,8 +289,9 @@ func sample(t *testing.T, s store) {
 		at := day.Add(time.Duration(i)*time.Hour + 123456789*time.Nanosecond)
 		must(t, s.RecordAnswer(ctx, []string{"passage", "target", "indicator"}[i%3], fmt.Sprintf("主题%d", i%4), at))
 		must(t, s.RecordUnanswered(ctx, fmt.Sprintf("问题 %d？", i%2), at))
-		must(t, s.RecordFeedback(ctx, fmt.Sprintf("c%ds1p1", i), i%3 != 0, at))
+		must(t, s.RecordFeedback(ctx, fmt.Sprintf("c%ds1p1", i), i%3 != 0, fmt.Sprintf("chat 42 message %d user 7001", i), at))
 	}
+	must(t, s.RecordFeedback(ctx, "c0s1p1", true, "", day))          // a press not named
 	must(t, s.RecordAnswer(ctx, "term", "", day.AddDate(-60, 0, 0))) // before 1970, no topic
 	must(t, s.SetChatPlan(ctx, 42, "东河区“十四五”"))
 	must(t, s.SetChatPlan(ctx, -1001, "国家“十五五”"))
@@ -323,7 +329,7 @@ func testExportImport(t *testing.T, open func() store) {
 	for _, r := range recs {
 		c.Add(r)
 	}
-	if want := (Counts{Answers: 8, Unanswered: 7, Feedback: 7, ChatPlans: 2}); c != want {
+	if want := (Counts{Answers: 8, Unanswered: 7, Feedback: 8, ChatPlans: 2, Presses: 7}); c != want {
 		t.Fatalf("exported %v, want %v", c, want)
 	}
 	// Into a fresh store of each kind: the same records, the same report.
@@ -341,6 +347,13 @@ func testExportImport(t *testing.T, open func() store) {
 		if got, _, _ := into.ChatPlan(ctx, -1001); got != "国家“十五五”" {
 			t.Errorf("into %s: chat plan %q", im.name, got)
 		}
+		// The salt came along: a press counted before is not counted
+		// again, a new one is.
+		must(t, into.RecordFeedback(ctx, "c3s1p1", false, "chat 42 message 3 user 7001", day))
+		must(t, into.RecordFeedback(ctx, "c3s1p1", false, "chat 42 message 3 user 7002", day))
+		if got, _ := into.Report(ctx, time.Time{}, time.Time{}, 0); got.Down != want.Down+1 {
+			t.Errorf("into %s: 👎 %d after a press again and a new one, want %d", im.name, got.Down, want.Down+1)
+		}
 	}
 	// A bad record: nothing is imported.
 	bad := append(append([]Record(nil), recs[:3]...), Record{Type: "user", At: day})
@@ -351,6 +364,41 @@ func testExportImport(t *testing.T, open func() store) {
 	}
 	if c, _ := into.Counts(ctx); c.Total() != 0 {
 		t.Errorf("a failed import left %v", c)
+	}
+}
+
+func testFeedbackOnce(t *testing.T, open func() store) {
+	ctx := context.Background()
+	s := open()
+	must(t, s.RecordFeedback(ctx, "c1s1p1", false, "chat 5 message 10 user 7001", day))
+	must(t, s.RecordFeedback(ctx, "c1s1p1", false, "chat 5 message 10 user 7001", day)) // again
+	must(t, s.RecordFeedback(ctx, "c1s1p1", true, "chat 5 message 10 user 7002", day))
+	must(t, s.Close())
+	s = open() // and after a restart
+	defer s.Close()
+	must(t, s.RecordFeedback(ctx, "c1s1p1", false, "chat 5 message 10 user 7001", day))
+	must(t, s.RecordFeedback(ctx, "c1s1p1", false, "chat 5 message 11 user 7001", day))
+	must(t, s.RecordFeedback(ctx, "c1s1p1", false, "", day)) // not named: each counts
+	must(t, s.RecordFeedback(ctx, "c1s1p1", false, "", day))
+	r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)
+	must(t, err)
+	if r.Up != 1 || r.Down != 4 {
+		t.Errorf("👍 %d, 👎 %d; want 1, 4", r.Up, r.Down)
+	}
+	var hashes []string
+	must(t, s.Export(ctx, func(r Record) error {
+		if r.Type == TypePressed {
+			hashes = append(hashes, r.Hash)
+		}
+		return nil
+	}))
+	if len(hashes) != 3 {
+		t.Errorf("%d presses kept, want 3", len(hashes))
+	}
+	for _, h := range hashes {
+		if len(h) != 32 || strings.Contains(h, "7001") {
+			t.Errorf("a press kept as %q, not a 16-byte hash", h)
+		}
 	}
 }
 

@@ -34,6 +34,8 @@ type queueAPI struct {
 	gate    chan struct{} // when not nil, sendMessage waits for it to close
 	started chan struct{} // a value for each sendMessage that reaches the gate
 	fail    map[string][]string
+	// failFor holds failures of sendMessage to one chat, by chat_id.
+	failFor map[string][]string
 	// clock, when set, times each sendMessage's arrival in sendTimes.
 	clock     func() time.Time
 	sendTimes []time.Time
@@ -51,6 +53,7 @@ func newQueueAPI(t *testing.T) (*queueAPI, *httptest.Server) {
 		calls:   map[string][]url.Values{},
 		started: make(chan struct{}, 1000),
 		fail:    map[string][]string{},
+		failFor: map[string][]string{},
 	}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -82,10 +85,22 @@ func (f *queueAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if method == "sendMessage" && f.clock != nil {
 		f.sendTimes = append(f.sendTimes, f.clock())
 	}
-	if q := f.fail[method]; len(q) > 0 {
-		f.fail[method] = q[1:]
+	key := method
+	if method == "sendMessage" && len(f.failFor[r.PostForm.Get("chat_id")]) > 0 {
+		key = "chat " + r.PostForm.Get("chat_id")
+	}
+	q := f.fail[method]
+	if key != method {
+		q = f.failFor[r.PostForm.Get("chat_id")]
+	}
+	if len(q) > 0 {
+		if key == method {
+			f.fail[method] = q[1:]
+		} else {
+			f.failFor[r.PostForm.Get("chat_id")] = q[1:]
+		}
 		f.mu.Unlock()
-		fmt.Fprint(w, q[0])
+		failWith(w, r, q[0])
 		return
 	}
 	f.mu.Unlock()
@@ -113,6 +128,43 @@ func (f *queueAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"date":1,"chat":{"id":%s,"type":"private"}}}`, id, r.PostForm.Get("chat_id"))
 	default:
 		fmt.Fprint(w, `{"ok":true,"result":true}`)
+	}
+}
+
+// The failures a fake API can answer with besides a JSON body, which is
+// sent with status 200.
+const (
+	fail500     = "!500"     // a JSON error 500
+	fail502     = "!502"     // an HTML page, as from a proxy
+	failReset   = "!reset"   // the connection closed without an answer
+	failNotJSON = "!notjson" // status 200 and a body that is not JSON
+	failSlow    = "!slow"    // no answer until the client gives up
+)
+
+// failWith answers a request with one of the failures, or with body.
+func failWith(w http.ResponseWriter, r *http.Request, body string) {
+	switch body {
+	case fail500:
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`)
+	case fail502:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprint(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+	case failReset:
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // a reset, not a clean close
+			}
+			conn.Close()
+		}
+	case failNotJSON:
+		fmt.Fprint(w, "OK")
+	case failSlow:
+		<-r.Context().Done()
+	default:
+		fmt.Fprint(w, body)
 	}
 }
 

@@ -123,16 +123,20 @@ func (l *limiter) reserveChat(chat int64, group bool) time.Time {
 }
 
 // hold keeps the chat's next slots at least d away, as a 429's retry_after
-// asks: the retry and every message queued behind it wait alike.
+// asks: the retry and every message queued behind it wait alike, on every
+// replica when the limits are shared (a slot d long is reserved there).
 func (l *limiter) hold(chat int64, d time.Duration) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	cs, ok := l.chats[chat]
 	if !ok {
 		cs = &chatSlots{}
 		l.chats[chat] = cs
 	}
 	cs.held = later(cs.held, l.now().Add(d))
+	l.mu.Unlock()
+	if l.limits.Shared != nil {
+		_, _ = l.limits.Shared.ReserveChat(context.Background(), chat, d)
+	}
 }
 
 // reserveOverall reserves the next slot of the overall rate.

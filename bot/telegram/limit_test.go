@@ -172,6 +172,14 @@ func TestLimiterShared(t *testing.T) {
 		t.Errorf("a group's 7th message from one of three replicas went at +%v, want it to wait for the minute", d)
 	}
 
+	// A 429 on one replica holds the chat on the other too.
+	start = clock.t
+	lims[0].hold(3, 5*time.Second)
+	_ = lims[1].wait(ctx, 3, false)
+	if d := clock.t.Sub(start); d < 5*time.Second {
+		t.Errorf("a chat held 5s by one replica got a message from the other at +%v", d)
+	}
+
 	// The database down: the local limits still hold.
 	shared.fail = true
 	start = clock.t

@@ -5,11 +5,13 @@
 // An update comes in (Poll, or ServeWebhook's server), is turned into a
 // bot.Message, bot.Callback or bot.InlineQuery, handed to the Handler, and
 // the Handler's replies go out through one flood limiter per Client that
-// every sendMessage passes, queueing rather than dropping. An update counts
-// as received only once it is handled: Poll confirms it to Telegram after,
-// the webhook answers 200 after, so a crash gets it delivered again. On
-// shutdown both stop receiving at once and give the updates in hand
-// Options.ShutdownTimeout to finish.
+// every sendMessage passes, queueing rather than dropping. A call the Bot
+// API fails (5xx, no answer, a timeout) is tried again after a pause. An
+// update counts as received only once it is handled: Poll confirms it to
+// Telegram after, the webhook answers 200 after, so a crash gets it
+// delivered again; an update whose replies could not be sent is attempted
+// again, a bounded number of times. On shutdown both stop receiving at once
+// and give the updates in hand Options.ShutdownTimeout to finish.
 //
 // Every call carries a context; errors come back as *Error, whose text never
 // contains the token (the library's own errors embed the request URL, token
@@ -109,6 +111,8 @@ type Client struct {
 
 	onHandled  func(Handled)
 	onAPIError func(*Error)
+	// pending remembers the webhook's updates whose answers failed.
+	pending pendingUpdates
 	// secret is the webhook's secret once set, scrubbed like the token.
 	secret atomic.Pointer[string]
 }
@@ -199,16 +203,26 @@ func (c *Client) call(ctx context.Context, method string, params tgbotapi.Params
 // maxRetries bounds the retries of one call after 429 Too Many Requests.
 const maxRetries = 3
 
-// do makes a call, waiting out 429s as Telegram asks (retry_after).
+// do makes a call, waiting out 429s as Telegram asks (retry_after), and
+// trying again after a pause when the Bot API fails (5xx, no answer).
 func (c *Client) do(ctx context.Context, method string, params tgbotapi.Params) (json.RawMessage, error) {
 	for attempt := 0; ; attempt++ {
 		res, err := c.call(ctx, method, params, c.timeout)
 		var e *Error
-		if !errors.As(err, &e) || e.Code != http.StatusTooManyRequests || attempt == maxRetries {
+		if !errors.As(err, &e) || attempt == maxRetries || ctx.Err() != nil {
 			return res, err
 		}
-		wait := time.Duration(max(e.RetryAfter, 1)) * time.Second
-		c.log.Warn("telegram: flood control, waiting", "method", method, "retry_after", wait)
+		var wait time.Duration
+		switch {
+		case e.Code == http.StatusTooManyRequests:
+			wait = time.Duration(max(e.RetryAfter, 1)) * time.Second
+			c.log.Warn("telegram: flood control, waiting", "method", method, "retry_after", wait)
+		case redeliver(err):
+			wait = retryPause(attempt)
+			c.log.Warn("telegram: call failed, trying again", "method", method, "err", err, "retry_in", wait.Round(time.Millisecond))
+		default:
+			return res, err
+		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, err
 		}

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -25,6 +27,33 @@ type update struct {
 	fields map[string]json.RawMessage
 	// topic is the forum topic of the message, when it was sent in one.
 	topic int
+	// tries counts the attempts to answer the update, and how many of its
+	// replies went out, so that another attempt sends only the rest; nil
+	// counts nothing.
+	tries *tries
+}
+
+// tries is what earlier attempts at an update did.
+type tries struct {
+	n    int // attempts that failed and asked for another
+	sent int // replies sent
+}
+
+// maxAttempts is how many times one update is attempted when its replies
+// cannot be sent (5xx, no answer, a timeout, each after the retries of
+// sendMessage): past it the update is logged and dropped, so that one
+// poison update cannot loop forever.
+const maxAttempts = 3
+
+// redeliver reports whether an update whose answer failed with err should
+// be attempted again: the Bot API failed, not the request (a 400) nor the
+// chat (403), and no shutdown interrupted it.
+func redeliver(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	return e.Code >= 500 || e.Code == 0
 }
 
 // decode reads one update.
@@ -83,13 +112,77 @@ func (u update) kind() string {
 // A malformed update or a panic while handling it is logged and dropped, so
 // that it is not delivered again and again; the error returned is that of
 // sending the replies. ServeWebhook calls it for each request.
+//
+// The Client remembers an update whose replies could not all be sent (for
+// a while, and a bounded number of them): when it comes again it sends
+// only the rest, and Retry reports whether it should come again.
 func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error {
 	u, err := decode(raw)
 	if err != nil {
 		c.dropMalformed(raw, err)
 		return nil
 	}
-	return c.process(ctx, h, u)
+	u.tries = c.pending.get(u.UpdateID)
+	err = c.process(ctx, h, u)
+	if !redeliver(err) {
+		c.pending.forget(u.UpdateID)
+	}
+	return err
+}
+
+// Retry reports whether the update that failed with err, as HandleUpdate
+// returned it, should be delivered again, and counts the attempt: false
+// when the failure was the request's or the chat's, or after maxAttempts,
+// when the update is logged as dropped.
+func (c *Client) Retry(updateID int, err error) bool {
+	if err == nil || !redeliver(err) {
+		return false
+	}
+	t := c.pending.get(updateID)
+	t.n++
+	if t.n < maxAttempts {
+		return true
+	}
+	c.pending.forget(updateID)
+	c.log.Error("telegram: dropping an update whose answer could not be sent", "update_id", updateID, "attempts", t.n, "err", err)
+	return false
+}
+
+// pendingUpdates are the tries of the updates that failed, by update ID.
+type pendingUpdates struct {
+	mu sync.Mutex
+	m  map[int]*tries
+}
+
+// maxPending bounds the failed updates remembered; past it the oldest
+// memory goes (the update would then be sent whole again).
+const maxPending = 1000
+
+func (p *pendingUpdates) get(id int) *tries {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[int]*tries{}
+	}
+	t, ok := p.m[id]
+	if !ok {
+		if len(p.m) >= maxPending {
+			oldest := id
+			for k := range p.m {
+				oldest = min(oldest, k)
+			}
+			delete(p.m, oldest)
+		}
+		t = &tries{}
+		p.m[id] = t
+	}
+	return t
+}
+
+func (p *pendingUpdates) forget(id int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, id)
 }
 
 // dropMalformed logs and reports an update that could not be decoded, and
@@ -150,7 +243,7 @@ func (c *Client) handle(ctx context.Context, h Handler, u update) (answer string
 	case u.Message != nil:
 		return c.onMessage(ctx, h, u)
 	case u.CallbackQuery != nil:
-		return c.onCallback(ctx, h, u.CallbackQuery)
+		return c.onCallback(ctx, h, u)
 	case u.InlineQuery != nil:
 		return c.onInline(ctx, h, u.InlineQuery)
 	}
@@ -187,8 +280,15 @@ func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage)
 	if m.From != nil {
 		bm.FromBot, bm.FromID = m.From.IsBot, m.From.ID
 	}
-	if m.Chat != nil && m.From != nil && fields != nil {
-		bm.IsChatAdmin = c.isChatAdmin(m.Chat.ID, m.From.ID)
+	if m.SenderChat != nil {
+		// Sent on behalf of a chat: by an anonymous admin of the group
+		// (from GroupAnonymousBot) or by a user writing as their channel
+		// (from Channel_Bot). A person of the group, whose ID is unknown:
+		// answered, never an admin.
+		bm.FromBot, bm.FromID = false, 0
+	}
+	if m.Chat != nil && bm.FromID != 0 && fields != nil {
+		bm.IsChatAdmin = c.isChatAdmin(m.Chat.ID, bm.FromID)
 	}
 	for _, e := range m.Entities {
 		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
@@ -221,26 +321,36 @@ func (c *Client) onMessage(ctx context.Context, h Handler, u update) (string, er
 		return "", nil
 	}
 	replies := h.HandleMessage(bm)
-	return answerKind(replies), c.sendAll(ctx, m.Chat, u.topic, replies)
+	return answerKind(replies), c.sendAll(ctx, m.Chat, u.topic, replies, u.tries)
 }
 
-func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.CallbackQuery) (string, error) {
+func (c *Client) onCallback(ctx context.Context, h Handler, u update) (string, error) {
+	q := u.CallbackQuery
 	var cb bot.Callback
 	cb.Data = q.Data
 	if q.From != nil {
 		cb.FromID = q.From.ID
 	}
-	if q.Message != nil && q.Message.Chat != nil {
-		cb.ChatID, cb.ChatType = q.Message.Chat.ID, bot.ChatType(q.Message.Chat.Type)
-		if q.From != nil {
-			cb.IsChatAdmin = c.isChatAdmin(q.Message.Chat.ID, q.From.ID)
-		}
-	}
 	if q.Message != nil {
 		cb.MessageID, cb.Text = q.Message.MessageID, q.Message.Text
+		if q.Message.Chat != nil {
+			cb.ChatID, cb.ChatType = q.Message.Chat.ID, bot.ChatType(q.Message.Chat.Type)
+			if q.From != nil {
+				cb.IsChatAdmin = c.isChatAdmin(q.Message.Chat.ID, q.From.ID)
+			}
+		}
 		if r := q.Message.ReplyToMessage; r != nil {
 			qm, _ := c.message(r, nil)
 			cb.Question = &qm
+		}
+		if kb := q.Message.ReplyMarkup; kb != nil {
+			for _, row := range kb.InlineKeyboard {
+				for _, b := range row {
+					if b.CallbackData != nil {
+						cb.Keyboard = append(cb.Keyboard, *b.CallbackData)
+					}
+				}
+			}
 		}
 	}
 	a := bot.CallbackAnswer{Notice: "这条消息已无法更新，请重新提问。"}
@@ -257,7 +367,7 @@ func (c *Client) onCallback(ctx context.Context, h Handler, q *tgbotapi.Callback
 	if q.Message == nil || q.Message.Chat == nil || len(a.Replies) == 0 {
 		return "notice", nil
 	}
-	return answerKind(a.Replies), c.sendAll(ctx, q.Message.Chat, 0, a.Replies)
+	return answerKind(a.Replies), c.sendAll(ctx, q.Message.Chat, 0, a.Replies, u.tries)
 }
 
 func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuery) (string, error) {
@@ -294,18 +404,24 @@ func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuer
 	return cmp.Or(a.Kind, bot.KindInline), err
 }
 
-// sendAll sends replies in order; a reply that fails does not stop the
-// rest, but the first error is returned. A chat that cannot be written to
-// (the user blocked the bot, the bot left the group) gets no more tries.
-func (c *Client) sendAll(ctx context.Context, chat *tgbotapi.Chat, topic int, replies []bot.Reply) error {
+// sendAll sends replies in order, from the first that an earlier attempt
+// (t) did not send. A reply the API refused (400) does not stop the rest,
+// but the first error is returned. A chat that cannot be written to (the
+// user blocked the bot, the bot left the group) gets no more tries, and
+// neither does a reply the Bot API failed to take (5xx, no answer): the
+// rest waits for the update's next attempt, in order.
+func (c *Client) sendAll(ctx context.Context, chat *tgbotapi.Chat, topic int, replies []bot.Reply, t *tries) error {
+	if t == nil {
+		t = &tries{}
+	}
 	var first error
-	for _, r := range replies {
-		if err := c.send(ctx, chat, topic, r); err != nil {
-			if errors.Is(err, context.Canceled) || unreachable(err) {
-				return err
-			}
-			first = cmp.Or(first, err)
+	for _, r := range replies[min(t.sent, len(replies)):] {
+		err := c.send(ctx, chat, topic, r)
+		if err != nil && (errors.Is(err, context.Canceled) || unreachable(err) || redeliver(err)) {
+			return err
 		}
+		t.sent++
+		first = cmp.Or(first, err)
 	}
 	return first
 }
@@ -381,8 +497,10 @@ func (c *Client) send(ctx context.Context, chat *tgbotapi.Chat, topic int, r bot
 
 // sendMessage sends one message within the flood limits: it waits for the
 // chat's turn, and when Telegram answers 429 it holds the chat for the
-// retry_after asked and queues again, at most maxRetries times. Every
-// message the bot sends goes through here.
+// retry_after asked and queues again; when the Bot API fails (5xx, a reset
+// connection, a page that is not JSON, a timeout) it waits a growing pause
+// and tries again. Either at most maxRetries times. Every message the bot
+// sends goes through here.
 func (c *Client) sendMessage(ctx context.Context, chat int64, group bool, params tgbotapi.Params) error {
 	for attempt := 0; ; attempt++ {
 		if err := c.limit.wait(ctx, chat, group); err != nil {
@@ -390,13 +508,31 @@ func (c *Client) sendMessage(ctx context.Context, chat int64, group bool, params
 		}
 		_, err := c.call(ctx, "sendMessage", params, c.timeout)
 		var e *Error
-		if !errors.As(err, &e) || e.Code != http.StatusTooManyRequests || attempt == maxRetries {
+		switch {
+		case !errors.As(err, &e) || attempt == maxRetries || ctx.Err() != nil:
+			return err
+		case e.Code == http.StatusTooManyRequests:
+			wait := time.Duration(max(e.RetryAfter, 1)) * time.Second
+			c.log.Warn("telegram: flood control, holding the chat", "retry_after", wait)
+			c.limit.hold(chat, wait)
+		case redeliver(err):
+			pause := retryPause(attempt)
+			c.log.Warn("telegram: sendMessage failed, trying again", "err", err, "retry_in", pause.Round(time.Millisecond))
+			if err := c.sleep(ctx, pause); err != nil {
+				return err
+			}
+		default:
 			return err
 		}
-		wait := time.Duration(max(e.RetryAfter, 1)) * time.Second
-		c.log.Warn("telegram: flood control, holding the chat", "retry_after", wait)
-		c.limit.hold(chat, wait)
 	}
+}
+
+// retryPause is the pause before the retry after n failures of a call:
+// half a second doubling, with jitter, so that a Bot API that fails for a
+// moment gets a few seconds to recover.
+func retryPause(n int) time.Duration {
+	d := 500 * time.Millisecond << min(n, 4)
+	return d/2 + rand.N(d/2+1)
 }
 
 // isParseError reports an HTML the API could not parse ("can't parse

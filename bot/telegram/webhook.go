@@ -50,7 +50,10 @@ var secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 // to post there (setWebhook with the secret). Each request is checked for
 // the secret in constant time, its body capped, and its update handled
 // before the answer: 200 once handled, so that Telegram delivers again
-// what a crash interrupted.
+// what a crash interrupted. When the Bot API does not take a reply (5xx,
+// no answer, a timeout, each after sendMessage's retries), the request is
+// answered 500, for Telegram to deliver the update again, at most
+// maxAttempts times; the replies already sent are not sent again.
 //
 // When ctx ends, the server stops accepting at once and gives the requests
 // in hand ShutdownTimeout to finish; those interrupted then get 503, for
@@ -118,6 +121,15 @@ func (c *Client) ServeWebhook(ctx context.Context, h Handler, l net.Listener, wh
 	return err
 }
 
+// updateID reads the update_id of an update; 0 when it has none.
+func updateID(raw []byte) int {
+	var id struct {
+		UpdateID int `json:"update_id"`
+	}
+	_ = json.Unmarshal(raw, &id)
+	return id.UpdateID
+}
+
 // setWebhook tells Telegram where to post updates and with what secret.
 func (c *Client) setWebhook(ctx context.Context, wh Webhook) error {
 	params := tgbotapi.Params{
@@ -162,8 +174,15 @@ func (c *Client) webhookHandler(work context.Context, h Handler, secret string) 
 			http.Error(w, "not JSON", http.StatusBadRequest)
 			return
 		}
-		if err := c.HandleUpdate(work, h, body); err != nil && work.Err() != nil {
+		err = c.HandleUpdate(work, h, body)
+		switch {
+		case err != nil && work.Err() != nil:
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		case c.Retry(updateID(body), err):
+			// The Bot API did not take the reply: Telegram delivers the
+			// update again, and the replies sent are not sent twice.
+			http.Error(w, "could not send the reply; deliver again", http.StatusInternalServerError)
 			return
 		}
 		w.WriteHeader(http.StatusOK)

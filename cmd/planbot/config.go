@@ -57,6 +57,12 @@ type serveConfig struct {
 		// Dir holds what the bot keeps across restarts: the statistics
 		// of what is asked (stats.db). Empty: nothing is recorded.
 		Dir string `yaml:"dir"`
+		// Retention is how long records are kept (400 days); older ones
+		// are pruned daily.
+		Retention yamlDuration `yaml:"retention"`
+		// MaxSize caps the space the records take (256MB); past it new
+		// records are dropped, and logged and counted.
+		MaxSize byteSize `yaml:"max_size"`
 		// Postgres, a postgres:// address, keeps them in PostgreSQL
 		// instead, shared by several replicas.
 		Postgres string `yaml:"postgres"`
@@ -75,16 +81,76 @@ const (
 	postgresEnv = "PLANBOT_POSTGRES_URL"
 )
 
-// yamlDuration is a time.Duration written as in Go: 30s, 1m, 500ms.
+// Defaults of the data section.
+const (
+	defaultRetention = 400 * 24 * time.Hour
+	defaultMaxSize   = 256 << 20
+)
+
+// yamlDuration is a time.Duration written as in Go (30s, 1m, 500ms), or in
+// days (400d).
 type yamlDuration time.Duration
 
 func (d *yamlDuration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
+	if days, ok := strings.CutSuffix(n.Value, "d"); ok {
+		var k int
+		k, err = strconv.Atoi(days)
+		v = time.Duration(k) * 24 * time.Hour
+		if err == nil && (k < 0 || k > 100*366) {
+			err = errors.New("out of range")
+		}
+	}
 	if n.Kind != yaml.ScalarNode || err != nil {
 		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: cannot unmarshal !!str `%s` into duration", n.Line, n.Value)}}
 	}
 	*d = yamlDuration(v)
 	return nil
+}
+
+// byteSize is a size in bytes, written with a unit: 256MB, 1GB, 512KB
+// (powers of 1024), or a plain number of bytes.
+type byteSize int64
+
+var byteSizeRe = regexp.MustCompile(`^(\d+)\s*([KMGT])?I?B?$`)
+
+func (b *byteSize) UnmarshalYAML(n *yaml.Node) error {
+	m := byteSizeRe.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(n.Value)))
+	var v int64
+	var err error
+	if m != nil {
+		v, err = strconv.ParseInt(m[1], 10, 64)
+		if m[2] != "" {
+			shift := 10 * (strings.IndexByte("KMGT", m[2][0]) + 1)
+			if v > 1<<(62-shift) {
+				err = errors.New("too big")
+			}
+			v <<= shift
+		}
+	}
+	if n.Kind != yaml.ScalarNode || m == nil || err != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: cannot unmarshal !!str `%s` into size", n.Line, n.Value)}}
+	}
+	*b = byteSize(v)
+	return nil
+}
+
+// shown quotes a value of the configuration for an error, unless it looks
+// like a secret (a bot token, a long run of random characters): a token
+// pasted into the wrong setting must not land in a log.
+func shown(v string) string {
+	if looksSecret(v) {
+		return "the value given (not shown: it looks like a token or secret)"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// secretLikeRe is a run of characters a token or secret is made of, long
+// enough to be one.
+var secretLikeRe = regexp.MustCompile(`[0-9]+:[A-Za-z0-9_-]{8,}|[A-Za-z0-9_+/=-]{20,}`)
+
+func looksSecret(v string) bool {
+	return secretLikeRe.MatchString(v) || len(v) > 64
 }
 
 // tokenRe is the shape of a bot token from @BotFather: the bot's ID, a
@@ -223,7 +289,7 @@ func (c *serveConfig) check(getenv func(string) string) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("telegram.mode must be polling or webhook, not %q", t.Mode)
+		return fmt.Errorf("telegram.mode must be polling or webhook, not %s", shown(t.Mode))
 	}
 	if p := time.Duration(t.PollTimeout); p < 0 || p > 50*time.Second {
 		return fmt.Errorf("telegram.poll_timeout must be between 0s and 50s, not %s", p)
@@ -238,8 +304,8 @@ func (c *serveConfig) check(getenv func(string) string) error {
 		return errors.New("limits: a limit must not be negative (0 takes Telegram's)")
 	}
 	if c.Admin.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
-			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %q", c.Admin.Listen)
+		if !validListen(c.Admin.Listen) {
+			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %s", shown(c.Admin.Listen))
 		}
 	}
 	if err := c.checkData(getenv); err != nil {
@@ -251,12 +317,25 @@ func (c *serveConfig) check(getenv func(string) string) error {
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":
 	default:
-		return fmt.Errorf("log.level must be debug, info, warn or error, not %q", c.Log.Level)
+		return fmt.Errorf("log.level must be debug, info, warn or error, not %s", shown(c.Log.Level))
 	}
 	switch strings.ToLower(c.Log.Format) {
 	case "", "text", "json":
 	default:
-		return fmt.Errorf("log.format must be text or json, not %q", c.Log.Format)
+		return fmt.Errorf("log.format must be text or json, not %s", shown(c.Log.Format))
+	}
+	d := &c.Data
+	switch {
+	case d.Retention == 0:
+		d.Retention = yamlDuration(defaultRetention)
+	case d.Retention < yamlDuration(24*time.Hour):
+		return errors.New("data.retention must be at least a day, such as 400d")
+	}
+	switch {
+	case d.MaxSize == 0:
+		d.MaxSize = defaultMaxSize
+	case d.MaxSize < 1<<20:
+		return errors.New("data.max_size must be at least 1MB, such as 256MB")
 	}
 	return nil
 }
@@ -278,8 +357,8 @@ func checkWebhook(addr, listen, secret string, maxConns int) error {
 	case strings.ContainsAny(u.Path, "{}"):
 		return errors.New("telegram.webhook.url must not contain { or } in its path")
 	}
-	if _, _, err := net.SplitHostPort(listen); err != nil {
-		return fmt.Errorf("telegram.webhook.listen must be host:port or :port, such as :8443, not %q", listen)
+	if !validListen(listen) {
+		return fmt.Errorf("telegram.webhook.listen must be host:port or :port, such as :8443, not %s", shown(listen))
 	}
 	switch {
 	case secret == "":
@@ -292,6 +371,16 @@ func checkWebhook(addr, listen, secret string, maxConns int) error {
 		return fmt.Errorf("telegram.webhook.max_connections must be between 1 and 100 (0 takes Telegram's 40), not %d", maxConns)
 	}
 	return nil
+}
+
+// validListen reports whether addr is host:port with a port number.
+func validListen(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // isLoopback reports whether host names this machine.
@@ -342,15 +431,17 @@ func yamlError(err error, root *yaml.Node) error {
 			want = "a whole number"
 		case t[3] == "duration":
 			want = "a duration such as 30s"
+		case t[3] == "size":
+			want = "a size such as 256MB"
 		case t[3] == "string":
 			want = "text"
 		case t[3] == "struct" || strings.HasPrefix(t[3], "main.") || strings.HasPrefix(t[3], "map["):
 			want = "a section of settings"
 		}
 		if path == "" {
-			return fmt.Errorf("line %d: want %s, not %q", line, want, t[2])
+			return fmt.Errorf("line %d: want %s, not %s", line, want, shown(t[2]))
 		}
-		return fmt.Errorf("line %d: %s must be %s, not %q", line, path, want, t[2])
+		return fmt.Errorf("line %d: %s must be %s, not %s", line, path, want, shown(t[2]))
 	}
 	if root == nil {
 		return fmt.Errorf("line %d: not valid YAML: %s", line, firstLine(detail))

@@ -41,7 +41,8 @@ func TestExampleConfig(t *testing.T) {
 		time.Duration(tg.PollTimeout) != 30*time.Second || cfg.Admin.Listen != "127.0.0.1:9090" ||
 		cfg.Limits.PerGroupPerMinute != 20 || time.Duration(cfg.Limits.PerChat) != time.Second ||
 		cfg.Log.Format != "text" || tg.Webhook.Listen != ":8443" ||
-		time.Duration(tg.ShutdownTimeout) != 10*time.Second {
+		time.Duration(tg.ShutdownTimeout) != 10*time.Second ||
+		time.Duration(cfg.Data.Retention) != 400*24*time.Hour || cfg.Data.MaxSize != 256<<20 {
 		t.Errorf("config.example.yaml read as %+v", cfg)
 	}
 	// Without the environment, its empty token is the one thing missing.

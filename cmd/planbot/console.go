@@ -26,7 +26,37 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	defer lib.Close()
 	b := bot.New(botPlans(lib), lib, bot.Options{})
-	return bot.Console(ctx, b, stdin, stdout, isTerminal(stdin))
+	return bot.Console(ctx, b, &lineCap{r: stdin, max: maxLine}, stdout, isTerminal(stdin))
+}
+
+// lineCap passes its reader's bytes on, but at most max of a line: the
+// rest of a longer line is skipped up to its end, so that a line of any
+// length costs the console no more than max bytes (as ask reads lines).
+type lineCap struct {
+	r    io.Reader
+	max  int
+	line int // bytes of the current line passed on
+}
+
+func (c *lineCap) Read(p []byte) (int, error) {
+	for {
+		n, err := c.r.Read(p)
+		out := p[:0]
+		for _, b := range p[:n] {
+			if b == '\n' {
+				c.line = 0
+				out = append(out, b)
+				continue
+			}
+			if c.line < c.max {
+				c.line++
+				out = append(out, b)
+			}
+		}
+		if len(out) > 0 || err != nil {
+			return len(out), err
+		}
+	}
 }
 
 // isTerminal reports whether r is a terminal, where the console greets the

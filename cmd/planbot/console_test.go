@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,5 +27,27 @@ func TestConsole(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("console output has %q:\n%s", bad, out)
 		}
+	}
+}
+
+// TestConsoleLongLine: a line of any length reaches the bot cut to
+// maxLine bytes, as ask reads it, and the next line is read.
+func TestConsoleLongLine(t *testing.T) {
+	huge := strings.Repeat("养老服务", 4<<20) // 48 MiB, no newline
+	in := strings.NewReader(huge + "\n森林覆盖率\n")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"console"}, in, &stdout, &stderr); err != nil {
+		t.Fatalf("console = %v\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "指标18 · 森林覆盖率") {
+		t.Errorf("the line after the long one was not answered:\n%.2000s", out)
+	}
+	m := regexp.MustCompile(`问题太长了（(\d+) 字）`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the long line got no answer:\n%.2000s", out)
+	}
+	if n, _ := strconv.Atoi(m[1]); n > maxLine/3 {
+		t.Errorf("the bot read %d characters of the line, over maxLine (%d bytes)", n, maxLine)
 	}
 }

@@ -26,6 +26,60 @@ import (
 	"planbot/bot/telegram"
 )
 
+// recordStats wires a store for the bot: records go through a stats.Queue,
+// so that the store can never cost an answer, failures are counted in
+// planbot_store_errors_total, and records past the retention are pruned
+// at once and then daily (by every replica, when they share PostgreSQL:
+// pruning twice does no harm). The function returned flushes and stops it
+// all.
+func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*stats.Queue, func()) {
+	q := stats.NewQueue(st, stats.QueueOptions{
+		Logger:  log,
+		OnError: func(kind string) { m.storeErrors.WithLabelValues(kind).Inc() },
+	})
+	pruneCtx, cancel := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() {
+		defer close(pruned)
+		for {
+			n, err := st.Prune(pruneCtx, time.Now())
+			switch {
+			case pruneCtx.Err() != nil:
+				return
+			case err != nil:
+				m.storeErrors.WithLabelValues(stats.ErrorKind(err)).Inc()
+				log.Error("planbot: could not prune old statistics", "err", err)
+			case n > 0:
+				log.Info("planbot: pruned statistics past data.retention", "records", n)
+			}
+			if sleepCtx(pruneCtx, 24*time.Hour) != nil {
+				return
+			}
+		}
+	}()
+	return q, func() {
+		cancel()
+		<-pruned
+		flushCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer done()
+		if err := q.Close(flushCtx); err != nil {
+			log.Warn("planbot: statistics still queued at exit were dropped")
+		}
+	}
+}
+
+// sleepCtx waits for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 // runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
 // it stops receiving, lets the updates in hand finish within
 // telegram.shutdown_timeout, and returns nil.
@@ -55,12 +109,19 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	m := newMetrics()
 	watch := newStoreWatch(m, log)
 	var ready atomic.Bool
+	var queue atomic.Pointer[stats.Queue]
+	storeErr := func() error {
+		if q := queue.Load(); q != nil && q.Err() != nil {
+			return q.Err()
+		}
+		return watch.err()
+	}
 	if cfg.Admin.Listen != "" {
 		l, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, l, m.registry, &ready, func() string { return watch.degraded() }, log)
+		stop := serveAdmin(ctx, l, m.registry, &ready, storeErr, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
@@ -74,7 +135,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	st, pg, err := openStore(ctx, cfg, watch.observe)
+	st, pg, err := openStore(ctx, cfg, watch.observe, log)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -85,8 +146,10 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 				log.Error("planbot: closing the store", "err", err)
 			}
 		}()
-		w := watched{st, watch}
-		opts.Recorder, opts.Reporter, opts.Chats = w, w, w
+		q, stop := recordStats(ctx, st, m, log)
+		defer stop()
+		queue.Store(q)
+		opts.Recorder, opts.Reporter, opts.Chats = q, st, st
 		log.Info("planbot: store", "store", storeName(cfg))
 	}
 	if pg != nil {
@@ -183,6 +246,14 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	if strings.EqualFold(format, "json") {
+		// Durations as the text format writes them ("3ms"), not as
+		// integer nanoseconds.
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindDuration {
+				a.Value = slog.StringValue(a.Value.Duration().String())
+			}
+			return a
+		}
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
@@ -191,13 +262,12 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 // metrics are what /metrics shows, counted at the adapter's edge from its
 // callbacks: the conversation core knows nothing of them.
 type metrics struct {
-	registry  *prometheus.Registry
-	updates   *prometheus.CounterVec
-	answers   *prometheus.CounterVec
-	notFound  *prometheus.CounterVec
-	latency   *prometheus.HistogramVec
-	apiErrors *prometheus.CounterVec
-	// storeErrors counts the store's failures by operation.
+	registry    *prometheus.Registry
+	updates     *prometheus.CounterVec
+	answers     *prometheus.CounterVec
+	notFound    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	apiErrors   *prometheus.CounterVec
 	storeErrors *prometheus.CounterVec
 }
 
@@ -229,12 +299,10 @@ func newMetrics() *metrics {
 		}, []string{"method", "code"}),
 		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_store_errors_total",
-			Help: "Failures of the store, by operation (record, report, chat_plan, heartbeat); answers go on.",
-		}, []string{"op"}),
+			Help: "Statistics the store could not keep, by kind (damaged, full, busy, timeout, failed). The answers went out regardless.",
+		}, []string{"kind"}),
 	}
-	m.storeErrors.WithLabelValues("record")
-	m.registry.MustRegister(m.storeErrors)
-	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors,
+	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.storeErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
 	for _, k := range []string{"message", "callback_query", "inline_query"} {
@@ -242,6 +310,9 @@ func newMetrics() *metrics {
 	}
 	for _, k := range telegram.AnswerKinds {
 		m.answers.WithLabelValues(k)
+	}
+	for _, k := range []string{"damaged", "full", "busy", "timeout", "failed"} {
+		m.storeErrors.WithLabelValues(k)
 	}
 	return m
 }
@@ -285,14 +356,19 @@ func (m *metrics) apiError(e *telegram.Error) {
 	m.apiErrors.WithLabelValues(e.Method, code).Inc()
 }
 
-// serveAdmin serves the operator's endpoints on l: /healthz (200 "ok" once
-// the bot serves, 503 while it starts or stops, so that a load balancer
-// sends webhooks elsewhere) and /metrics (Prometheus). While degraded
-// names a failing part, /healthz says "degraded: " and the part, with 200:
-// the bot still answers, and with a store shared by every replica, a 503
-// would take them all out of the balancer at once. The function returned
-// stops the server.
-func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, degraded func() string, log *slog.Logger) (stop func()) {
+// serveAdmin serves the operator's endpoints on l: /healthz and /metrics
+// (Prometheus). The function returned stops the server.
+//
+// /healthz answers 200 "ok" once the bot serves, 503 while it starts or
+// stops, so that a load balancer sends webhooks elsewhere. When the
+// statistics store fails (storeErr), it stays 200 and adds a second line,
+// "degraded: store": the bot still answers every question, and a 503 would
+// have a load balancer or a supervisor take away, or restart, a bot that
+// answers, for a side concern a restart does not mend (a full disk, a
+// damaged file; a PostgreSQL down, which every replica shares, would take
+// them all away at once). Alert on that line or on
+// planbot_store_errors_total.
+func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, storeErr func() error, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -303,10 +379,11 @@ func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, r
 		case !ready.Load():
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "starting")
-		case degraded() != "":
-			fmt.Fprintln(w, "degraded: "+degraded())
 		default:
 			fmt.Fprintln(w, "ok")
+			if err := storeErr(); err != nil {
+				fmt.Fprintf(w, "degraded: store (%s)\n", stats.ErrorKind(err))
+			}
 		}
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{

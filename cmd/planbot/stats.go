@@ -47,7 +47,7 @@ func runStats(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		// Not a replica: the bots' shares of the flood limits stay.
 		st, err = stats.OpenPostgres(ctx, cfg.Data.Postgres, stats.PostgresOptions{Heartbeat: -1, Timeout: time.Minute})
 	} else if cfg.Data.Dir != "" {
-		st, err = openStats(cfg.Data.Dir)
+		st, err = openStats(cfg.Data.Dir, stats.Options{})
 	} else {
 		return fmt.Errorf("stats: config %s names no store: set data.dir or data.postgres", *path)
 	}

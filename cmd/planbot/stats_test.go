@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"planbot/bot/stats"
 	"planbot/bot/stats/pgtest"
 )
 
@@ -25,7 +26,7 @@ func TestStatsExportImport(t *testing.T) {
 
 	// A bbolt store as serve leaves it.
 	data := filepath.Join(dir, "data")
-	st, err := openStats(data)
+	st, err := openStats(data, stats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func TestStatsExportImport(t *testing.T) {
 			must(t, st.RecordUnanswered(ctx, fmt.Sprintf("区长是谁 %d", i%2), at))
 		}
 		if i%4 == 0 {
-			must(t, st.RecordFeedback(ctx, "c8s6p2", i%8 == 0, at))
+			must(t, st.RecordFeedback(ctx, "c8s6p2", i%8 == 0, fmt.Sprint("chat 42 message ", i, " user 7001"), at))
 		}
 	}
 	must(t, st.SetChatPlan(ctx, 42, "东河区“十四五”"))
@@ -64,7 +65,7 @@ func TestStatsExportImport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("export from bbolt: %v\n%s", err, log)
 	}
-	const all = "answers 30, unanswered 10, feedback 8, chat plans 2"
+	const all = "answers 30, unanswered 10, feedback 8, chat plans 2, presses 8"
 	if !strings.Contains(log, "exported to "+a+": "+all) {
 		t.Errorf("export from bbolt says:\n%s", log)
 	}
@@ -73,7 +74,7 @@ func TestStatsExportImport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import into PostgreSQL: %v\n%s", err, log)
 	}
-	for _, want := range []string{"before: answers 0, unanswered 0, feedback 0, chat plans 0", "read from " + a + ": " + all, "after: " + all, "postgres postgres://planbot@127.0.0.1:"} {
+	for _, want := range []string{"before: answers 0, unanswered 0, feedback 0, chat plans 0, presses 0", "read from " + a + ": " + all, "after: " + all, "postgres postgres://planbot@127.0.0.1:"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("import says no %q:\n%s", want, log)
 		}

@@ -25,7 +25,8 @@ type store interface {
 	bot.Recorder
 	bot.Reporter
 	bot.ChatPlans
-	Prune(ctx context.Context, before time.Time) (int, error)
+	// Prune deletes the records older than the retention, back from now.
+	Prune(ctx context.Context, now time.Time) (int, error)
 	Counts(ctx context.Context) (stats.Counts, error)
 	Export(ctx context.Context, yield func(stats.Record) error) error
 	Import(ctx context.Context, recs []stats.Record) error
@@ -39,11 +40,19 @@ var (
 )
 
 // openStore opens the store the configuration names; nil when it names
-// none. The *stats.Postgres is also returned, nil for bbolt, for the flood
-// limits it shares. observe is told how the store's background work goes.
-func openStore(ctx context.Context, cfg *serveConfig, observe func(op string, err error)) (store, *stats.Postgres, error) {
+// none, or when the bbolt file is damaged and cannot be replaced (the bot
+// then serves without recording, as the log says). The *stats.Postgres is
+// also returned, nil for bbolt, for the flood limits it shares. observe is
+// told how the database's background work goes.
+func openStore(ctx context.Context, cfg *serveConfig, observe func(op string, err error), log *slog.Logger) (store, *stats.Postgres, error) {
 	if cfg.Data.Postgres != "" {
-		pg, err := stats.OpenPostgres(ctx, cfg.Data.Postgres, stats.PostgresOptions{Observe: observe})
+		// A database down at start costs no answer either: the store
+		// connects when it can, and records wait meanwhile.
+		pg, err := stats.OpenPostgres(ctx, cfg.Data.Postgres, stats.PostgresOptions{
+			Retention: time.Duration(cfg.Data.Retention),
+			RetryOpen: true,
+			Observe:   observe,
+		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("data.postgres: %w", err)
 		}
@@ -52,20 +61,32 @@ func openStore(ctx context.Context, cfg *serveConfig, observe func(op string, er
 	if cfg.Data.Dir == "" {
 		return nil, nil, nil
 	}
-	st, err := openStats(cfg.Data.Dir)
-	if err != nil {
+	st, err := openStats(cfg.Data.Dir, stats.Options{
+		Retention: time.Duration(cfg.Data.Retention),
+		MaxSize:   int64(cfg.Data.MaxSize),
+		Logger:    log,
+	})
+	if st == nil || err != nil {
 		return nil, nil, err
 	}
 	return st, nil, nil
 }
 
 // openStats opens the statistics store in the data directory, making it
-// if need be; a bad path fails before the bot connects.
-func openStats(dir string) (*stats.Store, error) {
+// if need be; a bad path, or another process on the same store, fails
+// before the bot connects. A damaged file does not: stats.Open moves it
+// aside and starts a fresh one, or, when even that fails, the bot serves
+// without recording (st nil), with one log line that says why.
+func openStats(dir string, opts stats.Options) (*stats.Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data.dir: %w", err)
 	}
-	st, err := stats.Open(filepath.Join(dir, "stats.db"))
+	path := filepath.Join(dir, "stats.db")
+	st, err := stats.Open(path, opts)
+	if errors.Is(err, stats.ErrDamaged) && opts.Logger != nil {
+		opts.Logger.Error("planbot: statistics switched off: the store is damaged and could not be replaced", "file", path, "err", err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("data.dir: %w", err)
 	}
@@ -87,9 +108,11 @@ func storeName(cfg *serveConfig) string {
 	return "bbolt " + filepath.Join(cfg.Data.Dir, "stats.db")
 }
 
-// storeWatch counts the store's failures in planbot_store_errors_total,
-// logs them (once a minute for each operation), and knows whether the
-// store works: the operations whose last attempt failed.
+// storeWatch counts the failures of the database's background work
+// (connecting, writing the buffered records, the heartbeat) in
+// planbot_store_errors_total, logs them (once a minute for each
+// operation), and knows whether the database works: err is the failure of
+// an operation whose last attempt failed.
 type storeWatch struct {
 	errors *prometheus.CounterVec
 	log    *slog.Logger
@@ -105,9 +128,6 @@ func newStoreWatch(m *metrics, log *slog.Logger) *storeWatch {
 
 // observe notes the outcome of an operation on the store.
 func (w *storeWatch) observe(op string, err error) {
-	if errors.Is(err, context.Canceled) {
-		return // shutting down, or the update was given up
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err == nil {
@@ -117,7 +137,7 @@ func (w *storeWatch) observe(op string, err error) {
 		delete(w.failing, op)
 		return
 	}
-	w.errors.WithLabelValues(op).Inc()
+	w.errors.WithLabelValues(stats.ErrorKind(err)).Inc()
 	w.failing[op] = err
 	if now := time.Now(); now.Sub(w.logged[op]) >= time.Minute {
 		w.logged[op] = now
@@ -125,56 +145,14 @@ func (w *storeWatch) observe(op string, err error) {
 	}
 }
 
-// degraded says what fails, "" when nothing does.
-func (w *storeWatch) degraded() string {
+// err is the failure of an operation that fails now; nil when none does.
+func (w *storeWatch) err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, op := range []string{"record", "report", "chat_plan", "heartbeat"} {
+	for _, op := range []string{"open", "record", "heartbeat"} {
 		if w.failing[op] != nil {
-			return "store (" + op + ")"
+			return w.failing[op]
 		}
 	}
-	return ""
-}
-
-// watched is a store whose every failure the watch sees.
-type watched struct {
-	store
-	w *storeWatch
-}
-
-func (s watched) RecordAnswer(ctx context.Context, kind, topic string, at time.Time) error {
-	err := s.store.RecordAnswer(ctx, kind, topic, at)
-	s.w.observe("record", err)
-	return err
-}
-
-func (s watched) RecordUnanswered(ctx context.Context, question string, at time.Time) error {
-	err := s.store.RecordUnanswered(ctx, question, at)
-	s.w.observe("record", err)
-	return err
-}
-
-func (s watched) RecordFeedback(ctx context.Context, resultID string, up bool, at time.Time) error {
-	err := s.store.RecordFeedback(ctx, resultID, up, at)
-	s.w.observe("record", err)
-	return err
-}
-
-func (s watched) Report(ctx context.Context, since, until time.Time, n int) (stats.Report, error) {
-	r, err := s.store.Report(ctx, since, until, n)
-	s.w.observe("report", err)
-	return r, err
-}
-
-func (s watched) ChatPlan(ctx context.Context, chat int64) (string, bool, error) {
-	p, ok, err := s.store.ChatPlan(ctx, chat)
-	s.w.observe("chat_plan", err)
-	return p, ok, err
-}
-
-func (s watched) SetChatPlan(ctx context.Context, chat int64, plan string) error {
-	err := s.store.SetChatPlan(ctx, chat, plan)
-	s.w.observe("chat_plan", err)
-	return err
+	return nil
 }

@@ -48,8 +48,15 @@ func (h *homophones) build() {
 	h.buildMu.Do(func() {
 		h.sound = make([]string, len(h.text))
 		h.bySound = map[string][]int{}
+		// A plan writes a few thousand characters, each many times: each
+		// is looked up once (the lookup is slow).
+		sounds := map[rune]string{}
 		for i, r := range h.text {
-			s := soundOf(r)
+			s, ok := sounds[r]
+			if !ok {
+				s = soundOf(r)
+				sounds[r] = s
+			}
 			h.sound[i] = s
 			if s != "" {
 				h.bySound[s] = append(h.bySound[s], i)

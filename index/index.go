@@ -49,6 +49,7 @@ type doc struct {
 	tokens   []segment.Token   // the words of text, with their offsets
 	items    []string          // what a list answer lists
 	ord      int               // its place among the plan's documents
+	periods  uint8             // the periods its text and extra name (periodsIn)
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -277,6 +278,7 @@ func assemble(d *doc, t docTokens) *document.Document {
 		d.words[tok.Text] = true
 		d.titleW[tok.Text] = true
 	}
+	d.periods = periodsIn(d.text + " " + d.extra)
 	d.sentText = sentences(d.text)
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
@@ -625,6 +627,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	}).cover
 	topicTotal := topicCover(func(string) bool { return true })
 	absent := idx.absent(q)
+	asked := periodsIn(q.Normalized)
 	maxBM := 0.0
 	for _, m := range res.Hits {
 		maxBM = math.Max(maxBM, m.Score)
@@ -658,7 +661,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 		// A question about one five-year period (十三五期间) is not
 		// answered by what another period will or did do.
-		if otherPeriod(q.Normalized, d.text+" "+d.extra) {
+		if asked != 0 && asked&d.periods == 0 && d.periods&^asked != 0 {
 			score *= 0.6
 		}
 		// A definition answers a question about its term, not every
@@ -737,19 +740,16 @@ func isNumber(w string) bool {
 // periods are the names of the five-year periods.
 var periods = []string{"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"}
 
-// otherPeriod reports whether a question names a five-year period that a
-// text does not, while the text names another.
-func otherPeriod(question, text string) bool {
-	asked, named, other := false, false, false
-	for _, p := range periods {
-		if strings.Contains(question, p) {
-			asked = true
-			named = named || strings.Contains(text, p)
-		} else if strings.Contains(text, p) {
-			other = true
+// periodsIn is the set of the five-year periods a text names, a bit for
+// each of periods.
+func periodsIn(text string) uint8 {
+	var set uint8
+	for i, p := range periods {
+		if strings.Contains(text, p) {
+			set |= 1 << i
 		}
 	}
-	return asked && !named && other
+	return set
 }
 
 // features describes the best candidate answer of a question for the

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"planbot/corpus"
 	"planbot/index/segment"
 )
 
@@ -326,13 +325,4 @@ func merge(answers []Answer, limit int) Answer {
 		}
 	}
 	return out
-}
-
-// PlanOf is the plan of a result.
-func (l *Library) PlanOf(r Result) (*corpus.Plan, bool) {
-	idx, ok := l.byName[r.Plan]
-	if !ok {
-		return nil, false
-	}
-	return idx.plan, true
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"planbot/corpus"
 )
@@ -257,4 +258,20 @@ func BenchmarkLibrarySearch30(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func TestCompareData(t *testing.T) {
+	if len(compareWords) == 0 {
+		t.Fatal("compare.txt: no words")
+	}
+	seen := map[string]bool{}
+	for _, w := range compareWords {
+		if utf8.RuneCountInString(w) < 2 {
+			t.Errorf("compare.txt: %q is too short to ask for a comparison", w)
+		}
+		if seen[w] {
+			t.Errorf("compare.txt: %q twice", w)
+		}
+		seen[w] = true
+	}
 }

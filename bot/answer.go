@@ -98,8 +98,8 @@ type Answer struct {
 	// the first result for an answer, KindOffer, or KindNotFound.
 	Kind string `json:"kind"`
 	// Plan names the plan that answers, briefly (东河区“十四五”): the
-	// plan of the first result; for a decline, the plan searched, or
-	// empty when several were.
+	// plan of the first result; for a decline, the plans searched
+	// (东河区“十四五”规划纲要, 东河区“十四五”、国家“十五五”规划).
 	Plan string `json:"plan"`
 	// Missing are the words of the question the plan never uses: for an
 	// offer, what the plan does not speak of. Empty, never nil.
@@ -149,6 +149,8 @@ type Result struct {
 	Highlights []index.Span `json:"highlights,omitempty"`
 	// Location says where the plan states it: 第五章 第二节 · 加强生态保护与修复.
 	Location string `json:"location"`
+	// Score is the index's score of the result (planbot ask -json's).
+	Score float64 `json:"score"`
 	// Passage is the ID of the passage the result quotes part of, whose
 	// whole text a full-text action shows; empty when it quotes all.
 	Passage string `json:"passage,omitempty"`
@@ -266,12 +268,14 @@ func (b *Bot) find(ctx context.Context, query, plan string, offset int) Answer {
 		Offset:   offset,
 		Actions:  []Action{},
 	}
-	if len(b.shelf.views) == 1 {
-		a.Plan = b.name
-	}
 	rs := found.Results
-	if len(rs) > 0 {
+	switch {
+	case len(rs) > 0:
 		a.Plan = rs[0].Plan
+	case plan != "":
+		a.Plan = plan + "规划纲要" // what a decline says was searched
+	default:
+		a.Plan = b.shortTitle()
 	}
 	switch a.Outcome {
 	case OutcomeDecline:
@@ -336,7 +340,7 @@ func resultKind(k index.Kind) string {
 func (b *Bot) resultValue(r index.Result) Result {
 	out := Result{
 		ID: r.ID, Plan: b.name, Kind: r.Kind, Title: b.resultTitle(r), Text: r.Text,
-		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Items: r.Items,
+		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Items: r.Items, Score: r.Score,
 	}
 	if len(r.Items) > 0 {
 		out.Title = r.Title

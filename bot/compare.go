@@ -55,9 +55,7 @@ func (b *Bot) comparison(query string, c index.Comparison) Answer {
 	if len(c.Rows) == 0 && len(c.Figures) == 0 {
 		a.Outcome, a.Kind = OutcomeDecline, KindNotFound
 		a.Comparison = nil
-		if len(b.shelf.views) == 1 {
-			a.Plan = b.name
-		}
+		a.Plan = b.shortTitle()
 	}
 	return a
 }

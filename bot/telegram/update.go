@@ -113,9 +113,8 @@ func (u update) kind() string {
 // that it is not delivered again and again; the error returned is that of
 // sending the replies. ServeWebhook calls it for each request.
 //
-// The Client remembers an update whose replies could not all be sent (for
-// a while, and a bounded number of them): when it comes again it sends
-// only the rest, and Retry reports whether it should come again.
+// The Client remembers an update whose replies could not all be sent (a
+// bounded number of them): when it comes again it sends only the rest.
 func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error {
 	u, err := decode(raw)
 	if err != nil {
@@ -130,11 +129,11 @@ func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error 
 	return err
 }
 
-// Retry reports whether the update that failed with err, as HandleUpdate
+// again reports whether the update that failed with err, as HandleUpdate
 // returned it, should be delivered again, and counts the attempt: false
 // when the failure was the request's or the chat's, or after maxAttempts,
 // when the update is logged as dropped.
-func (c *Client) Retry(updateID int, err error) bool {
+func (c *Client) again(updateID int, err error) bool {
 	if err == nil || !redeliver(err) {
 		return false
 	}

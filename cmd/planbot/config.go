@@ -71,6 +71,7 @@ type serveConfig struct {
 		Level  string `yaml:"level"`
 		Format string `yaml:"format"`
 	} `yaml:"log"`
+	Web webConfig `yaml:"web"`
 }
 
 // The environment variables that can hold the secrets, so that they need
@@ -184,11 +185,24 @@ func loadServeConfig(path string, getenv func(string) string) (*serveConfig, err
 
 // parseServeConfig reads and checks a configuration; see loadServeConfig.
 func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, error) {
+	return parseConfig(src, getenv, true)
+}
+
+// parseConfig reads and checks a configuration; the settings of Telegram
+// only when telegram is set (planbot web ignores them).
+func parseConfig(src []byte, getenv func(string) string, telegram bool) (*serveConfig, error) {
 	cfg, err := decodeConfig(src)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.check(getenv); err != nil {
+	check := cfg.checkCommon
+	if telegram {
+		check = func() error { return cfg.check(getenv) }
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkData(getenv); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -251,6 +265,10 @@ func (c *serveConfig) checkData(getenv func(string) string) error {
 	return nil
 }
 
+// telegramOn reports whether serve runs the Telegram bot: when it has a
+// token. Without one it serves the web alone, if web.listen is set.
+func (c *serveConfig) telegramOn() bool { return c.Telegram.Token != "" }
+
 // check fills in defaults and rejects settings that cannot work.
 func (c *serveConfig) check(getenv func(string) string) error {
 	t := &c.Telegram
@@ -261,9 +279,21 @@ func (c *serveConfig) check(getenv func(string) string) error {
 		t.Webhook.SecretToken = v
 	}
 	t.Token = strings.TrimSpace(t.Token)
+	if t.Token == "" && c.Web.Listen != "" {
+		return c.checkCommon()
+	}
+	if err := c.checkTelegram(); err != nil {
+		return err
+	}
+	return c.checkCommon()
+}
+
+// checkTelegram checks the settings of the Telegram bot.
+func (c *serveConfig) checkTelegram() error {
+	t := &c.Telegram
 	switch {
 	case t.Token == "":
-		return fmt.Errorf("telegram.token is empty: write the token from @BotFather there or set %s", tokenEnv)
+		return fmt.Errorf("telegram.token is empty: write the token from @BotFather there or set %s (or set web.listen to serve the web alone)", tokenEnv)
 	case !tokenRe.MatchString(t.Token):
 		// Never repeat the token, even a wrong one.
 		return errors.New("telegram.token does not look like a bot token (digits, a colon, then letters, digits, - or _)")
@@ -303,16 +333,16 @@ func (c *serveConfig) check(getenv func(string) string) error {
 	if c.Limits.PerChat < 0 || c.Limits.PerGroupPerMinute < 0 || c.Limits.PerSecond < 0 {
 		return errors.New("limits: a limit must not be negative (0 takes Telegram's)")
 	}
+	return nil
+}
+
+// checkCommon checks the settings of every part: the operator's
+// endpoints, the logs and the web.
+func (c *serveConfig) checkCommon() error {
 	if c.Admin.Listen != "" {
 		if !validListen(c.Admin.Listen) {
 			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %s", shown(c.Admin.Listen))
 		}
-	}
-	if err := c.checkData(getenv); err != nil {
-		return err
-	}
-	if err := c.checkPlans(); err != nil {
-		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":
@@ -337,7 +367,10 @@ func (c *serveConfig) check(getenv func(string) string) error {
 	case d.MaxSize < 1<<20:
 		return errors.New("data.max_size must be at least 1MB, such as 256MB")
 	}
-	return nil
+	if err := c.checkPlans(); err != nil {
+		return err
+	}
+	return c.Web.check()
 }
 
 // checkWebhook checks the settings of mode: webhook.

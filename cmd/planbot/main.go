@@ -29,12 +29,15 @@ Usage:
   planbot corpus -json         print the parsed plan as JSON
   planbot targets [-json] [-config FILE [-name NAME]] [TOPIC]
                                the plan's quantitative targets and results, with their sources
-  planbot serve -config FILE   run the Telegram bot (SIGHUP reloads the plans)
+  planbot serve -config FILE   run the Telegram bot, the web or both, as configured
+                               (SIGHUP reloads the plans)
+  planbot web [-listen ADDR] [-config FILE]
+                               serve the web page and API alone (default 127.0.0.1:8080, no token)
   planbot stats -config FILE [-days N | -export FILE | -import FILE [-append]]
                                what the store holds; move it between bbolt and PostgreSQL
 
-ask, console, eval, targets and plans read the plans (plans:) and data.dir of
-the configuration given with -config, or one plan file with -plan FILE.
+ask, console, eval, targets, plans and web read the plans (plans:) and data.dir
+of the configuration given with -config, or one plan file with -plan FILE.
 `
 
 func main() {
@@ -71,6 +74,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"targets":   runTargets,
 		"stats":     runStats,
 		"plans":     runPlans,
+		"web":       runWeb,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

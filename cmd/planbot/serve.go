@@ -24,6 +24,7 @@ import (
 	"planbot/bot"
 	"planbot/bot/stats"
 	"planbot/bot/telegram"
+	"planbot/bot/web"
 )
 
 // recordStats wires a store for the bot: records go through a stats.Queue,
@@ -80,9 +81,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
-// it stops receiving, lets the updates in hand finish within
-// telegram.shutdown_timeout, and returns nil.
+// runServe runs the Telegram bot, the web (web.listen) or both until ctx
+// is done (SIGINT, SIGTERM): then it stops receiving, lets the updates and
+// requests in hand finish within telegram.shutdown_timeout, and returns
+// nil. Without a token it serves the web alone.
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -125,8 +127,16 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
+	var webL net.Listener
+	if cfg.Web.Listen != "" {
+		webL, err = net.Listen("tcp", cfg.Web.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: web.listen: %w", err)
+		}
+		defer webL.Close()
+	}
 	var hook net.Listener
-	if cfg.Telegram.Mode == "webhook" {
+	if cfg.telegramOn() && cfg.Telegram.Mode == "webhook" {
 		hook, err = net.Listen("tcp", cfg.Telegram.Webhook.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: telegram.webhook.listen: %w", err)
@@ -166,6 +176,23 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			lib.Close()
 		}
 	}()
+
+	if webL != nil {
+		h, err := newWeb(cfg.Web, cfg.Plans, lib, opts, log, m.webRequest)
+		if err != nil {
+			return err
+		}
+		stop := serveWeb(ctx, webL, h, shutdownTimeout(cfg), log)
+		defer stop()
+		log.Info("planbot: web serving", "addr", "http://"+webL.Addr().String()+"/")
+	}
+	if !cfg.telegramOn() {
+		ready.Store(true)
+		<-ctx.Done()
+		ready.Store(false)
+		log.Info("planbot: stopped")
+		return nil
+	}
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
 		Endpoint:        cfg.Telegram.APIEndpoint,
@@ -233,6 +260,15 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return nil
 }
 
+// shutdownTimeout is how long the requests in hand may take to finish on
+// SIGINT or SIGTERM.
+func shutdownTimeout(cfg *serveConfig) time.Duration {
+	if d := time.Duration(cfg.Telegram.ShutdownTimeout); d > 0 {
+		return d
+	}
+	return 10 * time.Second
+}
+
 // newLogger makes the structured logger the configuration asks for.
 func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var lv slog.Level
@@ -269,6 +305,9 @@ type metrics struct {
 	latency     *prometheus.HistogramVec
 	apiErrors   *prometheus.CounterVec
 	storeErrors *prometheus.CounterVec
+	// The web's, apart: its requests and its answers by kind.
+	webRequests *prometheus.CounterVec
+	webAnswers  *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics in a registry of their own, with the Go
@@ -301,8 +340,16 @@ func newMetrics() *metrics {
 			Name: "planbot_store_errors_total",
 			Help: "Statistics the store could not keep, by kind (damaged, full, busy, timeout, failed). The answers went out regardless.",
 		}, []string{"kind"}),
+		webRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_requests_total",
+			Help: "Requests to the web page and API, by route (\"POST /api/ask\", \"GET /toc\", … or none) and status code.",
+		}, []string{"route", "code"}),
+		webAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_answers_total",
+			Help: "Questions answered on the web, by kind of answer (as planbot_answers_total).",
+		}, []string{"kind"}),
 	}
-	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.storeErrors,
+	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.storeErrors, m.webRequests, m.webAnswers,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
 	for _, k := range []string{"message", "callback_query", "inline_query"} {
@@ -344,6 +391,14 @@ func (m *metrics) handled(h telegram.Handled) {
 	m.answers.WithLabelValues(h.Answer).Inc()
 	if h.Answer == bot.KindNotFound {
 		m.notFound.WithLabelValues(h.Kind).Inc()
+	}
+}
+
+// webRequest counts a request to the web.
+func (m *metrics) webRequest(r web.Request) {
+	m.webRequests.WithLabelValues(r.Route, strconv.Itoa(r.Status)).Inc()
+	if r.Kind != "" {
+		m.webAnswers.WithLabelValues(r.Kind).Inc()
 	}
 }
 

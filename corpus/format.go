@@ -168,7 +168,7 @@ func (w *htmlWriter) breakLine() {
 func (w *htmlWriter) node(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
-		w.line.WriteString(strings.Join(strings.Fields(n.Data), " "))
+		w.line.WriteString(collapse(n.Data))
 		return
 	case html.ElementNode:
 		switch n.DataAtom {
@@ -201,6 +201,15 @@ func (w *htmlWriter) node(n *html.Node) {
 	if block {
 		w.breakLine()
 	}
+}
+
+// collapse turns each run of HTML white space (space, tab, line breaks)
+// into one space, as a browser shows it; an ideographic space (U+3000) is
+// text, and stays.
+func collapse(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f'
+	}), " ")
 }
 
 func isBlock(a atom.Atom) bool {
@@ -248,7 +257,7 @@ func (w *htmlWriter) table(t *html.Node) {
 					cw.node(x)
 				}
 				cw.breakLine()
-				cells = append(cells, strings.Join(strings.Fields(strings.ReplaceAll(cw.sb.String(), "\n", "")), " "))
+				cells = append(cells, strings.TrimSpace(collapse(strings.ReplaceAll(cw.sb.String(), "\n", ""))))
 				span, rowspan := attrInt(td, "colspan"), attrInt(td, "rowspan")
 				for k := 0; k < span; k++ {
 					if k > 0 {

@@ -252,3 +252,31 @@ func FuzzFormats(f *testing.F) {
 		}
 	})
 }
+
+// TestOutlineFormats parses the national outline as a web page and as a
+// Word document, to the same model as its text.
+func TestOutlineFormats(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(outlineDir, "national-15th.txt"))
+	if os.IsNotExist(err) {
+		t.Skip("national-15th.txt not here")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Parse("national-15th.txt", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{
+		"national-15th.html": toHTML(string(src)),
+		"national-15th.docx": toDocx(t, string(src)),
+	} {
+		got, err := Parse(name, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := modelJSON(t, got), modelJSON(t, want); g != w {
+			t.Errorf("%s parses differently from its text (%d and %d passages)", name, len(got.Passages), len(want.Passages))
+		}
+	}
+}

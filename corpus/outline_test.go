@@ -19,6 +19,7 @@ type facts struct {
 	Parts []struct {
 		Number   int    `json:"number"`
 		Title    string `json:"title"`
+		Line     int    `json:"line"`
 		Chapters []struct {
 			Number   int    `json:"number"`
 			Title    string `json:"title"`
@@ -283,5 +284,39 @@ func TestFamily(t *testing.T) {
 	}
 	if len(pl.Indicators) != 0 || pl.IndicatorTable != nil || len(pl.Warnings) != 0 {
 		t.Errorf("indicators %d, table %v, warnings %v", len(pl.Indicators), pl.IndicatorTable, pl.Warnings)
+	}
+}
+
+// TestOutlinesWithoutContents parses each outline with its table of
+// contents cut out: the structure is read from the text alone (a part's
+// title broken over two lines included), not from the contents.
+func TestOutlinesWithoutContents(t *testing.T) {
+	for _, name := range []string{"national-15th", "nanjing-15th", "suzhou-15th"} {
+		t.Run(name, func(t *testing.T) {
+			_, f := parseOutline(t, name)
+			src, err := os.ReadFile(filepath.Join(outlineDir, name+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(src), "\n")
+			start := -1
+			for i, l := range lines {
+				if strings.Join(strings.Fields(l), "") == "目录" {
+					start = i
+					break
+				}
+			}
+			if start < 0 || len(f.Parts) == 0 {
+				t.Fatal("no contents to cut")
+			}
+			cut := append(append([]string{}, lines[:start]...), lines[f.Parts[0].Line-1:]...)
+			pl, err := Parse(name+".txt", []byte(strings.Join(cut, "\n")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkStructure(t, pl, f)
+			checkIndicators(t, pl, f)
+			checkBoxes(t, pl, f)
+		})
 	}
 }

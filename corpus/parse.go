@@ -138,6 +138,8 @@ type parser struct {
 	paraNum    int     // the number of the pending box item, 0 if none
 	titleRest  string  // the rest of a heading's title, printed on the next line
 	titleOf    *string // the title the next line may complete
+	titleKind  string  // 篇, 章 or 节: what titleOf is the title of
+	fromTOC    bool    // the heading's title is the contents' own
 	expectNote bool    // the line after the indicator table may be its notes
 	looseTable int     // line of an indicator table header outside any box
 }
@@ -709,7 +711,7 @@ func (p *parser) heading(u unit, n int, kind, title string) error {
 		full := p.toc.parts[n]
 		p.plan.Parts = append(p.plan.Parts, Part{Number: n, Title: p.headTitle(title, full), Chapters: []int{}, Line: u.line})
 		p.part, p.chapter, p.section, p.newPart = len(p.plan.Parts), 0, 0, true
-		p.titleOf = &p.plan.Parts[len(p.plan.Parts)-1].Title
+		p.titleOf, p.titleKind = &p.plan.Parts[len(p.plan.Parts)-1].Title, kind
 	case "章":
 		if n != p.printed+1 && !(n == 1 && p.newPart) {
 			p.warn(u.line, "%s排在第%s章之后", label, HanNumeral(p.printed))
@@ -720,13 +722,13 @@ func (p *parser) heading(u unit, n int, kind, title string) error {
 		}
 		full := p.toc.chapters[[2]int{partNo, n}]
 		running := len(p.plan.Chapters) + 1
-		p.plan.Chapters = append(p.plan.Chapters, Chapter{Number: running, Printed: n, Part: partNo, Title: p.headTitle(title, full)})
+		p.plan.Chapters = append(p.plan.Chapters, Chapter{Number: running, Printed: n, Part: partNo, Title: p.headTitle(title, full), Sections: []Section{}})
 		if p.part > 0 {
 			pt := &p.plan.Parts[p.part-1]
 			pt.Chapters = append(pt.Chapters, running)
 		}
 		p.chapter, p.section, p.printed, p.newPart = running, 0, n, false
-		p.titleOf = &p.plan.Chapters[running-1].Title
+		p.titleOf, p.titleKind = &p.plan.Chapters[running-1].Title, kind
 	case "节":
 		if p.chapter == 0 {
 			p.warn(u.line, "%s不在任何一章里", label)
@@ -739,7 +741,7 @@ func (p *parser) heading(u unit, n int, kind, title string) error {
 		full := p.toc.sections[[3]int{ch.Part, ch.Printed, n}]
 		ch.Sections = append(ch.Sections, Section{Number: len(ch.Sections) + 1, Title: p.headTitle(title, full)})
 		p.section = len(ch.Sections)
-		p.titleOf = &ch.Sections[p.section-1].Title
+		p.titleOf, p.titleKind = &ch.Sections[p.section-1].Title, kind
 	}
 	return nil
 }
@@ -748,7 +750,7 @@ func (p *parser) heading(u unit, n int, kind, title string) error {
 // heading, the text's otherwise. When the text prints only the first part
 // of the title, the rest is expected on the next line.
 func (p *parser) headTitle(printed, full string) string {
-	p.titleRest = ""
+	p.titleRest, p.fromTOC = "", full != ""
 	if full == "" {
 		return printed
 	}
@@ -776,6 +778,15 @@ func (p *parser) continueTitle(t string) bool {
 	}
 	if *of == "" || strings.HasSuffix(*of, "，") || strings.HasSuffix(*of, "、") {
 		// 第一章 alone on its line, its title on the next.
+		*of += t
+		return true
+	}
+	// A part's long title broken without a comma (…建设具有 / 全球影响力的…):
+	// a short line with no punctuation, under a heading the contents did
+	// not give in full, is the rest of it, unless it is a wrapped line of
+	// running text.
+	if p.titleKind == "篇" && rest == "" && !p.fromTOC && !strings.ContainsAny(t, "。；：，、") &&
+		!subRe.MatchString(t) && !p.lay.full(t) && !isGlossaryHead(t) {
 		*of += t
 		return true
 	}
@@ -830,6 +841,8 @@ func (p *parser) flush() error {
 	if p.lay.spaced {
 		para.text = unspace(para.text)
 	}
+	// A citation marker a web encyclopedia left: 接受社会各界监督 [67]。
+	para.text = citeRe.ReplaceAllString(para.text, "$1")
 	switch {
 	case p.blk != nil:
 		return p.boxItems(para)
@@ -860,6 +873,10 @@ func (p *parser) flush() error {
 	p.plan.Passages = append(p.plan.Passages, pas)
 	return nil
 }
+
+// citeRe matches a citation marker at the end of a clause: [67]. A
+// bracketed figure inside a table ([0.87], a five-year total) is a value.
+var citeRe = regexp.MustCompile(`\s?\[\d{1,3}\]([。；，]|$)`)
 
 // labelRe matches an item that opens with a short label and a colon:
 // 续建工程：…, “一城”：….

@@ -654,8 +654,8 @@ type valueColumn struct {
 }
 
 // valueColumns picks the base and target columns: with two or more year
-// columns the earliest is the base and the latest the target; a single one
-// is the target unless it reports a result (完成, 现状, 基期).
+// columns the latest is the target and the latest before it the base; a
+// single one is the target unless it reports a result (完成, 现状, 基期).
 func (p *parser) valueColumns(header, roles []string) []valueColumn {
 	var cols []valueColumn
 	for i, role := range roles {
@@ -677,17 +677,22 @@ func (p *parser) valueColumns(header, roles []string) []valueColumn {
 		cols[0].target = !strings.Contains(h, "完成") && !strings.Contains(h, "现状") && !strings.Contains(h, "基期") && !strings.Contains(h, "实际")
 		return cols
 	}
-	base, target := cols[0], cols[0]
+	// The target is the latest year; the base the latest before it (2025
+	// in a table of 2020, 2025 and 2030).
+	target := cols[0]
 	for _, c := range cols[1:] {
-		if c.year < base.year {
-			base = c
-		}
 		if c.year >= target.year {
 			target = c
 		}
 	}
+	var base *valueColumn
+	for i, c := range cols {
+		if c.col != target.col && (base == nil || c.year > base.year && c.year < target.year) {
+			base = &cols[i]
+		}
+	}
 	target.target = true
-	return []valueColumn{base, target}
+	return []valueColumn{*base, target}
 }
 
 // unflatten rewrites a table that an extraction printed one cell per line

@@ -37,6 +37,13 @@ func TestTableLayouts(t *testing.T) {
 				"2||粮食综合生产能力||万吨|2025=6.7|2030=7.5||约束性",
 			},
 		},
+		{
+			name: "three years: the base is the one before the target",
+			table: "专栏1：主要指标\n" +
+				"序号\t指标\t单位\t2020年\t2025年\t2030年\t属性\n" +
+				"1\t常住人口城镇化率\t%\t85\t86\t88\t预期性\n",
+			want: []string{"1||常住人口城镇化率||%|2025=86|2030=88||预期性"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -82,8 +82,12 @@ const (
 )
 
 // planWordMin is how often a string the dictionary does not know must
-// recur in a plan to be taken for one of its words.
-const planWordMin = 3
+// recur in a plan to be taken for one of its words; gendictWordMin is the
+// rule by which the dictionary took the embedded plan's words.
+const (
+	planWordMin    = 3
+	gendictWordMin = 4
+)
 
 // New indexes a plan.
 func New(plan *corpus.Plan) (*Index, error) { return new(Builder).New(plan) }
@@ -95,8 +99,15 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	// Another plan of the family brings words the dictionary, pruned for
-	// the embedded plan, cuts apart (托育, 退税): they are added for it.
-	words := seg.NewWords(plan.Texts(), planWordMin)
+	// the embedded plan, cuts apart (托育, 退税): they are added for it. The
+	// dictionary holds the embedded plan's words that recur four times or
+	// more (gendict), so a plan with none it lacks is the one it was made
+	// for, and keeps it as it is.
+	texts := plan.Texts()
+	var words []string
+	if len(seg.NewWords(texts, gendictWordMin)) > 0 {
+		words = seg.NewWords(texts, planWordMin)
+	}
 	if seg, err = bl.segmenter(words); err != nil {
 		return nil, err
 	}

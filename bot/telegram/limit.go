@@ -82,7 +82,20 @@ func (l *limiter) wait(ctx context.Context, chat int64, group bool) error {
 			}
 		}
 	}
-	return l.sleep(ctx, l.reserveOverall().Sub(l.now()))
+	// The overall rate may hold the message longer: the chat's next slot
+	// counts from when it is really sent.
+	sent := l.reserveOverall()
+	l.sentAt(chat, sent)
+	return l.sleep(ctx, sent.Sub(l.now()))
+}
+
+// sentAt moves the chat's last slot to when its message really goes out.
+func (l *limiter) sentAt(chat int64, t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cs, ok := l.chats[chat]; ok {
+		cs.last = later(cs.last, t)
+	}
 }
 
 // replicas is how many replicas share the limits.

@@ -41,10 +41,22 @@ func runCorpus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return enc.Encode(pl)
 	}
 	fmt.Fprintf(stdout, "%s\n%s %s\n", pl.Title, pl.Issuer, pl.Date)
+	if len(pl.Parts) > 0 {
+		fmt.Fprintf(stdout, "%d parts, ", len(pl.Parts))
+	}
 	fmt.Fprintf(stdout, "%d chapters, %d passages, %d indicators, %d glossary entries, %d boxes\n",
 		len(pl.Chapters), len(pl.Passages), len(pl.Indicators), len(pl.Terms), len(pl.Boxes))
+	part := 0
 	for _, c := range pl.Chapters {
-		fmt.Fprintf(stdout, "第%s章 %s\n", corpus.HanNumeral(c.Number), c.Title)
+		if c.Part != part {
+			part = c.Part
+			for _, pt := range pl.Parts {
+				if pt.Number == part {
+					fmt.Fprintf(stdout, "第%s篇 %s\n", corpus.HanNumeral(pt.Number), pt.Title)
+				}
+			}
+		}
+		fmt.Fprintf(stdout, "第%s章 %s\n", corpus.HanNumeral(c.Printed), c.Title)
 		for _, s := range c.Sections {
 			fmt.Fprintf(stdout, "  第%s节 %s\n", corpus.HanNumeral(s.Number), s.Title)
 		}

@@ -1,17 +1,27 @@
 // Package bot holds the conversations of planbot: it turns an incoming
-// message, command, button press or inline query into replies written in
-// Telegram's HTML, and knows nothing of how they travel. The Telegram adapter
-// (package bot/telegram) and the terminal console (Console) both translate
-// their input into the small structs of this package, call a *Bot, and
-// deliver the Replies it returns, so a question gets the same answer in a
-// private chat, a group and the terminal.
+// message, command, button press or inline query into replies, and knows
+// nothing of how they travel. The Telegram adapter (package bot/telegram)
+// and the terminal console (Console) both translate their input into the
+// small structs of this package, call a *Bot, and deliver the Replies it
+// returns, so a question gets the same answer in a private chat, a group
+// and the terminal.
+//
+// A question is answered first as a value: Ask returns an Answer that says
+// what was asked, whether the plan answers it, offers the closest things or
+// declines, of what kind it is and with which results and actions. Views
+// render it — TelegramHTML and TelegramButtons for a chat, Text for a
+// terminal, and any other channel (a web page, JSON) from the same value —
+// and the kind counted by metrics and records is the value's, never read
+// back from the rendered text.
 //
 // Data flows one way: the plan (corpus) and a Searcher (index) go into New;
-// HandleMessage, HandleCallback and HandleInline read them and return
+// Ask, HandleMessage, HandleCallback and HandleInline read them and return
 // values. A *Bot keeps no conversation state: what a button needs travels in
 // its callback data (at most 64 bytes) or in the message the button's
-// message replies to, so a restarted process or a second replica serves old
-// buttons alike. The one thing that flows out is a count of what was asked:
+// message replies to, and a reply to an answer finds the question it
+// follows up quoted in the answer's text (QuestionOf), so a restarted
+// process or a second replica serves old buttons and follow-ups alike. The
+// one thing that flows out is a count of what was asked:
 // given a Recorder, the bot records what answered each question, the
 // questions nothing answered and the 👍/👎 pressed, never who asked.
 package bot
@@ -46,6 +56,7 @@ type Bot struct {
 	recorder Recorder
 	reporter Reporter
 	admins   []int64
+	examples []string // Examples, made once
 }
 
 // Options are the settings of a Bot that have workable zero values.
@@ -83,6 +94,7 @@ func New(plan *corpus.Plan, s Searcher, opts Options) *Bot {
 		reporter: opts.Reporter,
 		admins:   slices.Clone(opts.Admins),
 	}
+	b.examples = b.Examples()
 	b.targetAt = make(map[string]int, len(b.targets))
 	for i, t := range b.targets {
 		b.targetAt[t.ID] = i
@@ -124,8 +136,11 @@ type Message struct {
 	// Edited is set for an edit of an earlier message.
 	Edited bool
 	// ReplyToBot is set when the message replies to one of this bot's own
-	// messages.
+	// messages, and ReplyText is then the text of that message as the chat
+	// shows it: a reply to an answer is a follow-up of the question the
+	// answer quotes (QuestionOf).
 	ReplyToBot bool
+	ReplyText  string
 	// FromID is the Telegram user ID of the sender; 0 when unknown (the
 	// console). It only tells the Admins apart and is never recorded.
 	FromID int64
@@ -142,8 +157,10 @@ type Entity struct {
 // messages.
 type Callback struct {
 	Data string
-	// MessageID is the bot message that carries the button.
+	// MessageID is the bot message that carries the button, and Text its
+	// text as the chat shows it (empty when unknown).
 	MessageID int
+	Text      string
 	// Question is the message the bot message replies to: the user's
 	// question, from which "more results" recovers the query. Nil when
 	// Telegram did not send it (the question was deleted, or is too old).
@@ -176,6 +193,9 @@ type Reply struct {
 	// Kind is what kind of answer the message is, one of ReplyKinds: the
 	// adapter counts answers by it.
 	Kind string
+	// Answer is the answer to a question the message renders; nil for the
+	// replies to commands and buttons of other kinds.
+	Answer *Answer
 }
 
 // Button is an inline button whose press comes back as a Callback with
@@ -195,6 +215,10 @@ type InlineQuery struct {
 type InlineAnswer struct {
 	Results    []InlineResult
 	NextOffset string
+	// Kind is what kind of answer it is: KindInline for results that
+	// answer, KindOffer for the closest things to a query the plan does
+	// not answer, KindNotFound for none.
+	Kind string
 }
 
 // InlineResult is one article of an inline answer: the message it sends

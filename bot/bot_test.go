@@ -58,6 +58,7 @@ func (f *fakeSearcher) Search(q string, limit int) index.Answer {
 			Excerpt: clip(p.Text, 20), Highlights: []index.Span{{Start: 0, End: 3}},
 		})
 	}
+	ans.Answered = len(ans.Results) > 0
 	return ans
 }
 

@@ -42,7 +42,7 @@ func (b *Bot) toc(replyTo int) []Reply {
 		sb.WriteString("\n" + bold("名词解释") + "（/define）\n")
 	}
 	sb.WriteString("\n点章号看一章的提纲，再点节号读原文。量化目标见 /targets，重点项目见 /projects。")
-	return b.replyButtons(replyTo, sb.String(), grid(buttons, 3))
+	return b.replyKind(replyTo, KindTOC, sb.String(), grid(buttons, 3))
 }
 
 // grid lays buttons out in rows of n.
@@ -122,7 +122,7 @@ func (b *Bot) chapter(n, replyTo int) []Reply {
 		nav = append(nav, Button{Text: "第" + corpus.HanNumeral(n+1) + "章 ▶", Data: callbackChapter + strconv.Itoa(n+1)})
 	}
 	rows = append(rows, nav)
-	return b.replyButtons(replyTo, sb.String(), rows)
+	return b.replyKind(replyTo, KindChapter, sb.String(), rows)
 }
 
 // firstSectionTitle gives an example question for a chapter.
@@ -198,7 +198,7 @@ func (b *Bot) section(c, s, from, replyTo int) (replies []Reply, ok bool) {
 		nav = append(nav, Button{Text: "第" + corpus.HanNumeral(c+1) + "章 ▶", Data: callbackChapter + strconv.Itoa(c+1)})
 	}
 	rows = append(rows, nav)
-	return b.replyButtons(replyTo, sb.String(), rows), true
+	return b.replyKind(replyTo, KindPassage, sb.String(), rows), true
 }
 
 // paragraph writes a passage's text with its lead phrase in bold.

@@ -72,7 +72,7 @@ func (b *Bot) searchCmd(ctx context.Context, args string, m Message) []Reply {
 	if cleanQuery(args) == "" {
 		return b.reply(m.ID, "请在 /search 后写上要查找的内容，例如：/search 森林覆盖率")
 	}
-	return b.ask(ctx, args, m.ID)
+	return b.ask(ctx, args, AskOptions{}, m)
 }
 
 // numberRe reads a number as people write it for an indicator or chapter:
@@ -134,7 +134,7 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 			return b.reply(m.ID, fmt.Sprintf("没有%s指标：主要指标共 %d 项（1–%d）。发送 /indicators 查看全部。", what, total, total))
 		}
 		b.recordAnswer(ctx, string(index.KindIndicator), indicatorTitle(ind))
-		return b.reply(m.ID, b.indicatorCard(ind))
+		return b.replyKind(m.ID, KindIndicator, b.indicatorCard(ind), nil)
 	}
 	q := normalize(strings.TrimPrefix(args, "指标"))
 	var found []corpus.Indicator
@@ -170,7 +170,7 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 		for i, ind := range found {
 			cards[i] = b.indicatorCard(ind)
 		}
-		return b.reply(m.ID, strings.Join(cards, "\n\n"))
+		return b.replyKind(m.ID, KindIndicator, strings.Join(cards, "\n\n"), nil)
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "有 %d 项指标与%s有关，点编号查看：\n", len(found), quoted(args))
@@ -283,7 +283,7 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 		return b.reply(m.ID, "没有符合条件的指标。发送 /indicators 查看全部。")
 	}
 	sb.WriteString("\n方括号 [ ] 内为五年累计数。发送 /indicator 编号 查看详情，例如 /indicator 18。")
-	return b.reply(m.ID, sb.String())
+	return b.replyKind(m.ID, KindIndicator, sb.String(), nil)
 }
 
 // termQuery strips the words around a term in a question such as
@@ -299,7 +299,7 @@ func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 			sb.WriteString("• " + esc(t.Term) + "\n")
 		}
 		sb.WriteString("\n发送 /define 名词 查看解释，例如 /define 碳达峰。")
-		return b.reply(m.ID, sb.String())
+		return b.replyKind(m.ID, KindTerm, sb.String(), nil)
 	}
 	q := normalize(args)
 	if mm := termQuery.FindStringSubmatch(q); mm != nil {
@@ -347,5 +347,5 @@ func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 	for _, t := range found[:min(3, len(found))] {
 		cards = append(cards, termCard(t))
 	}
-	return b.reply(m.ID, strings.Join(cards, "\n\n"))
+	return b.replyKind(m.ID, KindTerm, strings.Join(cards, "\n\n"), nil)
 }

@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Console runs a private chat with b in a terminal. Each line read from in
 // is a message; each reply is written to out as plain text, its buttons as
-// numbered choices ([1] 更多结果 ▶) that typing the number presses. It
+// numbered choices ([1] 更多结果 ▶) that typing the number presses. A line
+// that starts with 那 or ends with 呢 after an answer follows it up, as a
+// reply to the answer does in a chat (那2025年呢, 那草原呢). It
 // returns nil at the end of input, after /quit or /exit, or when ctx is
 // done. With prompt set it greets the user and writes "> " before each
 // line, for a terminal; without it the output is the replies alone, for a
@@ -88,6 +91,7 @@ type console struct {
 	lastID    int
 	questions map[int]Message // the user's messages, by ID, for "more results"
 	choices   []choice        // the buttons of the last replies
+	answer    string          // the text of the last answer to a question
 }
 
 // choice is a button the user can press by its number.
@@ -116,9 +120,16 @@ func (c *console) handle(line string) {
 	}
 	c.lastID++
 	m := Message{ID: c.lastID, ChatType: Private, Text: line}
+	if c.answer != "" && isFollowUp(line) {
+		m.ReplyToBot, m.ReplyText = true, c.answer
+	}
 	c.questions[m.ID] = m
 	delete(c.questions, m.ID-keep)
-	c.print(c.b.HandleMessage(m))
+	replies := c.b.HandleMessage(m)
+	if !slices.ContainsFunc(replies, func(r Reply) bool { return r.Answer != nil }) {
+		c.answer = "" // a command's reply, a hint: nothing to follow up
+	}
+	c.print(replies)
 }
 
 // print writes replies as plain text and numbers their buttons. Replies
@@ -133,10 +144,21 @@ func (c *console) print(replies []Reply) {
 			break
 		}
 	}
+	var shown *Answer
 	for _, r := range replies {
 		c.lastID++
-		fmt.Fprintln(c.out)
-		fmt.Fprintln(c.out, PlainText(r.HTML))
+		switch {
+		case r.Answer == nil:
+			fmt.Fprintln(c.out)
+			fmt.Fprintln(c.out, PlainText(r.HTML))
+		case r.Answer != shown:
+			// An answer is written whole, once, however a chat would
+			// have cut it.
+			shown = r.Answer
+			c.answer = Text(*r.Answer)
+			fmt.Fprintln(c.out)
+			fmt.Fprintln(c.out, c.answer)
+		}
 		for _, row := range r.Buttons {
 			var labels []string
 			for _, btn := range row {
@@ -147,4 +169,11 @@ func (c *console) print(replies []Reply) {
 		}
 	}
 	fmt.Fprintln(c.out)
+}
+
+// isFollowUp reports whether a line of the console follows up the answer
+// before it: 那… or …呢.
+func isFollowUp(line string) bool {
+	line = strings.TrimRight(strings.TrimSpace(line), "？?。！!")
+	return strings.HasPrefix(line, "那") || strings.HasSuffix(line, "呢")
 }

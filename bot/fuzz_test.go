@@ -112,9 +112,13 @@ func FuzzRenderResult(f *testing.F) {
 		if err := validHTML(highlight(excerpt, r.Highlights)); err != nil && utf16Len(excerpt) < MaxMessage/5 {
 			t.Fatalf("highlight: %v", err)
 		}
-		html, full := b.result(r)
-		if full != "" && len(callbackPassage+full) > maxCallbackData {
-			t.Fatalf("full-text button data %q too long", full)
+		res := b.resultValue(r)
+		html := ResultHTML(res)
+		a := Answer{Query: title, Outcome: OutcomeAnswer, Results: []Result{res}}
+		for _, act := range a.Actions {
+			if d := act.Button().Data; len(d) > maxCallbackData {
+				t.Fatalf("button data %q too long", d)
+			}
 		}
 		_ = b.resultTitle(r) // plain text, for the inline list: only must not panic
 		// As an answer sends it: split to Telegram's length.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -71,81 +72,34 @@ func (b *Bot) HandleMessageContext(ctx context.Context, m Message) []Reply {
 		}
 		return b.reply(m.ID, "我只读得懂文字。请用文字提问，例如“森林覆盖率的目标是多少？”")
 	}
-	return b.ask(ctx, text, m.ID)
+	// A reply to one of the bot's answers follows up the question the
+	// answer quotes.
+	var opts AskOptions
+	if m.ReplyToBot {
+		opts.Context, _ = QuestionOf(m.ReplyText)
+	}
+	return b.ask(ctx, text, opts, m)
 }
 
-// ask answers a question typed by the user.
-func (b *Bot) ask(ctx context.Context, text string, replyTo int) []Reply {
-	q := cleanQuery(text)
-	if q == "" {
-		return b.reply(replyTo, "请告诉我想了解规划的什么内容，例如“森林覆盖率”或“什么是碳达峰”。发送 /help 查看更多用法。")
+// ask answers a question typed by the user in message m.
+func (b *Bot) ask(ctx context.Context, text string, opts AskOptions, m Message) []Reply {
+	a, err := b.Ask(ctx, text, opts)
+	switch {
+	case errors.Is(err, ErrEmptyQuestion):
+		return b.reply(m.ID, "请告诉我想了解规划的什么内容，例如“森林覆盖率”或“什么是碳达峰”。发送 /help 查看更多用法。")
+	case errors.Is(err, ErrLongQuestion):
+		return b.reply(m.ID, fmt.Sprintf("问题太长了（%d 字）。请缩短到 %d 字以内，写出关键词就好，例如“养老服务”。", utf8.RuneCountInString(cleanQuery(text)), maxQuestion))
 	}
-	if n := utf8.RuneCountInString(q); n > maxQuestion {
-		return b.reply(replyTo, fmt.Sprintf("问题太长了（%d 字）。请缩短到 %d 字以内，写出关键词就好，例如“养老服务”。", n, maxQuestion))
-	}
-	return b.answer(ctx, q, 0, replyTo)
+	return b.answerReplies(a, m.ChatType, m.ID)
 }
 
-// answer shows one page of the results for q, from offset, with buttons for
-// the passages' full text and for the next page. The first page of an
-// answer is what gets recorded, and what gets the 👍/👎 buttons.
-func (b *Bot) answer(ctx context.Context, q string, offset, replyTo int) []Reply {
-	rs := b.search.Search(q, offset+b.pageSize+1).Results
-	if offset >= len(rs) {
-		if offset == 0 {
-			b.recordUnanswered(ctx, q)
-			return b.notFound(q, replyTo)
-		}
-		return b.reply(replyTo, "关于"+quoted(q)+"，没有更多结果了。")
+// answerReplies renders an answer as the replies of a chat of type chat.
+func (b *Bot) answerReplies(a Answer, chat ChatType, replyTo int) []Reply {
+	rs := b.replyKind(replyTo, a.Kind, TelegramHTML(a, chat), TelegramButtons(a))
+	for i := range rs {
+		rs[i].Answer = &a
 	}
-	if offset == 0 {
-		b.recordAnswer(ctx, string(rs[0].Kind), b.resultTitle(rs[0]))
-	}
-	page := rs[offset:min(len(rs), offset+b.pageSize)]
-	next := offset + len(page)
-	more := len(rs) > next && next < maxResults
-
-	var sb strings.Builder
-	if offset == 0 {
-		fmt.Fprintf(&sb, "🔎 %s，规划里这样写：\n\n", quoted(q))
-	} else {
-		fmt.Fprintf(&sb, "🔎 %s的更多结果（第 %d–%d 条）：\n\n", quoted(q), offset+1, next)
-	}
-	numbered := offset > 0 || len(page) > 1 || more
-	var full []Button
-	for i, r := range page {
-		html, id := b.result(r)
-		n := offset + i + 1
-		if numbered {
-			fmt.Fprintf(&sb, "<b>%d.</b> ", n)
-		}
-		sb.WriteString(html + "\n\n")
-		if id != "" {
-			full = append(full, Button{Text: fmt.Sprintf("第%d条全文", n), Data: callbackPassage + id})
-		}
-	}
-	var rows [][]Button
-	if len(full) > 0 {
-		rows = append(rows, full)
-	}
-	if more {
-		rows = append(rows, []Button{{Text: "更多结果 ▶", Data: callbackMore + strconv.Itoa(next)}})
-	}
-	if offset == 0 {
-		if row := b.feedbackButtons(rs[0].ID); row != nil {
-			rows = append(rows, row)
-		}
-	}
-	return b.replyButtons(replyTo, sb.String(), rows)
-}
-
-// notFound says the plan does not speak of q, and what the bot does know.
-func (b *Bot) notFound(q string, replyTo int) []Reply {
-	return b.reply(replyTo, fmt.Sprintf(
-		"🤔 规划里没有找到与%s有关的内容。\n"+
-			"我熟悉的是%s：%d 项主要指标（/indicators）、%d 项量化目标（/targets）、%d 条名词解释（/define）和各章的目标任务（/toc）。"+
-			"换个说法试试，例如“森林覆盖率”“什么是碳达峰”。",
-		quoted(q), esc(b.shortTitle()), len(b.plan.Indicators), len(b.targets), len(b.plan.Terms)))
+	return rs
 }
 
 // shortTitle names the plan briefly.
@@ -159,17 +113,22 @@ func (b *Bot) shortTitle() string {
 	return "这份规划"
 }
 
-// reply makes the replies of one HTML text, split to Telegram's length.
+// reply makes the replies of one HTML text, split to Telegram's length:
+// help, a hint or a refusal, of kind other.
 func (b *Bot) reply(replyTo int, html string) []Reply {
-	return b.replyButtons(replyTo, html, nil)
+	return b.replyKind(replyTo, KindOther, html, nil)
 }
 
-// replyButtons makes the replies of one HTML text; the buttons go under the
-// last part.
+// replyButtons is reply with buttons under the last part.
 func (b *Bot) replyButtons(replyTo int, html string, rows [][]Button) []Reply {
+	return b.replyKind(replyTo, KindOther, html, rows)
+}
+
+// replyKind makes the replies of kind (one of ReplyKinds) of one HTML text;
+// the buttons go under the last part.
+func (b *Bot) replyKind(replyTo int, kind, html string, rows [][]Button) []Reply {
 	parts := Split(strings.TrimSpace(html), MaxMessage)
 	out := make([]Reply, len(parts))
-	kind := replyKind(html)
 	for i, p := range parts {
 		out[i] = Reply{HTML: p, ReplyTo: replyTo, Kind: kind}
 	}
@@ -212,24 +171,30 @@ func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAns
 		if offset >= maxResults {
 			return stale
 		}
-		q, ok := b.queryOf(*c.Question)
-		if q = cleanQuery(q); !ok || q == "" || utf8.RuneCountInString(q) > maxQuestion {
+		// The query the page is of: as the bot's message quotes it (a
+		// follow-up's query is more than the question it replies to),
+		// else the question itself.
+		q, ok := QuestionOf(c.Text)
+		if !ok {
+			q, ok = b.queryOf(*c.Question)
+		}
+		if q = cleanQuery(q); !ok || q == "" || utf8.RuneCountInString(q) > 2*maxQuestion {
 			return gone
 		}
-		return CallbackAnswer{Replies: b.answer(ctx, q, offset, c.Question.ID)}
+		return CallbackAnswer{Replies: b.answerReplies(b.find(ctx, q, offset), c.Question.ChatType, c.Question.ID)}
 	case strings.HasPrefix(c.Data, callbackPassage):
 		p, ok := b.plan.Passage(strings.TrimPrefix(c.Data, callbackPassage))
 		if !ok {
 			return stale
 		}
-		return CallbackAnswer{Replies: b.reply(c.MessageID, passageFull(p))}
+		return CallbackAnswer{Replies: b.replyKind(c.MessageID, KindPassage, passageFull(p), nil)}
 	case strings.HasPrefix(c.Data, callbackIndicator):
 		n, err := strconv.Atoi(strings.TrimPrefix(c.Data, callbackIndicator))
 		ind, ok := b.plan.Indicator(n)
 		if err != nil || !ok {
 			return stale
 		}
-		return CallbackAnswer{Replies: b.reply(c.MessageID, b.indicatorCard(ind))}
+		return CallbackAnswer{Replies: b.replyKind(c.MessageID, KindIndicator, b.indicatorCard(ind), nil)}
 	case strings.HasPrefix(c.Data, callbackChapter):
 		n, err := strconv.Atoi(strings.TrimPrefix(c.Data, callbackChapter))
 		if err == nil && n == 0 {
@@ -301,7 +266,7 @@ func (b *Bot) HandleInline(q InlineQuery) InlineAnswer {
 	if err != nil || offset < 0 || offset >= maxResults {
 		offset = 0
 	}
-	var out InlineAnswer
+	out := InlineAnswer{Kind: KindInline}
 	if query == "" {
 		for _, ind := range b.plan.Indicators {
 			html := b.indicatorCard(ind)
@@ -315,9 +280,21 @@ func (b *Bot) HandleInline(q InlineQuery) InlineAnswer {
 		return out
 	}
 	if utf8.RuneCountInString(query) > maxQuestion {
+		out.Kind = KindOther
 		return out
 	}
-	rs := b.search.Search(query, offset+inlinePage+1).Results
+	found := b.search.Search(query, offset+inlinePage+1)
+	rs := found.Results
+	out.Kind = KindInline
+	switch found.Outcome() {
+	case OutcomeDecline:
+		out.Kind = KindNotFound
+		return out
+	case OutcomeOffer:
+		// The closest things, each saying the plan has no direct answer.
+		out.Kind = KindOffer
+		rs = rs[:min(len(rs), OfferResults)]
+	}
 	if offset >= len(rs) {
 		return out
 	}
@@ -329,10 +306,17 @@ func (b *Bot) HandleInline(q InlineQuery) InlineAnswer {
 			id = "r" + strconv.Itoa(offset+i)
 		}
 		seen[id] = true
-		html, _ := b.result(r)
+		res := b.resultValue(r)
+		html := ResultHTML(res)
+		title := res.Title
+		if out.Kind == KindOffer {
+			res.Rank = 1
+			html = TelegramHTML(Answer{Query: query, Outcome: OutcomeOffer, Missing: found.Missing, Results: []Result{res}}, Private)
+			title = "（最接近）" + title
+		}
 		out.Results = append(out.Results, InlineResult{
 			ID:          id,
-			Title:       b.resultTitle(r),
+			Title:       title,
 			Description: describe(html),
 			HTML:        html,
 		})

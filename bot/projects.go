@@ -56,7 +56,7 @@ func (b *Bot) projectsCmd(ctx context.Context, args string, m Message) []Reply {
 			Data: callbackBox + strconv.Itoa(h.box.Number),
 		})
 	}
-	return b.replyButtons(m.ID, sb.String(), grid(buttons, 2))
+	return b.replyKind(m.ID, KindProject, sb.String(), grid(buttons, 2))
 }
 
 // boxName writes 专栏2 铝深加工产业链延伸重点项目.
@@ -131,7 +131,7 @@ func (b *Bot) boxList(replyTo int) []Reply {
 		})
 	}
 	sb.WriteString("\n点专栏号查看其中的项目，或按主题查，例如 /projects 铝。")
-	return b.replyButtons(replyTo, sb.String(), grid(buttons, 3))
+	return b.replyKind(replyTo, KindProject, sb.String(), grid(buttons, 3))
 }
 
 // box writes the projects of 专栏n, with buttons to the boxes on either
@@ -156,5 +156,5 @@ func (b *Bot) box(n, replyTo int) []Reply {
 	if _, ok := b.plan.Chapter(box.Chapter); ok {
 		rows = append(rows, []Button{{Text: "📖 第" + corpus.HanNumeral(box.Chapter) + "章", Data: callbackChapter + strconv.Itoa(box.Chapter)}})
 	}
-	return b.replyButtons(replyTo, sb.String(), rows)
+	return b.replyKind(replyTo, KindProject, sb.String(), rows)
 }

@@ -195,6 +195,7 @@ var kindNames = map[string]string{
 	string(index.KindTarget):    "量化目标",
 	kindTargetList:              "/targets 列表",
 	kindProjectList:             "/projects 列表",
+	KindOffer:                   "无直接回答，给出最接近的内容",
 }
 
 // statsReport writes a report of the last days, from since.

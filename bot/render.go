@@ -78,6 +78,17 @@ func indicatorTitle(ind corpus.Indicator) string {
 // indicatorCard writes an indicator as label: value lines, the values as
 // the plan writes them, with what the table's notes say about them.
 func (b *Bot) indicatorCard(ind corpus.Indicator) string {
+	return indicatorCardHTML(ind, b.indicatorNotes(ind))
+}
+
+// indicatorLocation says where an indicator stands in the plan.
+func indicatorLocation(ind corpus.Indicator) string {
+	return fmt.Sprintf("%s · 第%d项", indicatorTable, ind.Number)
+}
+
+// indicatorCardHTML writes an indicator's card with the notes of the table
+// that concern it.
+func indicatorCardHTML(ind corpus.Indicator, notes []string) string {
 	var sb strings.Builder
 	sb.WriteString("📊 " + bold(indicatorTitle(ind)))
 	if ind.Category != "" {
@@ -105,12 +116,10 @@ func (b *Bot) indicatorCard(ind corpus.Indicator) string {
 		attr = esc(n)
 	}
 	line("属性", attr)
-	for _, note := range b.plan.IndicatorNotes {
-		if strings.Contains(note, ind.Name) {
-			line("注", esc(note))
-		}
+	for _, note := range notes {
+		line("注", esc(note))
 	}
-	sb.WriteString(where(fmt.Sprintf("%s · 第%d项", indicatorTable, ind.Number)))
+	sb.WriteString(where(indicatorLocation(ind)))
 	return sb.String()
 }
 
@@ -156,80 +165,6 @@ func (b *Bot) boxItem(n, i int) (corpus.Box, string, bool) {
 // excerptLen is how many characters of a passage an answer quotes when the
 // index gives no excerpt.
 const excerptLen = 120
-
-// result writes one search result. fullText is the passage ID when the
-// result quotes only part of a passage, so a button can offer the rest.
-func (b *Bot) result(r index.Result) (html, fullText string) {
-	switch r.Kind {
-	case index.KindIndicator:
-		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "i")); err == nil {
-			if ind, ok := b.plan.Indicator(n); ok {
-				return b.indicatorCard(ind), ""
-			}
-		}
-	case index.KindTerm:
-		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "t")); err == nil && n >= 1 && n <= len(b.plan.Terms) {
-			return termCard(b.plan.Terms[n-1]), ""
-		}
-	case index.KindProject:
-		var n, i int
-		if _, err := fmt.Sscanf(r.ID, "b%d.%d", &n, &i); err == nil {
-			if box, item, ok := b.boxItem(n, i); ok {
-				return "🏗 " + esc(clip(item, 300)) + "\n" +
-					where(fmt.Sprintf("专栏%d · %s · %s", box.Number, box.Title, box.Location)), ""
-			}
-		}
-	case index.KindTarget:
-		if t, ok := b.targetOf(r); ok {
-			return b.targetResult(t, r)
-		}
-	case index.KindPassage:
-		p, ok := b.plan.Passage(r.ID)
-		quote, body := r.Excerpt, ""
-		switch {
-		case quote != "":
-			body = highlight(quote, r.Highlights)
-		case ok:
-			quote = clip(p.Text, excerptLen)
-			body = esc(quote)
-		default:
-			quote = clip(r.Text, excerptLen)
-			body = esc(quote)
-		}
-		var sb strings.Builder
-		sb.WriteString("📄 ")
-		// The heading, unless the quote starts with it anyway.
-		if r.Title != "" && r.Title != r.Location && !strings.Contains(quote, r.Title) {
-			sb.WriteString(bold(r.Title) + "\n")
-		}
-		sb.WriteString(body)
-		loc := r.Location
-		if ok {
-			loc = passageLocation(p)
-		}
-		if loc != "" {
-			sb.WriteString("\n" + where(loc))
-		}
-		if ok && len(quote) < len(p.Text) && len(callbackPassage+p.ID) <= maxCallbackData {
-			fullText = p.ID
-		}
-		return sb.String(), fullText
-	}
-	// A result the plan lookups do not know: show what the index says.
-	var sb strings.Builder
-	if r.Title != "" {
-		sb.WriteString(bold(r.Title) + "\n")
-	}
-	if r.Excerpt != "" {
-		sb.WriteString(highlight(r.Excerpt, r.Highlights))
-	} else {
-		sb.WriteString(esc(clip(r.Text, excerptLen)))
-	}
-	if r.Location != "" {
-		sb.WriteString("\n" + where(r.Location))
-	}
-	return sb.String(), ""
-}
 
 // resultTitle is a one-line name of a result, for inline answers.
 func (b *Bot) resultTitle(r index.Result) string {

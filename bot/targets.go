@@ -114,7 +114,7 @@ func (b *Bot) targetsOverview(replyTo int) []Reply {
 		sb.WriteString("\n按主题查：" + esc(strings.Join(examples, " · ")) + "\n")
 	}
 	sb.WriteString("点下面的章号查看一章的全部数字。")
-	return b.replyButtons(replyTo, sb.String(), grid(buttons, 3))
+	return b.replyKind(replyTo, KindTarget, sb.String(), grid(buttons, 3))
 }
 
 // kinds writes how many of ts are targets and how many results:
@@ -247,7 +247,7 @@ func (b *Bot) targetPage(heading string, ts []corpus.Target, offset int, more st
 	if end < len(ts) {
 		rows = [][]Button{{{Text: fmt.Sprintf("更多 ▶（还有 %d 项）", len(ts)-end), Data: more + strconv.Itoa(end)}}}
 	}
-	return b.replyButtons(replyTo, sb.String(), rows)
+	return b.replyKind(replyTo, KindTarget, sb.String(), rows)
 }
 
 // writeTargets writes targets, under the titles of their chapters if
@@ -310,22 +310,4 @@ func (b *Bot) targetOf(r index.Result) (corpus.Target, bool) {
 		}
 	}
 	return best, true
-}
-
-// targetResult writes a search result of kind target: the figure, the
-// sentence around the match, where it stands. fullText is the passage ID,
-// for a button to the whole paragraph.
-func (b *Bot) targetResult(t corpus.Target, r index.Result) (html, fullText string) {
-	var sb strings.Builder
-	sb.WriteString("🎯 " + targetLine(t) + "\n")
-	if r.Excerpt != "" {
-		sb.WriteString(highlight(r.Excerpt, r.Highlights))
-	} else {
-		sb.WriteString(esc(t.Text))
-	}
-	sb.WriteString("\n" + where(t.Location))
-	if _, ok := b.plan.Passage(t.PassageID); ok && len(callbackPassage+t.PassageID) <= maxCallbackData {
-		fullText = t.PassageID
-	}
-	return sb.String(), fullText
 }

@@ -47,32 +47,33 @@ type doc struct {
 	sentText []string          // the sentences themselves
 	digits   []bool            // whether each sentence holds a number
 	tokens   []segment.Token   // the words of text, with their offsets
+	items    []string          // what a list answer lists
 }
 
 // Index searches one plan. It is safe for concurrent use.
 type Index struct {
-	plan   *corpus.Plan
-	seg    *segment.Segmenter
-	bleve  bleve.Index
-	docs   map[string]*doc
-	df     map[string]int      // documents containing each word
-	byChar map[string][]string // two-character words by character
-	n      int
-	qu     *understander
-	minCov float64 // least relevance of an answer; see retrieve
+	plan     *corpus.Plan
+	seg      *segment.Segmenter
+	bleve    bleve.Index
+	docs     map[string]*doc
+	df       map[string]int      // documents containing each word
+	byChar   map[string][]string // two-character words by character
+	byFirst  map[rune][]string   // words of three to five characters by their first
+	n        int
+	qu       *understander
+	decision Decision
 }
 
 // Field names and boosts: a word in a heading, an indicator's name or a
 // term weighs more than one in body text.
 const (
-	fieldTitle  = "title"
-	fieldText   = "text"
-	fieldExtra  = "extra"
-	boostTitle  = 3.0
-	boostExtra  = 1.5
-	boostText   = 1.0
-	candidates  = 50
-	defaultMinC = 0.34
+	fieldTitle = "title"
+	fieldText  = "text"
+	fieldExtra = "extra"
+	boostTitle = 3.0
+	boostExtra = 1.5
+	boostText  = 1.0
+	candidates = 50
 )
 
 // New indexes a plan.
@@ -81,7 +82,11 @@ func New(plan *corpus.Plan) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, minCov: defaultMinC}
+	decision, err := ParseDecision(decisionData)
+	if err != nil {
+		return nil, err
+	}
+	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -123,6 +128,7 @@ func New(plan *corpus.Plan) (*Index, error) {
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.indexChars()
 	idx.qu.charWords = idx.charWords
+	idx.qu.similar = idx.similar
 	idx.qu.noun = func(w string) bool {
 		pos := seg.Pos(w)
 		return pos == "" || !strings.ContainsAny(pos[:1], "vadpcurmq")
@@ -130,20 +136,78 @@ func New(plan *corpus.Plan) (*Index, error) {
 	return idx, nil
 }
 
+// SetDecision replaces the decision to answer; call it before searching.
+// The zero Decision answers every question that finds anything, which is
+// how planbot calibrate sees every candidate.
+func (idx *Index) SetDecision(d Decision) { idx.decision = d }
+
 // charWords lists the two-character words of the plan that hold the
 // character c, most used first.
 func (idx *Index) charWords(c string) []string { return idx.byChar[c] }
 
-// indexChars fills byChar from the plan's words.
+// similar lists the plan's words that share all but one of the
+// characters of a word of three or four that the plan lacks, in order and
+// at most one longer or shorter (污水管子 → 污水管网): how people name a
+// thing the plan names, most used first.
+func (idx *Index) similar(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 3 || len(rs) > 4 || idx.df[w] > 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs[:2] {
+		for _, p := range idx.byFirst[r] {
+			prs := []rune(p)
+			if seen[p] || len(prs) < len(rs)-1 || len(prs) > len(rs)+1 {
+				continue
+			}
+			seen[p] = true
+			if lcs(rs, prs) >= len(rs)-1 {
+				out = append(out, p)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return idx.df[out[i]] > idx.df[out[j]] })
+	return out[:min(len(out), 3)]
+}
+
+// lcs is the length of the longest common subsequence of a and b.
+func lcs(a, b []rune) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			default:
+				cur[j+1] = max(cur[j], prev[j+1])
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// indexChars fills byChar and byFirst from the plan's words.
 func (idx *Index) indexChars() {
 	idx.byChar = map[string][]string{}
+	idx.byFirst = map[rune][]string{}
 	for w := range idx.df {
-		if utf8.RuneCountInString(w) != 2 {
+		n := utf8.RuneCountInString(w)
+		if n >= 3 && n <= 5 && allHan([]rune(w)) {
+			r, _ := utf8.DecodeRuneInString(w)
+			idx.byFirst[r] = append(idx.byFirst[r], w)
+		}
+		if n != 2 {
 			continue
 		}
 		for _, r := range w {
 			idx.byChar[string(r)] = append(idx.byChar[string(r)], w)
 		}
+	}
+	for _, words := range idx.byFirst {
+		sort.Strings(words)
 	}
 	for _, words := range idx.byChar {
 		sort.Slice(words, func(i, j int) bool {
@@ -234,13 +298,15 @@ func newMapping() mapping.IndexMapping {
 // documents lists every answer of a plan.
 func documents(plan *corpus.Plan) []*doc {
 	var out []*doc
+	// The section's title and sub-heading find a paragraph and its figures
+	// too: the achievements of 十三五 are under “十三五”发展成就.
+	context := map[string]string{}
 	for _, p := range plan.Passages {
-		// The section's title and sub-heading find a paragraph too: the
-		// achievements of 十三五 are under “十三五”发展成就.
 		extra := p.Subsection
-		if c, ok := plan.Chapter(p.Chapter); ok && p.Section > 0 {
+		if c, ok := plan.Chapter(p.Chapter); ok && p.Section > 0 && p.Section <= len(c.Sections) {
 			extra = c.Sections[p.Section-1].Title + " " + extra
 		}
+		context[p.ID] = extra
 		extra += " " + digitYears(p.Text)
 		out = append(out, &doc{id: p.ID, kind: KindPassage, title: p.Heading, text: p.Text, location: p.Location, extra: extra})
 	}
@@ -251,7 +317,7 @@ func documents(plan *corpus.Plan) []*doc {
 			title:    ind.Name,
 			text:     indicatorText(ind),
 			extra:    ind.Category + " " + indicatorTable,
-			location: fmt.Sprintf("第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标 · 第%d项", ind.Number),
+			location: fmt.Sprintf("%s · 第%d项", indicatorLocation(plan), ind.Number),
 		})
 	}
 	for i, t := range plan.Terms {
@@ -278,7 +344,7 @@ func documents(plan *corpus.Plan) []*doc {
 			kind:     KindTarget,
 			title:    t.Metric,
 			text:     t.Text,
-			extra:    strings.TrimSpace(t.Comparator + " " + t.Value + t.Unit + " " + t.Year),
+			extra:    strings.TrimSpace(t.Comparator + " " + t.Value + t.Unit + " " + t.Year + " " + context[t.PassageID]),
 			location: t.Location,
 		})
 	}
@@ -290,12 +356,17 @@ func documents(plan *corpus.Plan) []*doc {
 				kind:     KindProject,
 				title:    title,
 				text:     item,
-				extra:    b.Title,
+				extra:    fmt.Sprintf("专栏%d %s", b.Number, b.Title),
 				location: fmt.Sprintf("专栏%d %s · %s", b.Number, b.Title, b.Location),
 			})
 		}
 	}
 	return out
+}
+
+// indicatorLocation is where the indicator table stands.
+func indicatorLocation(*corpus.Plan) string {
+	return "第一章 第三节 · 专栏1 “十四五”时期经济社会主要指标"
 }
 
 // indicatorTable is what the indicator table is: the words that find its
@@ -350,20 +421,34 @@ func (idx *Index) Search(question string, limit int) Answer {
 
 // SearchContext is Search with a context that can cancel it.
 func (idx *Index) SearchContext(ctx context.Context, question string, limit int) (Answer, error) {
+	ans, _, err := idx.Features(ctx, question, limit)
+	return ans, err
+}
+
+// Features is SearchContext that also returns the features the decision
+// to answer read (by FeatureNames); nil when there was nothing to decide,
+// the question having no word the plan could answer.
+func (idx *Index) Features(ctx context.Context, question string, limit int) (Answer, []float64, error) {
 	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
 	q := idx.qu.understand(question)
+	ans.Missing = idx.missing(q)
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
-	if d, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]; ok && q.Indicator > 0 {
-		hits = append(hits, hit{d: d, score: 1})
+	named, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]
+	if ok && q.Indicator > 0 {
+		hits = append(hits, hit{d: named, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})
+	} else if d, ok := idx.list(q); ok {
+		// A question asking for a list gets the whole list first.
+		hits = append(hits, hit{d: d, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})
 	}
+	var x []float64
 	if len(q.Terms) > 0 {
 		found, err := idx.retrieve(ctx, q)
 		if err != nil {
-			return ans, err
+			return ans, nil, err
 		}
 		for _, h := range found {
 			if len(hits) == 0 || hits[0].d != h.d {
@@ -371,18 +456,30 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 			}
 		}
 	}
+	if len(hits) == 0 {
+		return ans, nil, nil
+	}
+	x = idx.features(q, hits)
 	for _, h := range dedupe(hits, limit) {
 		ans.Results = append(ans.Results, idx.result(h.d, q, h.score))
 	}
-	ans.Answered = len(ans.Results) > 0
-	ans.Missing = idx.missing(q)
-	return ans, nil
+	return idx.decision.Apply(ans, x), x, nil
 }
+
+// maxOffered is how many results an offer shows: the closest things the
+// plan has, not a search page.
+const maxOffered = 3
 
 type hit struct {
 	d     *doc
 	score float64
-	rel   float64 // how relevant: see retrieve
+	// The shares of the question that the answer holds: rel nets out the
+	// words the plan never uses (see retrieve); sent is its best
+	// sentence's, cov the whole answer's, title its title's, topic that of
+	// the question's nouns; bm is its BM25 score against the best.
+	rel, sent, cov, title, topic, bm float64
+	quantity                         bool // its best sentence has a figure in the unit asked
+	named                            bool // the question names it: an indicator's number, a list
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -413,19 +510,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
 	cover := newScorer(q.Terms, weight).cover
 	total := cover(func(string) bool { return true })
-	// Words of the question that the plan never uses: a noun among them
-	// (地铁, 房价, 区长) most likely names what the plan does not speak of;
-	// a verb or an adjective (涨, 脏) is only how people talk.
-	absent := 0.0
-	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 && t.Group == 0 {
-			if t.Unknown {
-				absent += idx.idf(t.Text) / 2
-			} else {
-				absent += idx.absentWeight(t.Text) * charFactor(t)
-			}
+	topicCover := newScorer(q.Terms, func(t term) float64 {
+		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
+			return 0
 		}
-	}
+		return weight(t)
+	}).cover
+	topicTotal := topicCover(func(string) bool { return true })
+	absent := idx.absent(q)
 	maxBM := 0.0
 	for _, m := range res.Hits {
 		maxBM = math.Max(maxBM, m.Score)
@@ -436,11 +528,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		cov := cover(func(w string) bool { return d.words[w] })
 		titleCov := cover(func(w string) bool { return d.titleW[w] })
 		// The best sentence: most questions ask what one sentence says.
-		sent := 0.0
+		sent, quantity := 0.0, false
 		for i, words := range d.sents {
 			c := cover(func(w string) bool { return words[w] || d.titleW[w] })
 			if d.digits[i] {
-				c += total * quantityBonus(q, d.sentText[i])
+				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
+					c += total * bonus
+					quantity = true
+				}
 			}
 			sent = math.Max(sent, c)
 		}
@@ -454,6 +549,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if exact {
 			score *= 1.5
 		}
+		// A question about one five-year period (十三五期间) is not
+		// answered by what another period will or did do.
+		if otherPeriod(q.Normalized, d.text+" "+d.extra) {
+			score *= 0.6
+		}
 		// A definition answers a question about its term, not every
 		// question that shares a word with it.
 		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] {
@@ -464,37 +564,133 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		// plan never uses. A question the plan does not answer shares
 		// words with it only here and there.
 		rel := (cov + sent) / 2 * total / (total + absent)
-		hits = append(hits, hit{d: d, score: score, rel: rel})
+		topic := 0.0
+		if topicTotal > 0 {
+			topic = topicCover(func(w string) bool { return d.words[w] }) / topicTotal
+		}
+		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
-	minCov := idx.minCov
-	if q.Intents[kindOutside] {
-		minCov *= outsideFactor
-	}
-	best := 0.0
-	for _, h := range hits {
-		best = math.Max(best, h.rel)
-	}
-	if best < minCov {
-		return nil, nil
-	}
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {
-		if h.rel >= minCov*0.8 && h.score >= top*0.15 {
+		if h.score >= top*0.15 {
 			kept = append(kept, h)
 		}
 	}
 	return kept, nil
 }
 
+// absent weighs the words of the question that the plan never uses: a noun
+// among them (地铁, 房价, 区长) most likely names what the plan does not
+// speak of; a verb or an adjective (涨, 脏) is only how people talk.
+func (idx *Index) absent(q query) float64 {
+	absent := 0.0
+	for _, t := range q.Terms {
+		if idx.df[t.Text] == 0 && t.Group == 0 {
+			if t.Unknown {
+				absent += idx.idf(t.Text) / 2
+			} else {
+				absent += idx.absentWeight(t.Text) * charFactor(t)
+			}
+		}
+	}
+	return absent
+}
+
+// held counts the question's words, not numbers, that a document holds;
+// the alternatives of a word count once.
+func held(q query, d *doc) int {
+	n := 0
+	groups := map[int]bool{}
+	for _, t := range q.Terms {
+		if isNumber(t.Text) || !d.words[t.Text] || t.Group != 0 && groups[t.Group] {
+			continue
+		}
+		if t.Group != 0 {
+			groups[t.Group] = true
+		}
+		n++
+	}
+	return n
+}
+
+// isNumber reports whether a word is made of digits (and a point).
+func isNumber(w string) bool {
+	return strings.Trim(w, "0123456789.") == ""
+}
+
+// periods are the names of the five-year periods.
+var periods = []string{"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"}
+
+// otherPeriod reports whether a question names a five-year period that a
+// text does not, while the text names another.
+func otherPeriod(question, text string) bool {
+	asked, named, other := false, false, false
+	for _, p := range periods {
+		if strings.Contains(question, p) {
+			asked = true
+			named = named || strings.Contains(text, p)
+		} else if strings.Contains(text, p) {
+			other = true
+		}
+	}
+	return asked && !named && other
+}
+
+// features describes the best candidate answer of a question for the
+// decision to answer; see FeatureNames.
+func (idx *Index) features(q query, hits []hit) []float64 {
+	h := hits[0]
+	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
+	total, absent, unknown := 0.0, idx.absent(q), 0.0
+	for _, t := range q.Terms {
+		if t.Group == 0 {
+			total += weight(t)
+		}
+		if t.Unknown {
+			unknown += weight(t)
+		}
+	}
+	share := func(a float64) float64 {
+		if total+absent == 0 {
+			return 0
+		}
+		return a / (total + absent)
+	}
+	second, rel2 := 0.0, 0.0
+	if len(hits) > 1 {
+		second, rel2 = hits[1].score/math.Max(h.score, 1e-9), hits[1].rel/math.Max(h.rel, 1e-9)
+	}
+	otherIntent := false
+	for _, k := range []Kind{KindTerm, KindIndicator, KindProject} {
+		if q.Intents[k] && h.d.kind != k {
+			otherIntent = true
+		}
+	}
+	flag := func(b bool) float64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	x := []float64{
+		h.rel, h.sent, h.cov, h.title, h.topic,
+		share(absent), math.Log1p(float64(len(idx.missing(q)))), share(unknown),
+		1 - second, h.bm,
+		flag(q.Intents[h.d.kind]), flag(otherIntent), flag(q.Intents[kindOutside]), flag(idx.exact(h.d, q)),
+		math.Log1p(float64(len(q.Terms))),
+		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
+		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
+		math.Min(rel2, 2), flag(h.named),
+		math.Log1p(float64(held(q, h.d))),
+	}
+	return x
+}
+
 // kindOutside is the intent of questions a plan does not answer (prices,
-// phone numbers, people); their answers must cover outsideFactor times as
-// much of the question.
-const (
-	kindOutside   Kind = "outside"
-	outsideFactor      = 1.5
-)
+// phone numbers, people): a feature of the decision to answer.
+const kindOutside Kind = "outside"
 
 var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.5, KindProject: 1.2}
 
@@ -724,7 +920,9 @@ func dedupe(hits []hit, limit int) []hit {
 
 // result turns a document into a result with its excerpt.
 func (idx *Index) result(d *doc, q query, score float64) Result {
-	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id}
-	r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
+	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
+	if d.items == nil {
+		r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
+	}
 	return r
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -71,10 +72,128 @@ func TestDecline(t *testing.T) {
 		"东河区区长是谁", "二手房房价多少钱一平米", "明天天气怎么样", "包头一中录取分数线",
 		"", "   ", "？？？", "的了吗", "<b>x</b>", strings.Repeat("啊", 5000), "\x00\xff",
 	} {
-		if ans := idx.Search(q, 5); len(ans.Results) != 0 {
-			t.Errorf("%.20q: %d results, first %s %q; want none", q, len(ans.Results), ans.Results[0].ID, ans.Results[0].Title)
+		if ans := idx.Search(q, 5); len(ans.Results) != 0 || ans.Answered {
+			t.Errorf("%.20q: %s with %d results; want declined", q, ans.Outcome(), len(ans.Results))
 		}
 	}
+}
+
+// TestOutcomes checks the three outcomes on real questions: the plan
+// answers, has only the closest thing (and the words it lacks), or has
+// nothing of the topic.
+func TestOutcomes(t *testing.T) {
+	idx := testIndex(t)
+	tests := []struct {
+		q       string
+		want    Outcome
+		missing string // a word Missing must hold
+	}{
+		{"森林覆盖率", Answered, ""},
+		{"原铝产能2025年多少", Answered, ""},
+		{"碳中和是什么意思", Answered, ""},
+		{"专栏9有哪些项目", Answered, ""},
+		{"东河要建摩天轮吗", Offered, "摩天轮"},
+		{"明天天气怎么样", Declined, "天气"},
+		{"比特币挖矿", Declined, ""},
+	}
+	for _, tt := range tests {
+		ans := idx.Search(tt.q, 5)
+		if got := ans.Outcome(); got != tt.want {
+			t.Errorf("%q: %s, want %s", tt.q, got, tt.want)
+		}
+		if tt.missing != "" && !slices.Contains(ans.Missing, tt.missing) {
+			t.Errorf("%q: missing %q, want it to hold %q", tt.q, ans.Missing, tt.missing)
+		}
+		if tt.want == Offered && (len(ans.Results) == 0 || len(ans.Results) > maxOffered) {
+			t.Errorf("%q: an offer of %d results", tt.q, len(ans.Results))
+		}
+		if tt.want == Answered && len(ans.Missing) != 0 {
+			t.Errorf("%q: answered, yet missing %q", tt.q, ans.Missing)
+		}
+	}
+}
+
+// TestLists checks that questions asking for a list get the whole list,
+// counted, as the corpus has it.
+func TestLists(t *testing.T) {
+	idx := testIndex(t)
+	pl := idx.Plan()
+	count := func(keep func(corpus.Indicator) bool) (n int, names []string) {
+		for _, ind := range pl.Indicators {
+			if keep(ind) {
+				n++
+				names = append(names, ind.Name)
+			}
+		}
+		return n, names
+	}
+	type want struct {
+		kind  Kind
+		n     int
+		names []string
+	}
+	box := func(n int) want {
+		b, ok := pl.Box(n)
+		if !ok {
+			t.Fatalf("no 专栏%d", n)
+		}
+		var names []string
+		for _, it := range b.Items {
+			name, _, _ := strings.Cut(it, "。")
+			names = append(names, name)
+		}
+		return want{KindProject, len(b.Items), names}
+	}
+	inds := func(keep func(corpus.Indicator) bool) want {
+		n, names := count(keep)
+		return want{KindIndicator, n, names}
+	}
+	tests := []struct {
+		q string
+		want
+	}{
+		{"民生福祉类指标有哪些", inds(func(i corpus.Indicator) bool { return i.Category == "民生福祉" })},
+		{"预期性指标一共几项", inds(func(i corpus.Indicator) bool { return i.Attribute == "预期性" })},
+		{"绿色生态方面定了哪些指标", inds(func(i corpus.Indicator) bool { return i.Category == "绿色生态" })},
+		{"主要指标一共多少项", inds(func(corpus.Indicator) bool { return true })},
+		{"专栏9有哪些项目", box(9)},
+		{"文旅方面有哪些重点项目", box(6)},
+		{"生态保护方面列了几个工程", box(8)},
+	}
+	for _, tt := range tests {
+		ans := idx.Search(tt.q, 5)
+		if len(ans.Results) == 0 {
+			t.Errorf("%q: nothing", tt.q)
+			continue
+		}
+		r := ans.Results[0]
+		if r.Kind != tt.kind || !slices.Equal(itemNames(r.Items), tt.names) {
+			t.Errorf("%q: first %s %q with %d items, want %s with %d: %q", tt.q, r.Kind, r.Title, len(r.Items), tt.kind, tt.n, tt.names)
+			continue
+		}
+		if !strings.HasPrefix(r.Text, fmt.Sprintf("共%d项", tt.n)) || !ans.Answered {
+			t.Errorf("%q: %s %q, want it answered and counted 共%d项", tt.q, ans.Outcome(), r.Text, tt.n)
+		}
+	}
+	// A count of something else than indicators or projects is no list.
+	for _, q := range []string{"就业方面有哪些指标", "沙尔沁镇一共有几个村", "十三五时期一共改造了多少户棚户区"} {
+		if ans := idx.Search(q, 5); len(ans.Results) > 0 && strings.HasPrefix(ans.Results[0].ID, "list:") {
+			t.Errorf("%q: answered with the list %q", q, ans.Results[0].Title)
+		}
+	}
+}
+
+// itemNames strips a list's items to their names: indicators are listed
+// as "N.name（attribute）".
+func itemNames(items []string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		if _, rest, ok := strings.Cut(it, "."); ok && strings.HasSuffix(it, "）") {
+			it = rest[:strings.LastIndex(rest, "（")]
+		}
+		out[i] = it
+	}
+	return out
 }
 
 func TestUnderstand(t *testing.T) {

@@ -44,20 +44,33 @@ type qtoken struct {
 	unknown bool
 }
 
-// joinUnknown joins runs of two or more single characters that are
-// neither stop words nor words of the plan: what is left of a word the
-// dictionary lacks.
+// joinUnknown joins runs of two or more single characters that are not
+// stop words, one of them at least not a word of the plan: what is left of
+// a word the dictionary lacks.
 func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
 	var out []qtoken
-	odd := func(t segment.Token) bool {
-		return utf8.RuneCountInString(t.Text) == 1 && !u.stop[t.Text] && !u.vocab(t.Text) && allHan([]rune(t.Text))
+	single := func(t segment.Token) bool {
+		return utf8.RuneCountInString(t.Text) == 1 && !u.stop[t.Text] && allHan([]rune(t.Text))
 	}
 	for i := 0; i < len(toks); i++ {
-		j := i
-		for j < len(toks) && odd(toks[j]) && (j == i || toks[j].Start == toks[j-1].End) {
+		j, strange := i, 0
+		for j < len(toks) && single(toks[j]) && (j == i || toks[j].Start == toks[j-1].End) {
+			if !u.vocab(toks[j].Text) {
+				strange++
+			}
 			j++
 		}
-		if j-i >= 2 {
+		// A run of single characters joins when one of them at least is
+		// one the plan never uses alone (摩天轮 cut as 摩 天 轮).
+		// Known verbs and function words at its ends stay apart (建 in 建摩天轮).
+		for j-i >= 2 && strange > 0 && u.vocab(toks[i].Text) && u.noun != nil && !u.noun(toks[i].Text) {
+			out = append(out, qtoken{Token: toks[i]})
+			i++
+		}
+		for j-i >= 2 && strange > 0 && u.vocab(toks[j-1].Text) && u.noun != nil && !u.noun(toks[j-1].Text) {
+			j--
+		}
+		if j-i >= 2 && strange > 0 {
 			out = append(out, qtoken{segment.Token{Text: text[toks[i].Start:toks[j-1].End], Start: toks[i].Start, End: toks[j-1].End}, true})
 			i = j - 1
 			continue
@@ -136,6 +149,9 @@ type understander struct {
 	vocab    func(string) bool
 	// charWords lists the plan's two-character words holding a character.
 	charWords func(string) []string
+	// similar lists the plan's words that differ by a character from a
+	// word the plan lacks.
+	similar func(string) []string
 	// noun reports whether a word may name a thing: the dictionary does
 	// not take it for a verb, an adjective or a function word.
 	noun      func(string) bool
@@ -320,6 +336,15 @@ func (u *understander) understand(raw string) query {
 		w := tok.Text
 		n := utf8.RuneCountInString(w)
 		switch {
+		case n > 2 && !u.vocab(w) && u.similar != nil && len(u.similar(w)) > 0:
+			// A word the plan lacks but nearly writes (污水管子 for
+			// 污水管网) stands for the plan's words.
+			alts := [][]string{{w}}
+			for _, p := range u.similar(w) {
+				alts = append(alts, []string{p})
+			}
+			b.group(alts, 0.8)
+			continue
 		case n > 2:
 			// A long word also matches as its parts: 居民收入 is found
 			// in 居民人均可支配收入.

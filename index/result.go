@@ -20,8 +20,14 @@ type Result struct {
 	Location string  `json:"location"`
 	Score    float64 `json:"score"`
 	// ID names the corpus item: a passage ID, "i18" for indicator 18,
-	// "t3" for the third glossary entry, "b2.5" for item 5 of 专栏2.
+	// "t3" for the third glossary entry, "b2.5" for item 5 of 专栏2; a
+	// list answer is "list:b9" (the items of 专栏9) or "list:i:SCOPE" (the
+	// indicators of a category or attribute, all of them when SCOPE is
+	// empty).
 	ID string `json:"id"`
+	// Items are what a list answer lists, in order; Text counts them
+	// (共N项：…).
+	Items []string `json:"items,omitempty"`
 	// Excerpt is a short stretch of Text around the match; Highlights are
 	// byte ranges of Excerpt that matched the query, on whole words.
 	Excerpt    string `json:"excerpt,omitempty"`

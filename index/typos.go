@@ -103,12 +103,14 @@ func contiguous(toks []segment.Token) bool {
 	return true
 }
 
-// suspicious reports whether a run of words may hide a typo: none is a
-// stop word, and one is a single character or a word the plan never uses.
+// suspicious reports whether a run of words may hide a typo: it neither
+// starts nor ends with a stop word, and one of its words is a single
+// character or a word the plan never uses. A stop word inside may be the
+// typo itself (非地经济 for 飞地经济).
 func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
 	odd := false
-	for _, t := range toks {
-		if stop(t.Text) {
+	for i, t := range toks {
+		if stop(t.Text) && (i == 0 || i == len(toks)-1 || utf8.RuneCountInString(t.Text) > 1) {
 			return false
 		}
 		if utf8.RuneCountInString(t.Text) == 1 || !known(t.Text) {

@@ -400,3 +400,25 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// TestCheckTimeout: a check that cannot finish in time leaves the file in
+// use, unchecked, rather than refusing to open it.
+func TestCheckTimeout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stats.db")
+	filled(t, path, 300)
+	s, err := Open(path, Options{CheckTimeout: time.Nanosecond, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.RecordAnswer(ctx, "passage", "x", day); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Report(ctx, time.Time{}, time.Time{}, 0); err != nil || r.Answered != 301 {
+		t.Errorf("report %d answers, %v; want 301", r.Answered, err)
+	}
+	if aside, _ := filepath.Glob(path + ".damaged-*"); len(aside) != 0 {
+		t.Errorf("a sound file was moved aside: %v", aside)
+	}
+}

@@ -21,7 +21,8 @@ type Options struct {
 	// is refused with ErrFull. Zero sets no cap.
 	MaxSize int64
 	// CheckTimeout bounds the consistency check of Open (5 s): a file that
-	// takes longer is used unchecked, and the log says so.
+	// takes longer is used unchecked, and the log says so; records wait
+	// for the check to end.
 	CheckTimeout time.Duration
 	// Logger gets the line that says a damaged file was moved aside, or
 	// left unchecked; slog.Default() when nil.
@@ -95,68 +96,80 @@ func open(path string, opts Options) (s *Store, err error) {
 	s = &Store{db: db, opts: opts}
 	switch err := s.check(opts.CheckTimeout); {
 	case errors.Is(err, errCheckTimeout):
-		// Not damage: a big file on a slow disk. Serve it unchecked; the
-		// check finishes in the background.
+		// Not damage: a big file on a slow disk. Serve it unchecked.
 		opts.Logger.Warn("stats: the consistency check of the statistics file took too long; using it unchecked",
 			"file", path, "limit", opts.CheckTimeout.String())
-	case err != nil:
+		if s.salt == nil { // the read of the records ran out of time, before init
+			if err := s.guard("open", func() error { return s.db.Update(s.init) }); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("stats: open %s: %w", path, err)
+			}
+		}
+	case errors.Is(err, ErrDamaged):
 		db.Close()
-		return nil, fmt.Errorf("%w: %s: %v", ErrDamaged, path, err)
-	}
-	if err := s.init(); err != nil {
+		return nil, err
+	case err != nil:
 		db.Close()
 		return nil, fmt.Errorf("stats: open %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// init makes the buckets and the salt of a new file.
-func (s *Store) init() error {
-	return s.guard("open", func() error {
-		return s.db.Update(func(tx *bolt.Tx) error {
-			for _, b := range append(timeBuckets, pressedBucket, metaBucket, chatPlansBucket) {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			meta := tx.Bucket(metaBucket)
-			if salt := meta.Get(saltKey); len(salt) > 0 {
-				s.salt = append([]byte(nil), salt...)
-				return nil
-			}
-			s.salt = make([]byte, 32)
-			if _, err := rand.Read(s.salt); err != nil {
-				return err
-			}
-			return meta.Put(saltKey, s.salt)
-		})
-	})
+// init makes the buckets and the salt of a new file, and reads the salt.
+func (s *Store) init(tx *bolt.Tx) error {
+	for _, b := range append(timeBuckets, pressedBucket, metaBucket, chatPlansBucket) {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(metaBucket)
+	if salt := meta.Get(saltKey); len(salt) > 0 {
+		s.salt = append([]byte(nil), salt...)
+		return nil
+	}
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		return err
+	}
+	s.salt = salt
+	return meta.Put(saltKey, salt)
 }
 
 var errCheckTimeout = errors.New("stats: check timed out")
 
-// check reads every record of the file, then runs bbolt's consistency
-// check, within limit. The read comes first, on this goroutine, where a
-// panic of bbolt on a damaged page is recovered; bbolt's check runs on a
-// goroutine of its own, which only reaches pages the read has shown sound.
+// check reads every record of the file, makes what a new file lacks
+// (init), then runs bbolt's consistency check, within limit. The read
+// comes first, on this goroutine, where a panic of bbolt on a damaged page
+// is recovered; bbolt's check runs on a goroutine of its own, which only
+// reaches pages the read has shown sound. All of it runs in one writable
+// transaction, the one bbolt's check is safe in beside other transactions:
+// a check past its limit finishes, and commits, in the background, and
+// records wait for it (in the Queue, not the answers). Damage is
+// ErrDamaged.
 func (s *Store) check(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
-	tx, err := s.db.Begin(false)
+	tx, err := s.db.Begin(true)
 	if err != nil {
 		return err
 	}
 	read := 0
 	err = s.guard("check", func() error {
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			c := b.Cursor()
-			for k, v := c.First(); k != nil; k, v = c.Next() {
-				_ = v
+			for k, _ := c.First(); k != nil; k, _ = c.Next() {
 				if read++; read%1024 == 0 && time.Now().After(deadline) {
 					return errCheckTimeout
 				}
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		if err := s.init(tx); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		_ = tx.Rollback()
@@ -165,27 +178,23 @@ func (s *Store) check(limit time.Duration) error {
 	errs := tx.Check()
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	for {
-		select {
-		case err, ok := <-errs:
-			if !ok {
-				return tx.Rollback()
+	// end lets the check finish before the transaction ends.
+	end := func(f func() error) {
+		go func() {
+			for range errs {
 			}
-			// The first inconsistency is enough; let the check finish
-			// before the transaction ends.
-			go func() {
-				for range errs {
-				}
-				_ = tx.Rollback()
-			}()
-			return err
-		case <-timer.C:
-			go func() {
-				for range errs {
-				}
-				_ = tx.Rollback()
-			}()
-			return errCheckTimeout
+			_ = f()
+		}()
+	}
+	select {
+	case err, ok := <-errs:
+		if !ok {
+			return tx.Commit()
 		}
+		end(tx.Rollback) // the first inconsistency is enough
+		return fmt.Errorf("%w: %s: %v", ErrDamaged, s.db.Path(), err)
+	case <-timer.C:
+		end(tx.Commit)
+		return errCheckTimeout
 	}
 }

@@ -27,9 +27,9 @@ const allowedUpdates = `["message","edited_message","callback_query","inline_que
 // before it is done, so a crash, kill -9 included, delivers again only
 // what was unfinished. As Telegram hands out at most 100 updates past the
 // offset, at most 100 updates are in hand (maxInHand bounds servers that
-// hand out more); a chat queues at most maxChatQueue of them, half of
-// those, and its further updates stay with Telegram, unconfirmed, until
-// its queue has room: one flooding chat cannot take all the others' turns.
+// hand out more); a chat queues at most maxChatQueue (50, half of the
+// 100), and its further updates stay with Telegram, unconfirmed, until its
+// queue has room: one flooding chat cannot take all the others' turns.
 //
 // An update whose replies the Bot API did not take is attempted again
 // after a pause, at most maxAttempts times, sending only the replies that
@@ -230,7 +230,13 @@ func (d *dispatch) watermark() int {
 	return w
 }
 
-// waitDone waits until an update is done, ctx ends or pause passes.
+// confirmEvery is the least time between two confirmations that an update
+// done prompts: under load many updates finish each moment, and one call
+// confirms them all.
+const confirmEvery = 100 * time.Millisecond
+
+// waitDone waits until ctx ends or pause passes, or an update is done and
+// then a moment more (confirmEvery, at most pause) for others to finish.
 func (d *dispatch) waitDone(ctx context.Context, pause time.Duration) {
 	d.mu.Lock()
 	done := d.done
@@ -239,6 +245,7 @@ func (d *dispatch) waitDone(ctx context.Context, pause time.Duration) {
 	defer t.Stop()
 	select {
 	case <-done:
+		_ = d.c.sleep(ctx, min(confirmEvery, pause))
 	case <-ctx.Done():
 	case <-d.ctx.Done():
 	case <-t.C:

@@ -250,13 +250,15 @@ func TestPoll(t *testing.T) {
 		fmt.Sprintf(`{"update_id":11,"message":%s}`, msg(11, private, "/help", cmdEntity(5))),
 		fmt.Sprintf(`{"update_id":12,"message":{"message_id":12,"date":1,"from":%s,"chat":%s,"new_chat_members":[%s]}}`, user, group, user),
 		fmt.Sprintf(`{"update_id":13,"message":{"message_id":13,"date":1,"from":%s,"chat":%s,"text":"森林覆盖率","reply_to_message":{"message_id":5,"date":1,"chat":%s,"from":{"id":42,"is_bot":true,"first_name":"东河"},"text":"…"}}}`, user, group, group),
+		// A follow-up: a reply to the bot's answer, which quotes its question.
+		fmt.Sprintf(`{"update_id":14,"message":{"message_id":14,"date":1,"from":%s,"chat":%s,"text":"有哪些项目","reply_to_message":{"message_id":6,"date":1,"chat":%s,"from":{"id":42,"is_bot":true,"first_name":"东河"},"text":"🔎 “大青山”，规划里这样写：\n\n1. 🏗 大青山生态廊道建设工程后续管养项目"}}}`, user, group, group),
 	}}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- c.Poll(ctx, panicky{b}) }()
 	for off := range f.offsets {
-		if off == "14" { // the batch is handled: the next poll confirms it
+		if off == "15" { // the batch is handled: the next poll confirms it
 			break
 		}
 	}
@@ -298,11 +300,11 @@ func TestPoll(t *testing.T) {
 	// is not answered.
 	check("100", []string{"1", "11"}, []string{"问答助手", "/search"})
 	// The group: the command for this bot, the "more" of the button and
-	// the reply to the bot; not the chatter, not the other bot's command,
-	// not the new member.
+	// the replies to the bot; not the chatter, not the other bot's
+	// command, not the new member.
 	byGroup := byChat["-200"]
-	if len(byGroup) != 3 {
-		t.Fatalf("group got %d messages, want 3", len(byGroup))
+	if len(byGroup) != 4 {
+		t.Fatalf("group got %d messages, want 4", len(byGroup))
 	}
 	check("101", []string{"7"}, []string{"我只读得懂文字"})
 
@@ -311,7 +313,7 @@ func TestPoll(t *testing.T) {
 		groupTexts = append(groupTexts, p.Get("reply_to_message_id")+":"+p.Get("text"))
 	}
 	joined := strings.Join(groupTexts, "\n")
-	for _, want := range []string{"3:📊 <b>指标18", "54:🔎 “养老服务”的更多结果", "13:"} {
+	for _, want := range []string{"3:📊 <b>指标18", "54:🔎 “养老服务”的更多结果", "13:", "14:🔎 “大青山 有哪些项目”，规划里这样写：\n\n<b>1.</b> 🏗 大青山生态廊道建设工程后续管养项目"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("group messages lack %q:\n%s", want, joined)
 		}

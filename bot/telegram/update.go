@@ -113,9 +113,8 @@ func (u update) kind() string {
 // that it is not delivered again and again; the error returned is that of
 // sending the replies. ServeWebhook calls it for each request.
 //
-// The Client remembers an update whose replies could not all be sent (for
-// a while, and a bounded number of them): when it comes again it sends
-// only the rest, and Retry reports whether it should come again.
+// The Client remembers an update whose replies could not all be sent (a
+// bounded number of them): when it comes again it sends only the rest.
 func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error {
 	u, err := decode(raw)
 	if err != nil {
@@ -130,11 +129,11 @@ func (c *Client) HandleUpdate(ctx context.Context, h Handler, raw []byte) error 
 	return err
 }
 
-// Retry reports whether the update that failed with err, as HandleUpdate
+// again reports whether the update that failed with err, as HandleUpdate
 // returned it, should be delivered again, and counts the attempt: false
 // when the failure was the request's or the chat's, or after maxAttempts,
 // when the update is logged as dropped.
-func (c *Client) Retry(updateID int, err error) bool {
+func (c *Client) again(updateID int, err error) bool {
 	if err == nil || !redeliver(err) {
 		return false
 	}
@@ -252,9 +251,10 @@ func (c *Client) handle(ctx context.Context, h Handler, u update) (answer string
 }
 
 // AnswerKinds are the kinds of answer Handled reports: the core's kinds
-// (bot.ReplyKinds), "inline" for an inline answer with results and
-// "notice" for a button that only got a notice.
-var AnswerKinds = append(slices.Clone(bot.ReplyKinds), "inline", "notice")
+// (bot.ReplyKinds, which an inline answer is of too when it offers or
+// finds nothing), "inline" for an inline answer with results that answer
+// and "notice" for a button that only got a notice.
+var AnswerKinds = append(slices.Clone(bot.ReplyKinds), bot.KindInline, "notice")
 
 // answerKind tells what kind of answer replies are: the kind the core gave
 // the first, "other" if it gave none.
@@ -290,7 +290,7 @@ func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage)
 		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
 	}
 	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == c.ID() {
-		bm.ReplyToBot = true
+		bm.ReplyToBot, bm.ReplyText = true, r.Text
 	}
 	if fields == nil { // a message nested in another: only its text matters
 		return bm, true
@@ -328,7 +328,7 @@ func (c *Client) onCallback(ctx context.Context, h Handler, u update) (string, e
 		cb.FromID = q.From.ID
 	}
 	if q.Message != nil {
-		cb.MessageID = q.Message.MessageID
+		cb.MessageID, cb.Text = q.Message.MessageID, q.Message.Text
 		if q.Message.Chat != nil {
 			cb.ChatID = q.Message.Chat.ID
 		}
@@ -394,11 +394,7 @@ func (c *Client) onInline(ctx context.Context, h Handler, q *tgbotapi.InlineQuer
 	}
 	params.AddNonEmpty("next_offset", a.NextOffset)
 	_, err = c.do(ctx, "answerInlineQuery", params)
-	kind := "inline"
-	if len(a.Results) == 0 {
-		kind = "not_found"
-	}
-	return kind, err
+	return cmp.Or(a.Kind, bot.KindInline), err
 }
 
 // sendAll sends replies in order, from the first that an earlier attempt

@@ -179,7 +179,7 @@ func (c *Client) webhookHandler(work context.Context, h Handler, secret string) 
 		case err != nil && work.Err() != nil:
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
-		case c.Retry(updateID(body), err):
+		case c.again(updateID(body), err):
 			// The Bot API did not take the reply: Telegram delivers the
 			// update again, and the replies sent are not sent twice.
 			http.Error(w, "could not send the reply; deliver again", http.StatusInternalServerError)

@@ -109,19 +109,45 @@ func openIndex(file string) (*index.Index, error) {
 }
 
 // formatAnswer writes an answer as a person reads it in a terminal, the
-// matched words in 【】.
+// matched words in 【】: the results of an answer; of an offer, the words
+// the plan does not use and then the closest results; a decline in a line.
 func formatAnswer(ans index.Answer) string {
 	var b strings.Builder
-	if len(ans.Results) == 0 {
-		b.WriteString("规划中没有找到与此相关的内容。\n")
+	switch ans.Outcome() {
+	case index.Declined:
+		b.WriteString("规划中没有找到与此相关的内容")
+		if len(ans.Missing) > 0 {
+			fmt.Fprintf(&b, "（规划里没有提到%s）", quoteWords(ans.Missing))
+		}
+		b.WriteString("。\n")
 		return b.String()
+	case index.Offered:
+		if len(ans.Missing) > 0 {
+			fmt.Fprintf(&b, "规划里没有提到%s。", quoteWords(ans.Missing))
+		} else {
+			b.WriteString("规划里没有直接的答案。")
+		}
+		b.WriteString("最接近的内容：\n")
 	}
 	for i, r := range ans.Results {
 		fmt.Fprintf(&b, "%d. [%s] %s\n", i+1, kindName[r.Kind], r.Title)
-		fmt.Fprintf(&b, "   %s\n", markExcerpt(r))
+		if len(r.Items) > 0 {
+			fmt.Fprintf(&b, "   %s\n", r.Text)
+		} else {
+			fmt.Fprintf(&b, "   %s\n", markExcerpt(r))
+		}
 		fmt.Fprintf(&b, "   —— %s\n", r.Location)
 	}
 	return b.String()
+}
+
+// quoteWords quotes words as a sentence lists them: “摩天轮”、“缆车”.
+func quoteWords(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = "“" + w + "”"
+	}
+	return strings.Join(q, "、")
 }
 
 var kindName = map[index.Kind]string{

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,3 +120,76 @@ func TestMatcherFolds(t *testing.T) {
 }
 
 func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o644) }
+
+// TestAskOutcomes checks that ask tells the three outcomes apart, in JSON
+// (answered, missing) and in text.
+func TestAskOutcomes(t *testing.T) {
+	ask := func(args ...string) string {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), append([]string{"ask"}, args...), nil, &out, &errb); err != nil {
+			t.Fatal(err, errb.String())
+		}
+		return out.String()
+	}
+	var a index.Answer
+	if err := json.Unmarshal([]byte(ask("-json", "东河要建摩天轮吗")), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Answered || !slices.Contains(a.Missing, "摩天轮") {
+		t.Errorf("东河要建摩天轮吗: answered %v, missing %q; want not answered, 摩天轮 missing", a.Answered, a.Missing)
+	}
+	text := ask("东河要建摩天轮吗")
+	if len(a.Results) > 0 && !strings.HasPrefix(text, "规划里没有提到“摩天轮”。最接近的内容：") {
+		t.Errorf("offer in text:\n%s", text)
+	}
+	if err := json.Unmarshal([]byte(ask("-json", "森林覆盖率")), &a); err != nil {
+		t.Fatal(err)
+	}
+	if !a.Answered || a.Missing == nil || len(a.Missing) != 0 {
+		t.Errorf("森林覆盖率: answered %v, missing %#v; want answered, missing []", a.Answered, a.Missing)
+	}
+	if s := ask("预期性指标一共几项"); !strings.Contains(s, "共12项") {
+		t.Errorf("a count in text:\n%s", s)
+	}
+}
+
+// TestCalibrate fits a decision on a small set and reads it back as the
+// index does.
+func TestCalibrate(t *testing.T) {
+	set := `{"id":"a","q":"森林覆盖率到2025年要到多少","kind":"indicator","any":["森林覆盖率"]}
+{"id":"b","q":"東河區有沒有地鐵","kind":"none","any":[]}
+{"id":"c","q":"原铝产能到2025年要搞到多少万吨","kind":"passage","any":["到2025年实现原铝产能150万吨"]}
+{"id":"d","q":"明天天气怎么样","kind":"none","any":[]}
+{"id":"e","q":"碳中和是什么意思","kind":"term","any":["碳中和"]}
+{"id":"f","q":"二手房房价多少钱","kind":"none","any":[]}
+`
+	dir := t.TempDir()
+	if err := writeFile(dir+"/set.jsonl", set); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"calibrate", "-o", dir + "/decision.txt", "-dump", dir + "/f.tsv", dir + "/set.jsonl"}, nil, &out, &errb); err != nil {
+		t.Fatal(err, errb.String())
+	}
+	if !strings.Contains(out.String(), "6 questions") || !strings.Contains(out.String(), "cross-validated") {
+		t.Errorf("report:\n%s", out.String())
+	}
+	data, err := os.ReadFile(dir + "/decision.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := index.ParseDecision(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Answer.Weights) != len(index.FeatureNames) || d.AnswerCut <= 0 || d.AnswerCut > 1 {
+		t.Errorf("decision read back: %+v", d)
+	}
+	dump, err := os.ReadFile(dir + "/f.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(dump), "\n"); n != 7 {
+		t.Errorf("dump has %d lines, want a header and 6", n)
+	}
+}

@@ -35,6 +35,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(stderr)
 	verbose := fs.Bool("v", false, "list the questions missed, with what came first")
 	file := fs.String("plan", "", "search this plan file instead of the embedded one")
+	all := fs.Bool("all", false, "answer every question that finds anything: score the ranking alone")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: planbot eval [-v] FILE")
 		return errUsage
@@ -48,68 +49,106 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer idx.Close()
+	if *all {
+		idx.SetDecision(index.Decision{})
+	}
 	m, err := newMatcher()
 	if err != nil {
 		return err
 	}
-	type tally struct {
-		n, at1, at3 int
-		rr          float64
-	}
-	byKind := map[string]*tally{}
-	var all tally
-	declined, none := 0, 0
+	var sc scoreCard
 	for _, q := range qs {
 		ans, err := idx.SearchContext(ctx, q.Q, evalDepth)
 		if err != nil {
 			return err
 		}
-		if q.Kind == "none" {
-			none++
-			if len(ans.Results) == 0 {
-				declined++
-			} else if *verbose {
-				fmt.Fprintf(stdout, "MISS %s none %q → %s\n", q.ID, q.Q, describe(ans, 1))
-			}
+		rank := sc.add(m, q, ans)
+		if !*verbose {
 			continue
 		}
-		rank := m.rank(q, ans)
-		t := byKind[q.Kind]
-		if t == nil {
-			t = &tally{}
-			byKind[q.Kind] = t
-		}
-		for _, t := range []*tally{t, &all} {
-			t.n++
-			if rank == 1 {
-				t.at1++
-			}
-			if rank >= 1 && rank <= 3 {
-				t.at3++
-			}
-			if rank > 0 {
-				t.rr += 1 / float64(rank)
-			}
-		}
-		if *verbose && rank != 1 {
-			fmt.Fprintf(stdout, "MISS %s %s rank=%d %q → %s\n", q.ID, q.Kind, rank, q.Q, describe(ans, 3))
+		switch {
+		case q.Kind == "none" && ans.Answered:
+			fmt.Fprintf(stdout, "MISS %s none %q → %s\n", q.ID, q.Q, describe(ans, 1))
+		case q.Kind != "none" && (rank != 1 || !ans.Answered):
+			fmt.Fprintf(stdout, "MISS %s %s rank=%d %s %q → %s\n", q.ID, q.Kind, rank, ans.Outcome(), q.Q, describe(ans, 3))
 		}
 	}
-	kinds := make([]string, 0, len(byKind))
-	for k := range byKind {
+	sc.print(stdout)
+	return nil
+}
+
+// tally counts the questions of one kind: at1 answered with a right first
+// result, at3 a right result among the first three, answered or offered;
+// offered and declined the answerable questions not answered.
+type tally struct {
+	n, at1, at3, offered, declined int
+	rr                             float64
+}
+
+// scoreCard scores answers as the eval does: recall@1 counts answered
+// questions whose first result is right, recall@3 a right result among the
+// first three whether answered or offered, MRR the same over evalDepth
+// results; "declined" counts out-of-scope questions not answered.
+type scoreCard struct {
+	byKind         map[string]*tally
+	all            tally
+	none, declined int
+}
+
+// add scores one answer and returns the rank of its first right result.
+func (sc *scoreCard) add(m *matcher, q evalQuestion, ans index.Answer) int {
+	if q.Kind == "none" {
+		sc.none++
+		if !ans.Answered {
+			sc.declined++
+		}
+		return 0
+	}
+	if sc.byKind == nil {
+		sc.byKind = map[string]*tally{}
+	}
+	rank := m.rank(q, ans)
+	t := sc.byKind[q.Kind]
+	if t == nil {
+		t = &tally{}
+		sc.byKind[q.Kind] = t
+	}
+	for _, t := range []*tally{t, &sc.all} {
+		t.n++
+		if rank == 1 && ans.Answered {
+			t.at1++
+		}
+		if rank >= 1 && rank <= 3 {
+			t.at3++
+		}
+		if rank > 0 {
+			t.rr += 1 / float64(rank)
+		}
+		switch ans.Outcome() {
+		case index.Offered:
+			t.offered++
+		case index.Declined:
+			t.declined++
+		}
+	}
+	return rank
+}
+
+func (sc *scoreCard) print(w io.Writer) {
+	kinds := make([]string, 0, len(sc.byKind))
+	for k := range sc.byKind {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	fmt.Fprintf(stdout, "%-10s %4s %9s %9s %6s\n", "kind", "n", "recall@1", "recall@3", "MRR")
+	fmt.Fprintf(w, "%-10s %4s %9s %9s %6s %8s %9s\n", "kind", "n", "recall@1", "recall@3", "MRR", "offered", "declined")
 	row := func(name string, t tally) {
-		fmt.Fprintf(stdout, "%-10s %4d %9.3f %9.3f %6.3f\n", name, t.n, ratio(t.at1, t.n), ratio(t.at3, t.n), t.rr/float64(max(t.n, 1)))
+		fmt.Fprintf(w, "%-10s %4d %9.3f %9.3f %6.3f %8d %9d\n", name, t.n, ratio(t.at1, t.n), ratio(t.at3, t.n), t.rr/float64(max(t.n, 1)), t.offered, t.declined)
 	}
 	for _, k := range kinds {
-		row(k, *byKind[k])
+		row(k, *sc.byKind[k])
 	}
-	row("all", all)
-	fmt.Fprintf(stdout, "none       %4d  declined %.3f\n", none, ratio(declined, none))
-	return nil
+	row("all", sc.all)
+	fmt.Fprintf(w, "none       %4d  declined %.3f\n", sc.none, ratio(sc.declined, sc.none))
 }
 
 func ratio(a, b int) float64 {

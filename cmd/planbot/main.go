@@ -20,6 +20,8 @@ Usage:
   planbot ask [-json] [QUESTION]
                                answer one question; with no QUESTION, one per line of stdin
   planbot eval [-v] FILE       score a question set (JSONL: id, q, kind, any)
+  planbot calibrate [-o FILE] [PLAN:]SET.jsonl ...
+                               fit the decision to answer on labelled question sets
   planbot corpus -json         print the parsed plan as JSON
   planbot targets [-json] [TOPIC]
                                the plan's quantitative targets and results, with their sources
@@ -53,13 +55,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return errUsage
 	}
 	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) error{
-		"console": runConsole,
-		"ask":     runAsk,
-		"eval":    runEval,
-		"corpus":  runCorpus,
-		"serve":   runServe,
-		"targets": runTargets,
-		"stats":   runStats,
+		"console":   runConsole,
+		"ask":       runAsk,
+		"eval":      runEval,
+		"calibrate": runCalibrate,
+		"corpus":    runCorpus,
+		"serve":     runServe,
+		"targets":   runTargets,
+		"stats":     runStats,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -108,7 +108,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	watch := newStoreWatch(m, log)
 	var ready atomic.Bool
 	var queue atomic.Pointer[stats.Queue]
+	var storeOff atomic.Bool // the store is damaged past repair: nothing is recorded
 	storeErr := func() error {
+		if storeOff.Load() {
+			return stats.ErrDamaged
+		}
 		if q := queue.Load(); q != nil && q.Err() != nil {
 			return q.Err()
 		}
@@ -149,6 +153,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		queue.Store(q)
 		opts.Recorder, opts.Reporter = q, st
 		log.Info("planbot: store", "store", storeName(cfg))
+	}
+	if st == nil && cfg.Data.Dir != "" && cfg.Data.Postgres == "" {
+		storeOff.Store(true) // damaged past repair: nothing is recorded
 	}
 	if pg != nil {
 		shared = pg
@@ -258,7 +265,7 @@ func newMetrics() *metrics {
 		}, []string{"kind"}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_answers_total",
-			Help: "Answers given, by kind (indicator, term, passage, project, search, toc, chapter, not_found, inline, notice, other).",
+			Help: "Answers given, by kind (indicator, term, passage, project, target, search, toc, chapter, offer, not_found, inline, notice, other).",
 		}, []string{"kind"}),
 		notFound: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planbot_not_found_answers_total",
@@ -318,7 +325,7 @@ func (m *metrics) handled(h telegram.Handled) {
 		return
 	}
 	m.answers.WithLabelValues(h.Answer).Inc()
-	if h.Answer == "not_found" {
+	if h.Answer == bot.KindNotFound {
 		m.notFound.WithLabelValues(h.Kind).Inc()
 	}
 }

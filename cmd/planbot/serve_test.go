@@ -17,6 +17,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"planbot/bot"
+	"planbot/bot/telegram"
 )
 
 // fakeTelegram is a Bot API on loopback for one /start from a user.
@@ -325,4 +328,37 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// TestMetricsKinds checks that the metrics count the kinds of answer the
+// core gives: an offer and a decline apart, only a decline as not found.
+func TestMetricsKinds(t *testing.T) {
+	m := newMetrics()
+	for _, answer := range []string{bot.KindOffer, bot.KindNotFound, bot.KindNotFound, bot.KindIndicator} {
+		m.handled(telegram.Handled{Kind: "message", Answer: answer})
+	}
+	m.handled(telegram.Handled{Kind: "inline_query", Answer: bot.KindOffer})
+	families, err := m.registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, mt := range f.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				got[f.GetName()+"/"+l.GetValue()] = mt.GetCounter().GetValue()
+			}
+		}
+	}
+	for key, want := range map[string]float64{
+		"planbot_answers_total/offer":                  2,
+		"planbot_answers_total/not_found":              2,
+		"planbot_answers_total/indicator":              1,
+		"planbot_not_found_answers_total/message":      2,
+		"planbot_not_found_answers_total/inline_query": 0,
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
+	}
 }

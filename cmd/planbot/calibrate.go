@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"strings"
+
+	"planbot/index"
+)
+
+// sample is one labelled question of a calibration set, with what the
+// index makes of it when it answers everything.
+type sample struct {
+	set  string
+	q    evalQuestion
+	ans  index.Answer // every candidate, as found with the zero decision
+	x    []float64    // the features; nil when nothing was found
+	rank int          // of the first right result, 0 if none
+	held bool         // kept out of fitting
+}
+
+// Calibration settings: the share of each set held out, the L2 weight of
+// the fit, what answering wrongly costs against a right answer, the share
+// of the questions with a right result among the first three that must
+// at least be offered, and the folds of cross-validation.
+const (
+	heldOutOf   = 5 // one question in five, by its ID's hash
+	lambda      = 1.0
+	answerCost  = 0.7
+	offerRecall = 0.995
+	folds       = 5
+	calibDepth  = evalDepth
+	setSepPlans = ":"
+)
+
+// runCalibrate fits the decision to answer on labelled question sets and
+// writes it as the data file the index embeds.
+func runCalibrate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "write the decision to this file (index/data/decision.txt); without it, only report")
+	dump := fs.String("dump", "", "write every question's features and labels to this file (TSV), to study them")
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: planbot calibrate [-o FILE] [PLAN"+setSepPlans+"]SET.jsonl ...")
+		return errUsage
+	}
+	m, err := newMatcher()
+	if err != nil {
+		return err
+	}
+	var samples []sample
+	for _, arg := range fs.Args() {
+		planFile, setFile := "", arg
+		if p, s, ok := strings.Cut(arg, setSepPlans); ok && !strings.HasSuffix(p, ".jsonl") {
+			planFile, setFile = p, s
+		}
+		got, err := calibrationSamples(ctx, m, planFile, setFile)
+		if err != nil {
+			return err
+		}
+		samples = append(samples, got...)
+	}
+	if *dump != "" {
+		if err := dumpSamples(*dump, samples); err != nil {
+			return err
+		}
+	}
+	var train []sample
+	for _, s := range samples {
+		if !s.held {
+			train = append(train, s)
+		}
+	}
+	// Cross-validation on the fitting part: each fold scored by a decision
+	// fitted on the others.
+	cv := map[string]*scoreCard{}
+	for f := range folds {
+		var fit, test []sample
+		for i, s := range train {
+			if i%folds == f {
+				test = append(test, s)
+			} else {
+				fit = append(fit, s)
+			}
+		}
+		d := fitDecision(fit)
+		for _, s := range test {
+			score(cv, m, s, d)
+		}
+	}
+	d := fitDecision(train)
+	held := map[string]*scoreCard{}
+	for _, s := range samples {
+		if s.held {
+			score(held, m, s, d)
+		}
+	}
+	fmt.Fprintf(stdout, "%d questions, %d fitted, %d held out\n", len(samples), len(train), len(samples)-len(train))
+	report := func(title string, cards map[string]*scoreCard) {
+		fmt.Fprintf(stdout, "\n%s\n%-28s %5s %9s %9s %9s\n", title, "set", "n", "recall@1", "recall@3", "declined")
+		for _, arg := range fs.Args() {
+			c := cards[arg]
+			if c == nil {
+				continue
+			}
+			fmt.Fprintf(stdout, "%-28s %5d %9.3f %9.3f %9s\n", setName(arg), c.all.n+c.none,
+				ratio(c.all.at1, c.all.n), ratio(c.all.at3, c.all.n), declinedShare(c))
+		}
+	}
+	report(fmt.Sprintf("cross-validated (%d folds of the fitted part)", folds), cv)
+	report("held out (the decision written)", held)
+	if *out == "" {
+		return nil
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if _, err := d.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func setName(arg string) string {
+	if i := strings.LastIndex(arg, "/"); i >= 0 {
+		return arg[i+1:]
+	}
+	return arg
+}
+
+func declinedShare(c *scoreCard) string {
+	if c.none == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", ratio(c.declined, c.none))
+}
+
+// calibrationSamples runs one set through an index that answers
+// everything, and labels what it found.
+func calibrationSamples(ctx context.Context, m *matcher, planFile, setFile string) ([]sample, error) {
+	qs, err := readQuestions(setFile)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := openIndex(planFile)
+	if err != nil {
+		return nil, err
+	}
+	defer idx.Close()
+	idx.SetDecision(index.Decision{})
+	name := planFile + setSepPlans + setFile
+	if planFile == "" {
+		name = setFile
+	}
+	var out []sample
+	for _, q := range qs {
+		ans, x, err := idx.Features(ctx, q.Q, calibDepth)
+		if err != nil {
+			return nil, err
+		}
+		s := sample{set: name, q: q, ans: ans, x: x, held: heldOut(setName(setFile), q.ID)}
+		if q.Kind != "none" {
+			s.rank = m.rank(q, ans)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// heldOut keeps one question in heldOutOf out of fitting, by a hash of its
+// set and ID, so the part held out stays the same from run to run.
+func heldOut(set, id string) bool {
+	h := fnv.New32a()
+	io.WriteString(h, set+"\x00"+id)
+	return h.Sum32()%heldOutOf == 0
+}
+
+// fitDecision fits both models and their cuts on samples.
+func fitDecision(samples []sample) index.Decision {
+	var xs [][]float64
+	var at1, at3 []bool
+	for _, s := range samples {
+		if s.x == nil {
+			continue
+		}
+		xs = append(xs, s.x)
+		at1 = append(at1, s.rank == 1)
+		at3 = append(at3, s.rank >= 1 && s.rank <= 3)
+	}
+	d := index.Decision{Answer: index.Fit(xs, at1, lambda), Offer: index.Fit(xs, at3, lambda)}
+	pa, po := make([]float64, len(xs)), make([]float64, len(xs))
+	for i, x := range xs {
+		pa[i], po[i] = d.Answer.Prob(x), d.Offer.Prob(x)
+	}
+	d.AnswerCut = index.BestCut(pa, at1, answerCost)
+	d.OfferCut = index.RecallCut(po, at3, offerRecall)
+	return d
+}
+
+// score adds one sample, decided by d, to the card of its set.
+func score(cards map[string]*scoreCard, m *matcher, s sample, d index.Decision) {
+	key := s.set
+	c := cards[key]
+	if c == nil {
+		c = &scoreCard{}
+		cards[key] = c
+	}
+	c.add(m, s.q, d.Apply(s.ans, s.x))
+}
+
+// dumpSamples writes the samples as a table: set, ID, the labels, the
+// features.
+func dumpSamples(path string, samples []sample) error {
+	var sb strings.Builder
+	sb.WriteString("set\tid\tkind\trank\tq\t" + strings.Join(index.FeatureNames, "\t") + "\n")
+	for _, s := range samples {
+		fmt.Fprintf(&sb, "%s\t%s\t%s\t%d\t%s", setName(s.set), s.q.ID, s.q.Kind, s.rank, s.q.Q)
+		for i := range index.FeatureNames {
+			v := 0.0
+			if s.x != nil {
+				v = s.x[i]
+			}
+			fmt.Fprintf(&sb, "\t%.3f", v)
+		}
+		sb.WriteString("\n")
+	}
+	return os.WriteFile(path, []byte(sb.String()), 0o644)
+}

@@ -1,0 +1,371 @@
+package index
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:generate go run ../cmd/planbot calibrate -o data/decision.txt ../../shared/eval/dev.jsonl ../../shared/eval/dev2.jsonl testdata/calib/donghe-everyday.jsonl
+
+// The decision to answer is learned from labelled questions (planbot
+// calibrate) and kept as plain data: two logistic models over the
+// features of the best candidate answer, and their cut points.
+//
+//go:embed data/decision.txt
+var decisionData string
+
+// FeatureNames name the features of a candidate answer, in the order of
+// the vectors that Features returns. Each is a share, a flag or a small
+// count, so that a model fitted on one plan reads another.
+var FeatureNames = []string{
+	"rel",          // share of the question the answer and its best sentence hold, net of absent words
+	"sent",         // share of the question the best sentence holds
+	"cov",          // share of the question the whole answer holds
+	"title",        // share of the question the answer's title holds
+	"topic",        // share of the question's topic nouns the answer holds
+	"absent",       // share of the question's weight in words the plan never uses
+	"missing",      // how many nouns of the question the plan never uses
+	"unknown",      // share of the question's weight in words no dictionary knows
+	"margin",       // how far the first answer leads the second
+	"bm25",         // the first answer's BM25 score against the best BM25 score
+	"intent",       // the question asks for the first answer's kind
+	"otherintent",  // the question asks for another kind than the first answer's
+	"outside",      // the question asks what plans do not say: prices, people, hours
+	"exact",        // the answer's title stands whole in the question
+	"terms",        // log of the number of words of the question
+	"indicator",    // the first answer is an indicator
+	"term",         // … a glossary term
+	"project",      // … a project
+	"target",       // … a target of the prose
+	"quantity",     // the question asks how many or how much
+	"quantityhit",  // … and the best sentence holds a figure in the unit asked
+	"corrected",    // a typo of the question was corrected
+	"sentrel2",     // the second answer's relevance against the first's
+	"namedanswers", // the question names a box or an indicator number
+	"held",         // log of the number of the question's words, not numbers, the first answer holds
+}
+
+// The indexes of "held" and "namedanswers" in FeatureNames.
+const (
+	heldFeature  = 24
+	namedFeature = 23
+)
+
+// Decision holds the fitted models: Answer reads whether the first result
+// is right, Offer whether a right one is among the first three. A
+// question is answered when the first model's probability reaches
+// AnswerCut, offered when the second's reaches OfferCut, else declined.
+type Decision struct {
+	Answer, Offer       Model
+	AnswerCut, OfferCut float64
+}
+
+// Model is a logistic model over standardized features.
+type Model struct {
+	Bias    float64
+	Weights []float64 // by FeatureNames
+	Mean    []float64 // of each feature in the data it was fitted on
+	Scale   []float64 // standard deviation, 1 where there was none
+}
+
+// Prob is the model's probability for a feature vector.
+func (m Model) Prob(x []float64) float64 {
+	z := m.Bias
+	for i, w := range m.Weights {
+		if i < len(x) {
+			z += w * (x[i] - m.Mean[i]) / m.Scale[i]
+		}
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// Fit fits a logistic model with L2 regularization lambda by Newton's
+// method: deterministic, and quick for a few thousand samples. The
+// features are those of xs, FeatureNames when there are none.
+func Fit(xs [][]float64, ys []bool, lambda float64) Model {
+	d := len(FeatureNames)
+	if len(xs) > 0 {
+		d = len(xs[0])
+	}
+	m := Model{Weights: make([]float64, d), Mean: make([]float64, d), Scale: make([]float64, d)}
+	n := float64(len(xs))
+	if n == 0 {
+		for i := range m.Scale {
+			m.Scale[i] = 1
+		}
+		return m
+	}
+	for _, x := range xs {
+		for i := range d {
+			m.Mean[i] += x[i] / n
+		}
+	}
+	for _, x := range xs {
+		for i := range d {
+			m.Scale[i] += (x[i] - m.Mean[i]) * (x[i] - m.Mean[i]) / n
+		}
+	}
+	for i := range m.Scale {
+		m.Scale[i] = math.Sqrt(m.Scale[i])
+		if m.Scale[i] < 1e-9 {
+			m.Scale[i] = 1
+		}
+	}
+	// w[0] is the bias, w[1:] the weights of standardized features.
+	w := make([]float64, d+1)
+	z := make([][]float64, len(xs))
+	for k, x := range xs {
+		z[k] = make([]float64, d+1)
+		z[k][0] = 1
+		for i := range d {
+			z[k][i+1] = (x[i] - m.Mean[i]) / m.Scale[i]
+		}
+	}
+	for range 50 {
+		grad := make([]float64, d+1)
+		hess := make([][]float64, d+1)
+		for i := range hess {
+			hess[i] = make([]float64, d+1)
+		}
+		for k, zk := range z {
+			s := 0.0
+			for i, v := range zk {
+				s += w[i] * v
+			}
+			p := 1 / (1 + math.Exp(-s))
+			y := 0.0
+			if ys[k] {
+				y = 1
+			}
+			for i, vi := range zk {
+				grad[i] += (p - y) * vi
+				for j, vj := range zk {
+					hess[i][j] += p * (1 - p) * vi * vj
+				}
+			}
+		}
+		for i := 1; i <= d; i++ {
+			grad[i] += lambda * w[i]
+			hess[i][i] += lambda
+		}
+		hess[0][0] += 1e-6
+		step := solve(hess, grad)
+		change := 0.0
+		for i := range w {
+			w[i] -= step[i]
+			change = math.Max(change, math.Abs(step[i]))
+		}
+		if change < 1e-8 {
+			break
+		}
+	}
+	m.Bias = w[0]
+	copy(m.Weights, w[1:])
+	return m
+}
+
+// solve solves a x = b by Gaussian elimination with partial pivoting; a
+// is symmetric positive definite here, so no pivot vanishes.
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range a {
+		m[i] = append(append([]float64{}, a[i]...), b[i])
+	}
+	for c := range n {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		m[c], m[p] = m[p], m[c]
+		if math.Abs(m[c][c]) < 1e-12 {
+			continue
+		}
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k <= n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		if math.Abs(m[i][i]) < 1e-12 {
+			continue
+		}
+		s := m[i][n]
+		for k := i + 1; k < n; k++ {
+			s -= m[i][k] * x[k]
+		}
+		x[i] = s / m[i][i]
+	}
+	return x
+}
+
+// BestCut is the probability cut that maximizes the gain of a decision:
+// each positive at or above the cut gains 1, each negative there costs
+// cost. Probabilities are tried at the midpoints between observed ones.
+func BestCut(probs []float64, ys []bool, cost float64) float64 {
+	type pt struct {
+		p float64
+		y bool
+	}
+	pts := make([]pt, len(probs))
+	for i := range probs {
+		pts[i] = pt{probs[i], ys[i]}
+	}
+	sort.Slice(pts, func(i, j int) bool { return pts[i].p > pts[j].p })
+	best, bestGain, gain := 1.0, 0.0, 0.0
+	for i, p := range pts {
+		if p.y {
+			gain++
+		} else {
+			gain -= cost
+		}
+		if i+1 < len(pts) && pts[i+1].p == p.p {
+			continue
+		}
+		if gain > bestGain {
+			bestGain = gain
+			if i+1 < len(pts) {
+				best = (p.p + pts[i+1].p) / 2
+			} else {
+				best = p.p / 2
+			}
+		}
+	}
+	return best
+}
+
+// RecallCut is the highest probability cut that keeps at least share of
+// the positives at or above it.
+func RecallCut(probs []float64, ys []bool, share float64) float64 {
+	var pos []float64
+	for i, p := range probs {
+		if ys[i] {
+			pos = append(pos, p)
+		}
+	}
+	if len(pos) == 0 {
+		return 0.5
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(pos)))
+	k := int(math.Ceil(share*float64(len(pos)))) - 1
+	k = max(0, min(k, len(pos)-1))
+	return pos[k] * 0.999
+}
+
+// Apply decides an answer whose results were all found, from the features
+// of its first result: answered, it keeps them; offered, the first
+// maxOffered; declined, none. The zero Decision answers whatever found
+// something.
+func (d Decision) Apply(ans Answer, x []float64) Answer {
+	ans.Answered = false
+	switch {
+	case len(ans.Results) == 0 || x == nil:
+		ans.Results = []Result{}
+	case d.Answer.Weights == nil || x[namedFeature] > 0 || d.Answer.Prob(x) >= d.AnswerCut:
+		// What the question names (an indicator by its number, a list)
+		// the plan's structure answers: no guess to weigh.
+		ans.Answered = true
+	case x[heldFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
+		// An offer holds at least a word of the question, not only a
+		// number; with none, the plan has nothing to offer.
+		ans.Results = ans.Results[:min(len(ans.Results), maxOffered)]
+	default:
+		ans.Results = []Result{}
+	}
+	return ans
+}
+
+// WriteTo writes the decision as the plain data file it is read from.
+func (d Decision) WriteTo(w io.Writer) (int64, error) {
+	var sb strings.Builder
+	sb.WriteString("# The decision to answer, fitted by `planbot calibrate`: do not edit by hand.\n")
+	sb.WriteString("# A line: model feature bias/weight mean scale; then the cut points.\n")
+	for _, mm := range []struct {
+		name string
+		m    Model
+	}{{"answer", d.Answer}, {"offer", d.Offer}} {
+		fmt.Fprintf(&sb, "%s bias %s\n", mm.name, num(mm.m.Bias))
+		for i, f := range FeatureNames {
+			fmt.Fprintf(&sb, "%s %s %s %s %s\n", mm.name, f, num(mm.m.Weights[i]), num(mm.m.Mean[i]), num(mm.m.Scale[i]))
+		}
+	}
+	fmt.Fprintf(&sb, "cut answer %s\ncut offer %s\n", num(d.AnswerCut), num(d.OfferCut))
+	n, err := io.WriteString(w, sb.String())
+	return int64(n), err
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
+
+// ParseDecision reads a decision file. Features it does not name keep a
+// zero weight; a feature it names that the program does not know is an
+// error, as is a file without both models and cuts.
+func ParseDecision(data string) (Decision, error) {
+	var d Decision
+	col := map[string]int{}
+	for i, f := range FeatureNames {
+		col[f] = i
+	}
+	models := map[string]*Model{"answer": &d.Answer, "offer": &d.Offer}
+	for _, m := range models {
+		m.Weights = make([]float64, len(FeatureNames))
+		m.Mean = make([]float64, len(FeatureNames))
+		m.Scale = make([]float64, len(FeatureNames))
+		for i := range m.Scale {
+			m.Scale[i] = 1
+		}
+	}
+	cuts := 0
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		vals := make([]float64, 0, 3)
+		for _, s := range f[2:] {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return Decision{}, fmt.Errorf("index: decision line %d: %q is not a number", line, s)
+			}
+			vals = append(vals, v)
+		}
+		switch {
+		case f[0] == "cut" && len(vals) == 1 && (f[1] == "answer" || f[1] == "offer"):
+			if f[1] == "answer" {
+				d.AnswerCut = vals[0]
+			} else {
+				d.OfferCut = vals[0]
+			}
+			cuts++
+		case models[f[0]] != nil && f[1] == "bias" && len(vals) == 1:
+			models[f[0]].Bias = vals[0]
+		case models[f[0]] != nil && len(vals) == 3:
+			i, ok := col[f[1]]
+			if !ok {
+				return Decision{}, fmt.Errorf("index: decision line %d: unknown feature %q", line, f[1])
+			}
+			if vals[2] <= 0 {
+				return Decision{}, fmt.Errorf("index: decision line %d: scale must be positive", line)
+			}
+			m := models[f[0]]
+			m.Weights[i], m.Mean[i], m.Scale[i] = vals[0], vals[1], vals[2]
+		default:
+			return Decision{}, fmt.Errorf("index: decision line %d: cannot read %q", line, sc.Text())
+		}
+	}
+	if cuts != 2 {
+		return Decision{}, fmt.Errorf("index: decision: want the cuts of both models")
+	}
+	return d, nil
+}

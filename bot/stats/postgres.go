@@ -69,6 +69,7 @@ type Postgres struct {
 	queue    chan row
 	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
+	beats    atomic.Int64 // heartbeats sent
 	ready    atomic.Bool // the schema is up to date and the salt read
 	failing  atomic.Bool // the last batch of records failed
 

@@ -70,8 +70,8 @@ type Postgres struct {
 	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
 	beats    atomic.Int64 // heartbeats sent
-	ready    atomic.Bool // the schema is up to date and the salt read
-	failing  atomic.Bool // the last batch of records failed
+	ready    atomic.Bool  // the schema is up to date and the salt read
+	failing  atomic.Bool  // the last batch of records failed
 
 	// failedAt is when the shared flood limits last failed (unix nanos):
 	// they are not asked again for a while, so that sending does not wait

@@ -136,6 +136,8 @@ type Result struct {
 	Highlights []index.Span `json:"highlights,omitempty"`
 	// Location says where the plan states it: 第五章 第二节 · 加强生态保护与修复.
 	Location string `json:"location"`
+	// Score is the index's score of the result (planbot ask -json's).
+	Score float64 `json:"score"`
 	// Passage is the ID of the passage the result quotes part of, whose
 	// whole text a full-text action shows; empty when it quotes all.
 	Passage string `json:"passage,omitempty"`
@@ -299,7 +301,7 @@ func resultKind(k index.Kind) string {
 func (b *Bot) resultValue(r index.Result) Result {
 	out := Result{
 		ID: r.ID, Kind: r.Kind, Title: b.resultTitle(r), Text: r.Text,
-		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Items: r.Items,
+		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Items: r.Items, Score: r.Score,
 	}
 	if len(r.Items) > 0 {
 		out.Title = r.Title

@@ -286,21 +286,10 @@ func (b *Bot) indicatorsCmd(_ context.Context, args string, m Message) []Reply {
 	return b.replyKind(m.ID, KindIndicator, sb.String(), nil)
 }
 
-// termQuery strips the words around a term in a question such as
-// “碳达峰”是什么意思？
-var termQuery = regexp.MustCompile(`^(?:什么是|何为|解释一下|解释)?(.+?)(?:是什么意思|是什么|指什么|的意思|的定义|的含义)?$`)
-
-func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
-	args = cleanQuery(args)
-	if args == "" {
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "📖 <b>名词解释</b>（共 %d 条）：\n", len(b.plan.Terms))
-		for _, t := range b.plan.Terms {
-			sb.WriteString("• " + esc(t.Term) + "\n")
-		}
-		sb.WriteString("\n发送 /define 名词 查看解释，例如 /define 碳达峰。")
-		return b.replyKind(m.ID, KindTerm, sb.String(), nil)
-	}
+// findTerms returns the glossary entries a query names: those it names
+// exactly, then those whose name contains it or that it contains, and when
+// there are none the entry the search finds first.
+func (b *Bot) findTerms(args string) []corpus.Term {
 	q := normalize(args)
 	if mm := termQuery.FindStringSubmatch(q); mm != nil {
 		q = mm[1]
@@ -337,6 +326,25 @@ func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
 			}
 		}
 	}
+	return found
+}
+
+// termQuery strips the words around a term in a question such as
+// “碳达峰”是什么意思？
+var termQuery = regexp.MustCompile(`^(?:什么是|何为|解释一下|解释)?(.+?)(?:是什么意思|是什么|指什么|的意思|的定义|的含义)?$`)
+
+func (b *Bot) defineCmd(ctx context.Context, args string, m Message) []Reply {
+	args = cleanQuery(args)
+	if args == "" {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "📖 <b>名词解释</b>（共 %d 条）：\n", len(b.plan.Terms))
+		for _, t := range b.plan.Terms {
+			sb.WriteString("• " + esc(t.Term) + "\n")
+		}
+		sb.WriteString("\n发送 /define 名词 查看解释，例如 /define 碳达峰。")
+		return b.replyKind(m.ID, KindTerm, sb.String(), nil)
+	}
+	found := b.findTerms(args)
 	if len(found) == 0 {
 		b.recordUnanswered(ctx, "/define "+args)
 		return b.reply(m.ID, fmt.Sprintf("名词解释里没有%s。发送 /define 查看全部 %d 条，或用 /search %s 在全文中查找。",

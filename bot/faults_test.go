@@ -1,10 +1,17 @@
 package bot
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
+
+	"planbot/bot/stats"
 )
 
 // TestOutOfRange: a chapter or box number past the plan's says the range,
@@ -58,4 +65,43 @@ func TestNoFormatCharactersEchoed(t *testing.T) {
 			t.Errorf("%q: the reply has a format character: %+q", text, got)
 		}
 	}
+}
+
+// TestDamagedStoreCostsNoAnswer damages the statistics file under a
+// running bot, in the middle of its pages: questions, /indicator and /stats
+// are still answered (the last says the statistics cannot be read), and
+// nothing panics.
+func TestDamagedStoreCostsNoAnswer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stats.db")
+	st, err := stats.Open(path, stats.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q := stats.NewQueue(st, stats.QueueOptions{Logger: slog.New(slog.DiscardHandler)})
+	defer q.Close(context.Background())
+	b0 := newBot(t)
+	b := New(b0.plan, b0.search, Options{Recorder: q, Reporter: st, Admins: []int64{admin}})
+	for i := range 300 {
+		if err := st.RecordUnanswered(context.Background(), fmt.Sprint("区长是谁", i), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbage := strings.Repeat("\xa5\x17\xff\x03", 4096)
+	if _, err := f.WriteAt([]byte(garbage), 2*4096); err != nil { // past the two meta pages
+		t.Fatal(err)
+	}
+	f.Close()
+
+	contains(t, all(t, b.HandleMessage(private(1, "森林覆盖率"))), "森林覆盖率")
+	contains(t, all(t, b.HandleMessage(private(2, "区长是谁xyzzy"))), "规划里没有找到")
+	m := private(3, "/indicator 18")
+	m.Entities = []Entity{{Type: "bot_command", Offset: 0, Length: len("/indicator")}}
+	contains(t, all(t, b.HandleMessage(m)), "森林覆盖率")
+	m = Message{ID: 4, ChatType: Private, Text: "/stats", FromID: admin, Entities: []Entity{{Type: "bot_command", Offset: 0, Length: len("/stats")}}}
+	contains(t, all(t, b.HandleMessage(m)), "统计暂时读不出来")
 }

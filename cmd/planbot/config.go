@@ -67,6 +67,7 @@ type serveConfig struct {
 		Level  string `yaml:"level"`
 		Format string `yaml:"format"`
 	} `yaml:"log"`
+	Web webConfig `yaml:"web"`
 }
 
 // The environment variables that can hold the secrets, so that they need
@@ -177,20 +178,33 @@ func loadServeConfig(path string, getenv func(string) string) (*serveConfig, err
 	return cfg, nil
 }
 
-// parseServeConfig reads and checks a configuration; see loadServeConfig.
-func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, error) {
-	cfg, err := decodeConfig(src)
+// loadDataConfig reads the configuration at path as planbot stats does,
+// for what it says of the store (data): the settings of Telegram are not
+// needed, nor checked.
+func loadDataConfig(path string, getenv func(string) string) (*serveConfig, error) {
+	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	if err := cfg.check(getenv); err != nil {
-		return nil, err
+	cfg, err := parseConfig(src, getenv, false)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
 }
 
-// decodeConfig reads a configuration without checking it.
-func decodeConfig(src []byte) (*serveConfig, error) {
+// parseServeConfig reads and checks a configuration; see loadServeConfig.
+func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, error) {
+	return parseConfig(src, getenv, true)
+}
+
+// parseConfig reads and checks a configuration; the settings of Telegram
+// only when telegram is set (planbot web ignores them).
+func parseConfig(src []byte, getenv func(string) string, telegram bool) (*serveConfig, error) {
 	cfg := &serveConfig{}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
@@ -203,29 +217,22 @@ func decodeConfig(src []byte) (*serveConfig, error) {
 			return nil, yamlError(err, &root)
 		}
 	}
+	check := cfg.checkCommon
+	if telegram {
+		check = func() error { return cfg.check(getenv) }
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkData(getenv); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
-// loadDataConfig reads the configuration at path for what it says of the
-// store (data), as planbot stats does: no token needed.
-func loadDataConfig(path string, getenv func(string) string) (*serveConfig, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	cfg, err := decodeConfig(src)
-	if err == nil {
-		err = cfg.checkData(getenv)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	return cfg, nil
-}
+// telegramOn reports whether serve runs the Telegram bot: when it has a
+// token. Without one it serves the web alone, if web.listen is set.
+func (c *serveConfig) telegramOn() bool { return c.Telegram.Token != "" }
 
 // checkData checks the data section; PLANBOT_POSTGRES_URL, when set, wins
 // over data.postgres.
@@ -256,9 +263,21 @@ func (c *serveConfig) check(getenv func(string) string) error {
 		t.Webhook.SecretToken = v
 	}
 	t.Token = strings.TrimSpace(t.Token)
+	if t.Token == "" && c.Web.Listen != "" {
+		return c.checkCommon()
+	}
+	if err := c.checkTelegram(); err != nil {
+		return err
+	}
+	return c.checkCommon()
+}
+
+// checkTelegram checks the settings of the Telegram bot.
+func (c *serveConfig) checkTelegram() error {
+	t := &c.Telegram
 	switch {
 	case t.Token == "":
-		return fmt.Errorf("telegram.token is empty: write the token from @BotFather there or set %s", tokenEnv)
+		return fmt.Errorf("telegram.token is empty: write the token from @BotFather there or set %s (or set web.listen to serve the web alone)", tokenEnv)
 	case !tokenRe.MatchString(t.Token):
 		// Never repeat the token, even a wrong one.
 		return errors.New("telegram.token does not look like a bot token (digits, a colon, then letters, digits, - or _)")
@@ -298,13 +317,16 @@ func (c *serveConfig) check(getenv func(string) string) error {
 	if c.Limits.PerChat < 0 || c.Limits.PerGroupPerMinute < 0 || c.Limits.PerSecond < 0 {
 		return errors.New("limits: a limit must not be negative (0 takes Telegram's)")
 	}
+	return nil
+}
+
+// checkCommon checks the settings of every part: the operator's
+// endpoints, the logs and the web.
+func (c *serveConfig) checkCommon() error {
 	if c.Admin.Listen != "" {
 		if !validListen(c.Admin.Listen) {
 			return fmt.Errorf("admin.listen must be host:port, such as 127.0.0.1:9090, not %s", shown(c.Admin.Listen))
 		}
-	}
-	if err := c.checkData(getenv); err != nil {
-		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":
@@ -329,7 +351,7 @@ func (c *serveConfig) check(getenv func(string) string) error {
 	case d.MaxSize < 1<<20:
 		return errors.New("data.max_size must be at least 1MB, such as 256MB")
 	}
-	return nil
+	return c.Web.check()
 }
 
 // checkWebhook checks the settings of mode: webhook.

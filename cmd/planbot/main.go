@@ -25,7 +25,9 @@ Usage:
   planbot corpus -json         print the parsed plan as JSON
   planbot targets [-json] [TOPIC]
                                the plan's quantitative targets and results, with their sources
-  planbot serve -config FILE   run the Telegram bot
+  planbot serve -config FILE   run the Telegram bot, the web or both, as configured
+  planbot web [-listen ADDR] [-config FILE]
+                               serve the web page and API alone (default 127.0.0.1:8080, no token)
   planbot stats -config FILE [-days N | -export FILE | -import FILE [-append]]
                                what the store holds; move it between bbolt and PostgreSQL
 `
@@ -63,6 +65,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"serve":     runServe,
 		"targets":   runTargets,
 		"stats":     runStats,
+		"web":       runWeb,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -22,19 +22,59 @@ import (
 	"planbot/bot"
 	"planbot/bot/stats"
 	"planbot/bot/telegram"
+	"planbot/bot/web"
 )
 
-// recordStats wires a store for the bot: records go through a stats.Queue,
-// so that the store can never cost an answer, failures are counted in
-// planbot_store_errors_total, and records past the retention are pruned
-// at once and then daily (by every replica, when they share PostgreSQL:
-// pruning twice does no harm). The function returned flushes and stops it
-// all.
-func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*stats.Queue, func()) {
+// storeHealth is what /healthz says of the statistics store.
+type storeHealth struct {
+	queue atomic.Pointer[stats.Queue]
+	off   atomic.Bool // the store is damaged past repair: nothing is recorded
+	// watch sees the background work of a PostgreSQL store.
+	watch *storeWatch
+}
+
+// err is the store's failure, nil when it works (or there is none).
+func (h *storeHealth) err() error {
+	if h.off.Load() {
+		return stats.ErrDamaged
+	}
+	if q := h.queue.Load(); q != nil && q.Err() != nil {
+		return q.Err()
+	}
+	if h.watch == nil {
+		return nil
+	}
+	return h.watch.err()
+}
+
+// recordStats opens the store the configuration names, if any (bbolt in
+// data.dir, or PostgreSQL), and wires it into opts: records go through a
+// stats.Queue, so that the store can never cost an answer, failures are
+// counted in planbot_store_errors_total and shown by health, and records
+// past data.retention are pruned at once and then daily (by every replica
+// when they share PostgreSQL: pruning twice does no harm). The function
+// returned flushes and closes it all. pg is the PostgreSQL store, for the
+// flood limits the replicas share; nil for bbolt. sends says whether this
+// process sends to Telegram: only those count as replicas sharing the
+// limits.
+func recordStats(ctx context.Context, cfg *serveConfig, opts *bot.Options, m *metrics, health *storeHealth, sends bool, log *slog.Logger) (stop func(), pg *stats.Postgres, err error) {
+	st, pg, err := openStore(ctx, cfg, health.watch.observe, sends, log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: %w", err)
+	}
+	if st == nil {
+		if cfg.Data.Dir != "" && cfg.Data.Postgres == "" {
+			health.off.Store(true) // damaged past repair
+		}
+		return func() {}, nil, nil
+	}
+	log.Info("planbot: store", "store", storeName(cfg))
 	q := stats.NewQueue(st, stats.QueueOptions{
 		Logger:  log,
 		OnError: func(kind string) { m.storeErrors.WithLabelValues(kind).Inc() },
 	})
+	health.queue.Store(q)
+	opts.Recorder, opts.Reporter = q, st
 	pruneCtx, cancel := context.WithCancel(ctx)
 	pruned := make(chan struct{})
 	go func() {
@@ -55,7 +95,7 @@ func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*
 			}
 		}
 	}()
-	return q, func() {
+	return func() {
 		cancel()
 		<-pruned
 		flushCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -63,7 +103,10 @@ func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*
 		if err := q.Close(flushCtx); err != nil {
 			log.Warn("planbot: statistics still queued at exit were dropped")
 		}
-	}
+		if err := st.Close(); err != nil {
+			log.Error("planbot: closing the store", "err", err)
+		}
+	}, pg, nil
 }
 
 // sleepCtx waits for d or until ctx is done.
@@ -78,9 +121,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// runServe runs the Telegram bot until ctx is done (SIGINT, SIGTERM): then
-// it stops receiving, lets the updates in hand finish within
-// telegram.shutdown_timeout, and returns nil.
+// runServe runs the Telegram bot, the web (web.listen) or both until ctx
+// is done (SIGINT, SIGTERM): then it stops receiving, lets the updates and
+// requests in hand finish within telegram.shutdown_timeout, and returns
+// nil. Without a token it serves the web alone.
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -105,30 +149,28 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// Listen first: a port taken fails at once, and the health check
 	// answers "starting" while the index is built.
 	m := newMetrics()
-	watch := newStoreWatch(m, log)
 	var ready atomic.Bool
-	var queue atomic.Pointer[stats.Queue]
-	var storeOff atomic.Bool // the store is damaged past repair: nothing is recorded
-	storeErr := func() error {
-		if storeOff.Load() {
-			return stats.ErrDamaged
-		}
-		if q := queue.Load(); q != nil && q.Err() != nil {
-			return q.Err()
-		}
-		return watch.err()
-	}
+	var store storeHealth
+	store.watch = newStoreWatch(m, log)
 	if cfg.Admin.Listen != "" {
 		l, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, l, m.registry, &ready, storeErr, log)
+		stop := serveAdmin(ctx, l, m.registry, &ready, store.err, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
+	var webL net.Listener
+	if cfg.Web.Listen != "" {
+		webL, err = net.Listen("tcp", cfg.Web.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: web.listen: %w", err)
+		}
+		defer webL.Close()
+	}
 	var hook net.Listener
-	if cfg.Telegram.Mode == "webhook" {
+	if cfg.telegramOn() && cfg.Telegram.Mode == "webhook" {
 		hook, err = net.Listen("tcp", cfg.Telegram.Webhook.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: telegram.webhook.listen: %w", err)
@@ -137,26 +179,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	st, pg, err := openStore(ctx, cfg, watch.observe, log)
+	stopStats, pg, err := recordStats(ctx, cfg, &opts, m, &store, cfg.telegramOn(), log)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
+	defer stopStats()
 	var shared telegram.SharedLimits
-	if st != nil {
-		defer func() {
-			if err := st.Close(); err != nil {
-				log.Error("planbot: closing the store", "err", err)
-			}
-		}()
-		q, stop := recordStats(ctx, st, m, log)
-		defer stop()
-		queue.Store(q)
-		opts.Recorder, opts.Reporter = q, st
-		log.Info("planbot: store", "store", storeName(cfg))
-	}
-	if st == nil && cfg.Data.Dir != "" && cfg.Data.Postgres == "" {
-		storeOff.Store(true) // damaged past repair: nothing is recorded
-	}
 	if pg != nil {
 		shared = pg
 		m.sharePostgres(pg)
@@ -166,6 +194,23 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer idx.Close()
+
+	if webL != nil {
+		h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log, m.webRequest)
+		if err != nil {
+			return err
+		}
+		stop := serveWeb(ctx, webL, h, shutdownTimeout(cfg), log)
+		defer stop()
+		log.Info("planbot: web serving", "addr", "http://"+webL.Addr().String()+"/")
+	}
+	if !cfg.telegramOn() {
+		ready.Store(true)
+		<-ctx.Done()
+		ready.Store(false)
+		log.Info("planbot: stopped")
+		return nil
+	}
 
 	tg, err := telegram.Dial(ctx, cfg.Telegram.Token, telegram.Options{
 		Endpoint:        cfg.Telegram.APIEndpoint,
@@ -216,6 +261,15 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return nil
 }
 
+// shutdownTimeout is how long the requests in hand may take to finish on
+// SIGINT or SIGTERM.
+func shutdownTimeout(cfg *serveConfig) time.Duration {
+	if d := time.Duration(cfg.Telegram.ShutdownTimeout); d > 0 {
+		return d
+	}
+	return 10 * time.Second
+}
+
 // newLogger makes the structured logger the configuration asks for.
 func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var lv slog.Level
@@ -252,6 +306,9 @@ type metrics struct {
 	latency     *prometheus.HistogramVec
 	apiErrors   *prometheus.CounterVec
 	storeErrors *prometheus.CounterVec
+	// The web's, apart: its requests and its answers by kind.
+	webRequests *prometheus.CounterVec
+	webAnswers  *prometheus.CounterVec
 }
 
 // newMetrics registers the metrics in a registry of their own, with the Go
@@ -284,8 +341,16 @@ func newMetrics() *metrics {
 			Name: "planbot_store_errors_total",
 			Help: "Statistics the store could not keep, by kind (damaged, full, busy, timeout, failed). The answers went out regardless.",
 		}, []string{"kind"}),
+		webRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_requests_total",
+			Help: "Requests to the web page and API, by route (\"POST /api/ask\", \"GET /toc\", … or none) and status code.",
+		}, []string{"route", "code"}),
+		webAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planbot_web_answers_total",
+			Help: "Questions answered on the web, by kind of answer (as planbot_answers_total).",
+		}, []string{"kind"}),
 	}
-	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.storeErrors,
+	m.registry.MustRegister(m.updates, m.answers, m.notFound, m.latency, m.apiErrors, m.storeErrors, m.webRequests, m.webAnswers,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Zero series for the common kinds, so that rates exist from the start.
 	for _, k := range []string{"message", "callback_query", "inline_query"} {
@@ -327,6 +392,14 @@ func (m *metrics) handled(h telegram.Handled) {
 	m.answers.WithLabelValues(h.Answer).Inc()
 	if h.Answer == bot.KindNotFound {
 		m.notFound.WithLabelValues(h.Kind).Inc()
+	}
+}
+
+// webRequest counts a request to the web.
+func (m *metrics) webRequest(r web.Request) {
+	m.webRequests.WithLabelValues(r.Route, strconv.Itoa(r.Status)).Inc()
+	if r.Kind != "" {
+		m.webAnswers.WithLabelValues(r.Kind).Inc()
 	}
 }
 

@@ -69,8 +69,9 @@ type Postgres struct {
 	queue    chan row
 	pending  atomic.Int64 // records recorded and not yet written or dropped
 	replicas atomic.Int64
-	ready    atomic.Bool // the schema is up to date and the salt read
-	failing  atomic.Bool // the last batch of records failed
+	beats    atomic.Int64 // heartbeats sent
+	ready    atomic.Bool  // the schema is up to date and the salt read
+	failing  atomic.Bool  // the last batch of records failed
 
 	// failedAt is when the shared flood limits last failed (unix nanos):
 	// they are not asked again for a while, so that sending does not wait

@@ -183,6 +183,25 @@ func loadServeConfig(path string, getenv func(string) string) (*serveConfig, err
 	return cfg, nil
 }
 
+// loadDataConfig reads the configuration at path as planbot stats does,
+// for what it says of the store (data): the settings of Telegram are not
+// needed, nor checked.
+func loadDataConfig(path string, getenv func(string) string) (*serveConfig, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg, err := parseConfig(src, getenv, false)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
 // parseServeConfig reads and checks a configuration; see loadServeConfig.
 func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, error) {
 	return parseConfig(src, getenv, true)
@@ -225,26 +244,9 @@ func decodeConfig(src []byte) (*serveConfig, error) {
 	return cfg, nil
 }
 
-// loadDataConfig reads the configuration at path for what it says of the
-// store (data), as planbot stats does: no token needed.
-func loadDataConfig(path string, getenv func(string) string) (*serveConfig, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	cfg, err := decodeConfig(src)
-	if err == nil {
-		err = cfg.checkData(getenv)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	return cfg, nil
-}
+// telegramOn reports whether serve runs the Telegram bot: when it has a
+// token. Without one it serves the web alone, if web.listen is set.
+func (c *serveConfig) telegramOn() bool { return c.Telegram.Token != "" }
 
 // checkData checks the data section; PLANBOT_POSTGRES_URL, when set, wins
 // over data.postgres.
@@ -264,10 +266,6 @@ func (c *serveConfig) checkData(getenv func(string) string) error {
 	}
 	return nil
 }
-
-// telegramOn reports whether serve runs the Telegram bot: when it has a
-// token. Without one it serves the web alone, if web.listen is set.
-func (c *serveConfig) telegramOn() bool { return c.Telegram.Token != "" }
 
 // check fills in defaults and rejects settings that cannot work.
 func (c *serveConfig) check(getenv func(string) string) error {

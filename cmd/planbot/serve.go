@@ -27,17 +27,56 @@ import (
 	"planbot/bot/web"
 )
 
-// recordStats wires a store for the bot: records go through a stats.Queue,
-// so that the store can never cost an answer, failures are counted in
-// planbot_store_errors_total, and records past the retention are pruned
-// at once and then daily (by every replica, when they share PostgreSQL:
-// pruning twice does no harm). The function returned flushes and stops it
-// all.
-func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*stats.Queue, func()) {
+// storeHealth is what /healthz says of the statistics store.
+type storeHealth struct {
+	queue atomic.Pointer[stats.Queue]
+	off   atomic.Bool // the store is damaged past repair: nothing is recorded
+	// watch sees the background work of a PostgreSQL store.
+	watch *storeWatch
+}
+
+// err is the store's failure, nil when it works (or there is none).
+func (h *storeHealth) err() error {
+	if h.off.Load() {
+		return stats.ErrDamaged
+	}
+	if q := h.queue.Load(); q != nil && q.Err() != nil {
+		return q.Err()
+	}
+	if h.watch == nil {
+		return nil
+	}
+	return h.watch.err()
+}
+
+// recordStats opens the store the configuration names, if any (bbolt in
+// data.dir, or PostgreSQL), and wires it into opts: records go through a
+// stats.Queue, so that the store can never cost an answer, failures are
+// counted in planbot_store_errors_total and shown by health, and records
+// past data.retention are pruned at once and then daily (by every replica
+// when they share PostgreSQL: pruning twice does no harm). The function
+// returned flushes and closes it all. pg is the PostgreSQL store, for the
+// flood limits the replicas share; nil for bbolt. sends says whether this
+// process sends to Telegram: only those count as replicas sharing the
+// limits.
+func recordStats(ctx context.Context, cfg *serveConfig, opts *bot.Options, m *metrics, health *storeHealth, sends bool, log *slog.Logger) (stop func(), pg *stats.Postgres, err error) {
+	st, pg, err := openStore(ctx, cfg, health.watch.observe, sends, log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: %w", err)
+	}
+	if st == nil {
+		if cfg.Data.Dir != "" && cfg.Data.Postgres == "" {
+			health.off.Store(true) // damaged past repair
+		}
+		return func() {}, nil, nil
+	}
+	log.Info("planbot: store", "store", storeName(cfg))
 	q := stats.NewQueue(st, stats.QueueOptions{
 		Logger:  log,
 		OnError: func(kind string) { m.storeErrors.WithLabelValues(kind).Inc() },
 	})
+	health.queue.Store(q)
+	opts.Recorder, opts.Reporter, opts.Chats = q, st, st
 	pruneCtx, cancel := context.WithCancel(ctx)
 	pruned := make(chan struct{})
 	go func() {
@@ -58,7 +97,7 @@ func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*
 			}
 		}
 	}()
-	return q, func() {
+	return func() {
 		cancel()
 		<-pruned
 		flushCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -66,7 +105,10 @@ func recordStats(ctx context.Context, st store, m *metrics, log *slog.Logger) (*
 		if err := q.Close(flushCtx); err != nil {
 			log.Warn("planbot: statistics still queued at exit were dropped")
 		}
-	}
+		if err := st.Close(); err != nil {
+			log.Error("planbot: closing the store", "err", err)
+		}
+	}, pg, nil
 }
 
 // sleepCtx waits for d or until ctx is done.
@@ -109,21 +151,15 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// Listen first: a port taken fails at once, and the health check
 	// answers "starting" while the index is built.
 	m := newMetrics()
-	watch := newStoreWatch(m, log)
 	var ready atomic.Bool
-	var queue atomic.Pointer[stats.Queue]
-	storeErr := func() error {
-		if q := queue.Load(); q != nil && q.Err() != nil {
-			return q.Err()
-		}
-		return watch.err()
-	}
+	var store storeHealth
+	store.watch = newStoreWatch(m, log)
 	if cfg.Admin.Listen != "" {
 		l, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, l, m.registry, &ready, storeErr, log)
+		stop := serveAdmin(ctx, l, m.registry, &ready, store.err, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
 	}
@@ -145,23 +181,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	st, pg, err := openStore(ctx, cfg, watch.observe, log)
+	stopStats, pg, err := recordStats(ctx, cfg, &opts, m, &store, cfg.telegramOn(), log)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
+	defer stopStats()
 	var shared telegram.SharedLimits
-	if st != nil {
-		defer func() {
-			if err := st.Close(); err != nil {
-				log.Error("planbot: closing the store", "err", err)
-			}
-		}()
-		q, stop := recordStats(ctx, st, m, log)
-		defer stop()
-		queue.Store(q)
-		opts.Recorder, opts.Reporter, opts.Chats = q, st, st
-		log.Info("planbot: store", "store", storeName(cfg))
-	}
 	if pg != nil {
 		shared = pg
 		m.sharePostgres(pg)

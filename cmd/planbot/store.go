@@ -42,14 +42,20 @@ var (
 // openStore opens the store the configuration names; nil when it names
 // none, or when the bbolt file is damaged and cannot be replaced (the bot
 // then serves without recording, as the log says). The *stats.Postgres is
-// also returned, nil for bbolt, for the flood limits it shares. observe is
-// told how the database's background work goes.
-func openStore(ctx context.Context, cfg *serveConfig, observe func(op string, err error), log *slog.Logger) (store, *stats.Postgres, error) {
+// also returned, nil for bbolt, for the flood limits it shares; replica
+// says whether this process is a replica that shares them (it sends to
+// Telegram). observe is told how the database's background work goes.
+func openStore(ctx context.Context, cfg *serveConfig, observe func(op string, err error), replica bool, log *slog.Logger) (store, *stats.Postgres, error) {
 	if cfg.Data.Postgres != "" {
+		heartbeat := time.Duration(0) // the default
+		if !replica {
+			heartbeat = -1
+		}
 		// A database down at start costs no answer either: the store
 		// connects when it can, and records wait meanwhile.
 		pg, err := stats.OpenPostgres(ctx, cfg.Data.Postgres, stats.PostgresOptions{
 			Retention: time.Duration(cfg.Data.Retention),
+			Heartbeat: heartbeat,
 			RetryOpen: true,
 			Observe:   observe,
 		})

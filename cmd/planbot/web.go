@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"planbot/bot"
-	"planbot/bot/stats"
 	"planbot/bot/web"
 	"planbot/index"
 )
@@ -210,37 +209,25 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	defer l.Close()
 	var ready atomic.Bool
+	var store storeHealth
 	m := newMetrics()
-	watch := newStoreWatch(m, log)
-	var queue atomic.Pointer[stats.Queue]
-	storeErr := func() error {
-		if q := queue.Load(); q != nil && q.Err() != nil {
-			return q.Err()
-		}
-		return watch.err()
-	}
+	store.watch = newStoreWatch(m, log)
 	if cfg.Admin.Listen != "" {
 		al, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			return fmt.Errorf("web: admin.listen: %w", err)
 		}
-		stop := serveAdmin(ctx, al, m.registry, &ready, storeErr, log)
+		stop := serveAdmin(ctx, al, m.registry, &ready, store.err, log)
 		defer stop()
 		log.Info("planbot: admin endpoints", "addr", al.Addr().String(), "paths", "/healthz /metrics")
 	}
 
 	var opts bot.Options
-	st, _, err := openStore(ctx, cfg, watch.observe, log)
+	stopStats, _, err := recordStats(ctx, cfg, &opts, m, &store, false, log)
 	if err != nil {
-		return fmt.Errorf("web: %w", err)
+		return err
 	}
-	if st != nil {
-		defer st.Close()
-		q, stop := recordStats(ctx, st, m, log)
-		defer stop()
-		queue.Store(q)
-		opts.Recorder, opts.Reporter = q, st
-	}
+	defer stopStats()
 	if len(cfg.Plans) == 0 {
 		cfg.Plans = []planEntry{{}}
 	}

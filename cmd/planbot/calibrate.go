@@ -151,11 +151,12 @@ func calibrationSamples(ctx context.Context, m *matcher, planFile, setFile strin
 	if err != nil {
 		return nil, err
 	}
-	idx, err := openIndex(planFile)
+	lib, err := openLibrary(ctx, []planEntry{{File: planFile}}, "")
 	if err != nil {
 		return nil, err
 	}
-	defer idx.Close()
+	defer lib.Close()
+	idx := lib.Default()
 	idx.SetDecision(index.Decision{})
 	name := planFile + setSepPlans + setFile
 	if planFile == "" {

@@ -46,9 +46,11 @@ const (
 	KindInline    = "inline"    // an inline answer with results that answer
 )
 
+// KindCompare (compare.go) is a comparison of one measure across plans.
+
 // ReplyKinds are the kinds a Reply or an Answer can be of.
 var ReplyKinds = []string{KindIndicator, KindTerm, KindPassage, KindProject, KindTarget, KindSearch,
-	KindTOC, KindChapter, KindOffer, KindNotFound, KindOther}
+	KindTOC, KindChapter, KindOffer, KindNotFound, KindOther, KindCompare}
 
 // Errors of Ask for questions it does not search. They are the caller's to
 // turn into words; the chat says them in Chinese.
@@ -70,6 +72,10 @@ type AskOptions struct {
 	// Offset is the rank, from 0, of the first result to show: 0 for the
 	// first page of an answer, Answer.Next for the following one.
 	Offset int
+	// Plan is the plan to search, by its short name: a chat's choice.
+	// Empty: every plan. A question naming plans (国家规划里…, 十五五…)
+	// searches those whatever the choice.
+	Plan string
 }
 
 // Answer is the bot's answer to a question, as a value: what was asked and
@@ -91,7 +97,9 @@ type Answer struct {
 	// Kind is what kind of answer it is, one of ReplyKinds: the kind of
 	// the first result for an answer, KindOffer, or KindNotFound.
 	Kind string `json:"kind"`
-	// Plan names the plan that answers, briefly.
+	// Plan names the plan that answers, briefly (东河区“十四五”): the
+	// plan of the first result; for a decline, the plans searched
+	// (东河区“十四五”规划纲要, 东河区“十四五”、国家“十五五”规划).
 	Plan string `json:"plan"`
 	// Missing are the words of the question the plan never uses: for an
 	// offer, what the plan does not speak of. Empty, never nil.
@@ -109,6 +117,9 @@ type Answer struct {
 	// Actions are what the user can do next: see the next page, read a
 	// passage whole, tell whether the answer helped.
 	Actions []Action `json:"actions"`
+	// Comparison is, for an answer of KindCompare, one measure across
+	// plans; nil otherwise.
+	Comparison *index.Comparison `json:"comparison,omitempty"`
 }
 
 // OfferResults is how many results an offer shows at most.
@@ -119,7 +130,9 @@ const OfferResults = 3
 // field named after its kind holds the item itself.
 type Result struct {
 	// ID names the item as the index does: a passage ID, i18, t3, b2.5, g….
-	ID   string     `json:"id"`
+	ID string `json:"id"`
+	// Plan is the short name of the plan the result comes from.
+	Plan string     `json:"plan"`
 	Kind index.Kind `json:"kind"`
 	// Rank is the result's place among all the question's results, from 1.
 	Rank int `json:"rank"`
@@ -173,6 +186,9 @@ type Action struct {
 	Offset int `json:"offset,omitempty"`
 	// Passage is, for ActFullText, the passage to show whole.
 	Passage string `json:"passage,omitempty"`
+	// Plan is, for ActFullText, ActHelped and ActNotHelped, the plan of
+	// the passage or result when the Bot has several.
+	Plan string `json:"plan,omitempty"`
 	// Result is, for ActHelped and ActNotHelped, the result judged.
 	Result string `json:"result,omitempty"`
 }
@@ -192,11 +208,11 @@ func (a Action) Button() Button {
 	case ActMore:
 		return Button{Text: a.Label, Data: callbackMore + strconv.Itoa(a.Offset)}
 	case ActFullText:
-		return Button{Text: a.Label, Data: callbackPassage + a.Passage}
+		return Button{Text: a.Label, Data: withPlan(callbackPassage+a.Passage, a.Plan)}
 	case ActHelped:
-		return Button{Text: a.Label, Data: callbackFeedback + "+:" + a.Result}
+		return Button{Text: a.Label, Data: withPlan(callbackFeedback+"+:"+a.Result, a.Plan)}
 	case ActNotHelped:
-		return Button{Text: a.Label, Data: callbackFeedback + "-:" + a.Result}
+		return Button{Text: a.Label, Data: withPlan(callbackFeedback+"-:"+a.Result, a.Plan)}
 	}
 	return Button{Text: a.Label}
 }
@@ -219,25 +235,48 @@ func (b *Bot) Ask(ctx context.Context, question string, opts AskOptions) (Answer
 	if prev != "" {
 		query = FollowUp(prev, q)
 	}
-	a := b.find(ctx, query, max(0, opts.Offset))
+	a := b.find(ctx, query, opts.Plan, max(0, opts.Offset))
 	a.Question, a.Context = q, prev
 	return a, nil
 }
 
-// find makes the answer to query from offset, and records a first page.
-func (b *Bot) find(ctx context.Context, query string, offset int) Answer {
-	found := b.search.Search(query, offset+b.pageSize+1)
+// find makes the answer to query from offset, in plan or, when it is
+// empty, in every plan, and records a first page.
+func (b *Bot) find(ctx context.Context, query, plan string, offset int) Answer {
+	var scope []string
+	if plan != "" {
+		scope = []string{plan}
+	}
+	// A question that compares plans is answered by the comparison.
+	if cmp, ok := b.search.(Comparer); ok && offset == 0 {
+		if measure, plans, ok := cmp.Comparing(ctx, query); ok {
+			if c := cmp.Compare(ctx, measure, plans); len(c.Rows)+len(c.Figures) > 0 {
+				a := b.comparison(query, c)
+				b.recordAnswer(ctx, a.Kind, measure)
+				return a
+			}
+		}
+	}
+	found := b.searchIn(ctx, query, scope, offset+b.pageSize+1)
 	a := Answer{
 		Question: query,
 		Query:    query,
 		Outcome:  found.Outcome(),
-		Plan:     b.shortTitle(),
+		Plan:     plan,
 		Missing:  append([]string{}, found.Missing...),
 		Results:  []Result{},
 		Offset:   offset,
 		Actions:  []Action{},
 	}
 	rs := found.Results
+	switch {
+	case len(rs) > 0:
+		a.Plan = rs[0].Plan
+	case plan != "":
+		a.Plan = plan + "规划纲要" // what a decline says was searched
+	default:
+		a.Plan = b.shortTitle()
+	}
 	switch a.Outcome {
 	case OutcomeDecline:
 		a.Kind = KindNotFound
@@ -253,7 +292,7 @@ func (b *Bot) find(ctx context.Context, query string, offset int) Answer {
 		a.Kind = resultKind(rs[0].Kind)
 	}
 	if offset == 0 {
-		b.recordAnswer(ctx, a.Kind, b.resultTitle(rs[0]))
+		b.at(rs[0].Plan).recordAnswer(ctx, a.Kind, b.at(rs[0].Plan).resultTitle(rs[0]))
 	}
 	if offset >= len(rs) {
 		a.Kind = KindOther // past the last page: nothing of any kind
@@ -265,11 +304,11 @@ func (b *Bot) find(ctx context.Context, query string, offset int) Answer {
 	}
 	page := rs[offset:min(len(rs), offset+size)]
 	for i, r := range page {
-		res := b.resultValue(r)
+		res := b.at(r.Plan).resultValue(r)
 		res.Rank = offset + i + 1
 		a.Results = append(a.Results, res)
-		if res.Passage != "" && len(callbackPassage+res.Passage) <= maxCallbackData {
-			a.Actions = append(a.Actions, Action{Do: ActFullText, Label: fmt.Sprintf("第%d条全文", res.Rank), Passage: res.Passage})
+		if res.Passage != "" && len(withPlan(callbackPassage+res.Passage, b.markOf(res.Plan))) <= maxCallbackData {
+			a.Actions = append(a.Actions, Action{Do: ActFullText, Label: fmt.Sprintf("第%d条全文", res.Rank), Passage: res.Passage, Plan: b.markOf(res.Plan)})
 		}
 	}
 	if next := offset + len(page); len(rs) > next && next < maxResults {
@@ -277,11 +316,11 @@ func (b *Bot) find(ctx context.Context, query string, offset int) Answer {
 		a.Actions = append(a.Actions, Action{Do: ActMore, Label: "更多结果 ▶", Offset: next})
 	}
 	if offset == 0 && b.recorder != nil && a.Outcome == OutcomeAnswer {
-		id := rs[0].ID
-		if len(callbackFeedback+"+:"+id) <= maxCallbackData && b.knownResult(id) {
+		id, pl := rs[0].ID, b.markOf(rs[0].Plan)
+		if len(withPlan(callbackFeedback+"+:"+id, pl)) <= maxCallbackData && b.at(pl).knownResult(id) {
 			a.Actions = append(a.Actions,
-				Action{Do: ActHelped, Label: "👍 有帮助", Result: id},
-				Action{Do: ActNotHelped, Label: "👎 没帮上", Result: id})
+				Action{Do: ActHelped, Label: "👍 有帮助", Result: id, Plan: pl},
+				Action{Do: ActNotHelped, Label: "👎 没帮上", Result: id, Plan: pl})
 		}
 	}
 	return a
@@ -300,7 +339,7 @@ func resultKind(k index.Kind) string {
 // resultValue resolves a search result into the plan's item.
 func (b *Bot) resultValue(r index.Result) Result {
 	out := Result{
-		ID: r.ID, Kind: r.Kind, Title: b.resultTitle(r), Text: r.Text,
+		ID: r.ID, Plan: b.name, Kind: r.Kind, Title: b.resultTitle(r), Text: r.Text,
 		Excerpt: r.Excerpt, Highlights: r.Highlights, Location: r.Location, Items: r.Items, Score: r.Score,
 	}
 	if len(r.Items) > 0 {

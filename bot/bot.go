@@ -27,6 +27,9 @@
 package bot
 
 import (
+	"context"
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 
@@ -34,18 +37,36 @@ import (
 	"planbot/index"
 )
 
-// Searcher finds what the plan says about a query, best result first. An
-// empty Results means the plan does not speak of it. *index.Index is one.
+// Searcher finds what the plans say about a query, best result first, each
+// result labelled with its plan: in the plans the query names, else in
+// plans (a chat's choice), else in all. An empty Results means no plan
+// speaks of it. *index.Library is one.
 type Searcher interface {
-	Search(query string, limit int) index.Answer
+	Search(ctx context.Context, query string, plans []string, limit int) (index.Answer, error)
 }
 
-var _ Searcher = (*index.Index)(nil)
+var _ Searcher = (*index.Library)(nil)
 
-// Bot answers questions about one plan. It is safe for concurrent use as
-// long as its Searcher, Recorder and Reporter are.
+// Plan is one plan a Bot answers from: its short name (东河区“十四五”) and
+// its text. Default marks the one a chat browses (/toc, /indicators) when
+// it has chosen none; none marked, the first.
+type Plan struct {
+	Name    string
+	Plan    *corpus.Plan
+	Default bool
+}
+
+// Bot answers questions about several plans side by side, a single plan
+// being the case of one. It is safe for concurrent use as long as its
+// Searcher, Recorder, Reporter and Chats are.
+//
+// A *Bot is the view of one plan: the commands that browse (/toc,
+// /indicator 18, a chapter's buttons) read that plan, questions search
+// the plans in scope. Every view shares one shelf of them all.
 type Bot struct {
+	name     string // the plan's short name
 	plan     *corpus.Plan
+	shelf    *shelf
 	search   Searcher
 	username string // without the @, compared without regard to case
 	pageSize int
@@ -76,30 +97,120 @@ type Options struct {
 	Reporter Reporter
 	// Admins are the Telegram user IDs allowed /stats.
 	Admins []int64
+	// Chats, when set, keeps the plan each chat chose with /plan across
+	// restarts. Nil: /plan explains that a choice cannot be kept.
+	Chats ChatPlans
 }
 
-// New returns a Bot answering from plan through s.
-func New(plan *corpus.Plan, s Searcher, opts Options) *Bot {
+// shelf holds the views of every plan of a Bot.
+type shelf struct {
+	views  []*Bot
+	byName map[string]*Bot
+	byTag  map[string]*Bot // by planTag; nil for a tag two plans share
+	def    *Bot
+	chats  ChatPlans
+}
+
+// New returns a Bot answering from plans through s; it is the view of the
+// default plan. Plans need one plan at least, each with its own name.
+func New(plans []Plan, s Searcher, opts Options) *Bot {
 	ps := opts.PageSize
 	if ps <= 0 {
 		ps = 3
 	}
-	b := &Bot{
-		plan:     plan,
-		search:   s,
-		username: strings.TrimPrefix(opts.Username, "@"),
-		pageSize: min(ps, maxPageSize),
-		targets:  plan.Targets(),
-		recorder: opts.Recorder,
-		reporter: opts.Reporter,
-		admins:   slices.Clone(opts.Admins),
+	sh := &shelf{byName: map[string]*Bot{}, byTag: map[string]*Bot{}, chats: opts.Chats}
+	for _, p := range plans {
+		name := p.Name
+		if name == "" {
+			name = p.Plan.ShortName()
+		}
+		b := &Bot{
+			name:     name,
+			plan:     p.Plan,
+			shelf:    sh,
+			search:   s,
+			username: strings.TrimPrefix(opts.Username, "@"),
+			pageSize: min(ps, maxPageSize),
+			targets:  p.Plan.Targets(),
+			recorder: opts.Recorder,
+			reporter: opts.Reporter,
+			admins:   slices.Clone(opts.Admins),
+		}
+		b.examples = b.Examples()
+		b.targetAt = make(map[string]int, len(b.targets))
+		for i, t := range b.targets {
+			b.targetAt[t.ID] = i
+		}
+		sh.views = append(sh.views, b)
+		sh.byName[name] = b
+		tag := planTag(name)
+		if _, dup := sh.byTag[tag]; dup {
+			sh.byTag[tag] = nil
+		} else {
+			sh.byTag[tag] = b
+		}
+		if p.Default && sh.def == nil {
+			sh.def = b
+		}
 	}
-	b.examples = b.Examples()
-	b.targetAt = make(map[string]int, len(b.targets))
-	for i, t := range b.targets {
-		b.targetAt[t.ID] = i
+	if sh.def == nil && len(sh.views) > 0 {
+		sh.def = sh.views[0]
+	}
+	return sh.def
+}
+
+// planTag is a short, stable tag of a plan's name, which callback data
+// carries (Telegram allows 64 bytes, a name takes 20 or more).
+func planTag(name string) string {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return fmt.Sprintf("%06x", h.Sum32()&0xffffff)
+}
+
+// Plans lists the names of the Bot's plans, in order.
+func (b *Bot) Plans() []string {
+	out := make([]string, len(b.shelf.views))
+	for i, v := range b.shelf.views {
+		out[i] = v.name
+	}
+	return out
+}
+
+// Name is the short name of the plan the view browses.
+func (b *Bot) Name() string { return b.name }
+
+// at is the view of the plan named name; b itself for a name it does not
+// know.
+func (b *Bot) at(name string) *Bot {
+	if v, ok := b.shelf.byName[name]; ok {
+		return v
 	}
 	return b
+}
+
+// searchIn searches the plans named (all when none) for query; a failure
+// finds nothing.
+func (b *Bot) searchIn(ctx context.Context, query string, plans []string, limit int) index.Answer {
+	ans, err := b.search.Search(ctx, query, plans, limit)
+	if err != nil {
+		return index.Answer{Query: query, Missing: []string{}, Results: []index.Result{}}
+	}
+	return ans
+}
+
+// searchPlan searches the view's own plan, whatever the query names.
+func (b *Bot) searchPlan(ctx context.Context, query string, limit int) index.Answer {
+	ans := b.searchIn(ctx, query, []string{b.name}, limit)
+	// A query naming another plan is searched there: keep only this
+	// plan's results, as a command of this plan asks.
+	rs := ans.Results[:0:0]
+	for _, r := range ans.Results {
+		if r.Plan == b.name || r.Plan == "" {
+			rs = append(rs, r)
+		}
+	}
+	ans.Results = rs
+	return ans
 }
 
 // isAdmin reports whether the user with Telegram ID id may see /stats.
@@ -121,7 +232,10 @@ const (
 
 // Message is an incoming message, reduced to what the conversation needs.
 type Message struct {
-	ID       int
+	ID int
+	// ChatID is the chat's Telegram ID; 0 when unknown (the console). The
+	// plan a chat chose is kept by it.
+	ChatID   int64
 	ChatType ChatType
 	Text     string
 	// Entities are the message's entities as the Bot API reports them:
@@ -144,6 +258,13 @@ type Message struct {
 	// FromID is the Telegram user ID of the sender; 0 when unknown (the
 	// console). It only tells the Admins apart and is never recorded.
 	FromID int64
+	// IsChatAdmin, when set, tells whether the sender administers the
+	// chat (a group's plan is chosen by its admins).
+	IsChatAdmin func(ctx context.Context) bool
+
+	// chosen is the plan the chat chose, "" for none: set when the
+	// message is handled.
+	chosen string
 }
 
 // Entity is a message entity: a command, a mention, …
@@ -157,6 +278,12 @@ type Entity struct {
 // messages.
 type Callback struct {
 	Data string
+	// ChatType is the kind of chat the button is in.
+	ChatType ChatType
+	// IsChatAdmin, when set, tells whether the presser administers the
+	// chat (a group's plan is chosen by its admins); the adapter asks
+	// Telegram only when it is called.
+	IsChatAdmin func(ctx context.Context) bool
 	// MessageID is the bot message that carries the button, and Text its
 	// text as the chat shows it (empty when unknown).
 	MessageID int
@@ -248,6 +375,8 @@ func Commands() []Command {
 		{"projects", "重点项目（专栏2–10）：/projects 或 /projects 铝"},
 		{"define", "名词解释：/define 碳达峰"},
 		{"toc", "规划目录"},
+		{"plan", "选择要问的规划，或全部规划"},
+		{"compare", "比较各规划的同一指标：/compare 森林覆盖率"},
 		{"chapter", "查看某一章：/chapter 5"},
 		{"help", "我能做什么、怎么问"},
 		{"start", "开始"},

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -25,8 +26,15 @@ var realBot = sync.OnceValues(func() (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(plan, idx, Options{Username: botName}), nil
+	lib, err := index.NewLibrary([]*index.Index{idx}, "")
+	if err != nil {
+		return nil, err
+	}
+	return New(one(plan), lib, Options{Username: botName}), nil
 })
+
+// one is a single plan as New takes it.
+func one(plan *corpus.Plan) []Plan { return []Plan{{Plan: plan}} }
 
 func newBot(t testing.TB) *Bot {
 	t.Helper()
@@ -46,7 +54,7 @@ type fakeSearcher struct {
 	queries []string
 }
 
-func (f *fakeSearcher) Search(q string, limit int) index.Answer {
+func (f *fakeSearcher) Search(_ context.Context, q string, _ []string, limit int) (index.Answer, error) {
 	f.mu.Lock()
 	f.queries = append(f.queries, q)
 	f.mu.Unlock()
@@ -59,7 +67,7 @@ func (f *fakeSearcher) Search(q string, limit int) index.Answer {
 		})
 	}
 	ans.Answered = len(ans.Results) > 0
-	return ans
+	return ans, nil
 }
 
 func (f *fakeSearcher) last() string {
@@ -78,7 +86,7 @@ func newFakeBot(t testing.TB, n int) (*Bot, *fakeSearcher) {
 		t.Fatal(err)
 	}
 	f := &fakeSearcher{plan: plan, n: n}
-	return New(plan, f, Options{Username: botName}), f
+	return New(one(plan), f, Options{Username: botName}), f
 }
 
 var (

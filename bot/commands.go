@@ -37,6 +37,10 @@ func lookup(name string) (command, bool) {
 		return (*Bot).projectsCmd, true
 	case "stats":
 		return (*Bot).statsCmd, true
+	case "plan", "plans":
+		return (*Bot).planCmd, true
+	case "compare":
+		return (*Bot).compareCmd, true
 	}
 	return nil, false
 }
@@ -59,6 +63,10 @@ func (b *Bot) help(_ context.Context, _ string, m Message) []Reply {
 		"/define 名词 — 名词解释（/term）\n" +
 		"/toc — 目录\n" +
 		"/chapter 5 — 查看某一章，可逐节阅读原文")
+	if len(b.shelf.views) > 1 {
+		sb.WriteString("\n/plan — 选择要问的规划（现有 " + strconv.Itoa(len(b.shelf.views)) + " 份），问题里写上“国家”“十五五”等也可以只查那份规划" +
+			"\n/compare 指标 — 比较各份规划的同一指标，例如 /compare 森林覆盖率")
+	}
 	if b.isAdmin(m.FromID) {
 		sb.WriteString("\n/stats 7 — 近 7 天大家问了什么、哪些问题没有答案（仅管理员，私聊）")
 	}
@@ -72,7 +80,7 @@ func (b *Bot) searchCmd(ctx context.Context, args string, m Message) []Reply {
 	if cleanQuery(args) == "" {
 		return b.reply(m.ID, "请在 /search 后写上要查找的内容，例如：/search 森林覆盖率")
 	}
-	return b.ask(ctx, args, AskOptions{}, m)
+	return b.ask(ctx, args, AskOptions{Plan: m.chosen}, m)
 }
 
 // numberRe reads a number as people write it for an indicator or chapter:
@@ -152,7 +160,7 @@ func (b *Bot) indicatorCmd(ctx context.Context, args string, m Message) []Reply 
 		}
 	}
 	if len(found) == 0 {
-		for _, r := range b.search.Search(args, 10).Results {
+		for _, r := range b.searchPlan(ctx, args, 10).Results {
 			if r.Kind != index.KindIndicator {
 				continue
 			}
@@ -355,7 +363,7 @@ func (b *Bot) findTerms(args string) []corpus.Term {
 	}
 	found := append(exact, near...)
 	if len(found) == 0 {
-		for _, r := range b.search.Search(args, 10).Results {
+		for _, r := range b.searchPlan(context.Background(), args, 10).Results {
 			if r.Kind != index.KindTerm {
 				continue
 			}

@@ -37,7 +37,11 @@ func ExampleConsole() {
 	if err != nil {
 		panic(err)
 	}
-	b := bot.New(plan, idx, bot.Options{})
+	lib, err := index.NewLibrary([]*index.Index{idx}, "")
+	if err != nil {
+		panic(err)
+	}
+	b := bot.New([]bot.Plan{{Plan: plan}}, lib, bot.Options{})
 	_ = bot.Console(context.Background(), b, strings.NewReader("/indicator 18\n"), os.Stdout, false)
 	// Output:
 	// 📊 指标18 · 森林覆盖率（绿色生态）

@@ -81,7 +81,7 @@ func TestDamagedStoreCostsNoAnswer(t *testing.T) {
 	q := stats.NewQueue(st, stats.QueueOptions{Logger: slog.New(slog.DiscardHandler)})
 	defer q.Close(context.Background())
 	b0 := newBot(t)
-	b := New(b0.plan, b0.search, Options{Recorder: q, Reporter: st, Admins: []int64{admin}})
+	b := New(one(b0.plan), b0.search, Options{Recorder: q, Reporter: st, Admins: []int64{admin}})
 	for i := range 300 {
 		if err := st.RecordUnanswered(context.Background(), fmt.Sprint("区长是谁", i), time.Now()); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -34,6 +35,9 @@ const (
 	callbackTargets   = "t:" // t:<chapter>.<offset> — a chapter's targets from <offset>
 	callbackBox       = "b:" // b:<n> — the projects of 专栏n; b:0 the list of boxes
 	callbackFeedback  = "f:" // f:+:<result ID> or f:-:<result ID> — 👍 or 👎 under an answer
+	callbackPlan      = "P:" // P:<plan tag> — choose that plan for the chat; P:* every plan
+	// Data of a plan's item ends with @<plan tag> (p:c3s1p3@1a2b3c) when
+	// it is of a plan other than the chat's; none: the chat's plan.
 )
 
 // HandleMessage is HandleMessageContext without a deadline.
@@ -49,6 +53,9 @@ func (b *Bot) HandleMessageContext(ctx context.Context, m Message) []Reply {
 	if m.FromBot || m.Edited || m.ChatType == Channel {
 		return nil
 	}
+	// The chat's plan, if it chose one, is the plan it browses and the
+	// plan its questions search.
+	b, m.chosen = b.forChat(ctx, m.ChatID)
 	private := m.ChatType == Private || m.ChatType == ""
 	if name, target, args, ok := parseCommand(m.Text); ok {
 		if !b.forMe(target) {
@@ -74,7 +81,7 @@ func (b *Bot) HandleMessageContext(ctx context.Context, m Message) []Reply {
 	}
 	// A reply to one of the bot's answers follows up the question the
 	// answer quotes.
-	var opts AskOptions
+	opts := AskOptions{Plan: m.chosen}
 	if m.ReplyToBot {
 		opts.Context, _ = QuestionOf(m.ReplyText)
 	}
@@ -102,21 +109,65 @@ func (b *Bot) answerReplies(a Answer, chat ChatType, replyTo int) []Reply {
 	return rs
 }
 
-// shortTitle names the plan briefly: its place (the last of 包头市东河区)
-// and its period, 东河区“十四五”规划纲要.
+// shortTitle names the plans briefly: 东河区“十四五”规划纲要, or
+// 东河区“十四五”、国家“十五五”等 3 份规划.
 func (b *Bot) shortTitle() string {
-	t := b.plan.Title
-	place, _, ok := strings.Cut(t, "国民经济")
-	if !ok || place == "" {
-		if t != "" {
-			return t
-		}
-		return "这份规划"
+	names := b.Plans()
+	switch {
+	case len(names) == 1:
+		return names[0] + "规划纲要"
+	case len(names) <= 3:
+		return strings.Join(names, "、") + "规划"
 	}
-	if i := strings.LastIndex(place, "市"); i >= 0 && i+len("市") < len(place) {
-		place = place[i+len("市"):]
+	return fmt.Sprintf("%s等 %d 份规划", strings.Join(names[:2], "、"), len(names))
+}
+
+// forChat is the view of the plan chat chose, with its name; b and ""
+// when it chose none, when choices are not kept, or when the plan it
+// chose is no longer loaded. A store that fails costs the chat its choice,
+// never its answer.
+func (b *Bot) forChat(ctx context.Context, chat int64) (*Bot, string) {
+	if b.shelf.chats == nil || chat == 0 {
+		return b, ""
 	}
-	return place + "“" + b.plan.Period() + "”规划纲要"
+	name, ok, err := b.shelf.chats.ChatPlan(ctx, chat)
+	if err != nil || !ok {
+		return b, ""
+	}
+	v, known := b.shelf.byName[name]
+	if !known {
+		return b, ""
+	}
+	return v, name
+}
+
+// withPlan marks callback data with the plan it is of; data of no plan
+// (empty) is left as it is and read in the chat's plan.
+func withPlan(data, plan string) string {
+	if plan == "" {
+		return data
+	}
+	return data + "@" + planTag(plan)
+}
+
+// markOf is the plan a button marks its data with: none when there is
+// one plan only.
+func (b *Bot) markOf(plan string) string {
+	if len(b.shelf.views) == 1 {
+		return ""
+	}
+	return plan
+}
+
+// planOf reads the plan mark of callback data: the data without it and the
+// view of its plan; ok is false for a mark of no plan loaded.
+func (b *Bot) planOf(data string) (string, *Bot, bool) {
+	i := strings.LastIndexByte(data, '@')
+	if i < 0 {
+		return data, nil, true
+	}
+	v := b.shelf.byTag[data[i+1:]]
+	return data[:i], v, v != nil
 }
 
 // reply makes the replies of one HTML text, split to Telegram's length:
@@ -156,6 +207,22 @@ func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAns
 	if len(c.Data) > maxCallbackData {
 		return stale
 	}
+	if strings.HasPrefix(c.Data, callbackPlan) {
+		return b.choosePlan(ctx, c)
+	}
+	b, chosen := b.forChat(ctx, c.ChatID)
+	data, v, ok := b.planOf(c.Data)
+	if !ok {
+		return stale
+	}
+	if v != nil {
+		b = v
+	}
+	// The keyboard carries the data as it was, mark included.
+	if data != c.Data && slices.Contains(c.Keyboard, c.Data) {
+		c.Keyboard = append(slices.Clone(c.Keyboard), data)
+	}
+	c.Data = data
 	switch {
 	case strings.HasPrefix(c.Data, callbackMore):
 		offset, err := strconv.Atoi(strings.TrimPrefix(c.Data, callbackMore))
@@ -187,7 +254,7 @@ func (b *Bot) HandleCallbackContext(ctx context.Context, c Callback) CallbackAns
 		if q = cleanQuery(q); !ok || q == "" || utf8.RuneCountInString(q) > 2*maxQuestion {
 			return gone
 		}
-		return CallbackAnswer{Replies: b.answerReplies(b.find(ctx, q, offset), c.Question.ChatType, c.Question.ID)}
+		return CallbackAnswer{Replies: b.answerReplies(b.find(ctx, q, chosen, offset), c.Question.ChatType, c.Question.ID)}
 	case strings.HasPrefix(c.Data, callbackPassage):
 		p, ok := b.plan.Passage(strings.TrimPrefix(c.Data, callbackPassage))
 		if !ok {
@@ -289,7 +356,7 @@ func (b *Bot) HandleInline(q InlineQuery) InlineAnswer {
 		out.Kind = KindOther
 		return out
 	}
-	found := b.search.Search(query, offset+inlinePage+1)
+	found := b.searchIn(context.Background(), query, nil, offset+inlinePage+1)
 	rs := found.Results
 	out.Kind = KindInline
 	switch found.Outcome() {
@@ -312,7 +379,7 @@ func (b *Bot) HandleInline(q InlineQuery) InlineAnswer {
 			id = "r" + strconv.Itoa(offset+i)
 		}
 		seen[id] = true
-		res := b.resultValue(r)
+		res := b.at(r.Plan).resultValue(r)
 		html := ResultHTML(res)
 		title := res.Title
 		if out.Kind == KindOffer {

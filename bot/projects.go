@@ -85,7 +85,7 @@ func (b *Bot) topicProjects(topic string) []boxHits {
 		return len(words) > 0
 	}
 	found := map[[2]int]bool{}
-	rs := b.search.Search(topic, topicResults).Results
+	rs := b.searchPlan(context.Background(), topic, topicResults).Results
 	for _, r := range rs {
 		if r.Kind != index.KindProject || r.Score < rs[0].Score*topicScore {
 			continue

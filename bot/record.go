@@ -18,7 +18,8 @@ import (
 // message IDs, only kinds, titles, topics and the words of unanswered
 // questions.
 
-// Recorder keeps what people ask. *stats.Store is one.
+// Recorder keeps what people ask. *stats.Store and *stats.Postgres are
+// ones.
 type Recorder interface {
 	// RecordAnswer counts a question answered by a result of kind
 	// (passage, indicator, term, project, target, or a /targets or
@@ -32,15 +33,30 @@ type Recorder interface {
 }
 
 // Reporter summarises what was recorded from since up to until (zero: the
-// last record), with at most n entries in each list. *stats.Store is one.
+// last record), with at most n entries in each list. *stats.Store and
+// *stats.Postgres are ones.
 type Reporter interface {
 	Report(ctx context.Context, since, until time.Time, n int) (stats.Report, error)
 }
 
+// ChatPlans keeps each chat's chosen plan across restarts, and across
+// replicas when the store is shared: /plan sets it, answers read it.
+// *stats.Store and *stats.Postgres are ones.
+type ChatPlans interface {
+	// ChatPlan is the plan chat chose; false when it chose none.
+	ChatPlan(ctx context.Context, chat int64) (plan string, ok bool, err error)
+	// SetChatPlan keeps plan as chat's choice; "" forgets it.
+	SetChatPlan(ctx context.Context, chat int64, plan string) error
+}
+
 var (
-	_ Recorder = (*stats.Store)(nil)
-	_ Recorder = (*stats.Queue)(nil)
-	_ Reporter = (*stats.Store)(nil)
+	_ Recorder  = (*stats.Store)(nil)
+	_ Recorder  = (*stats.Queue)(nil)
+	_ Reporter  = (*stats.Store)(nil)
+	_ ChatPlans = (*stats.Store)(nil)
+	_ Recorder  = (*stats.Postgres)(nil)
+	_ Reporter  = (*stats.Postgres)(nil)
+	_ ChatPlans = (*stats.Postgres)(nil)
 )
 
 const (

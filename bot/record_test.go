@@ -65,7 +65,7 @@ const admin = 4242
 func newRecordingBot(t testing.TB, f *fakeRecorder) *Bot {
 	t.Helper()
 	b := newBot(t)
-	return New(b.plan, b.search, Options{Username: botName, Recorder: f, Reporter: f, Admins: []int64{admin}})
+	return New(one(b.plan), b.search, Options{Username: botName, Recorder: f, Reporter: f, Admins: []int64{admin}})
 }
 
 func TestRecording(t *testing.T) {
@@ -261,7 +261,7 @@ func TestStats(t *testing.T) {
 	contains(t, all(t, as(admin, Private, "/stats")), "这段时间还没有人提问")
 
 	// No Reporter configured.
-	nb := New(b.plan, b.search, Options{Admins: []int64{admin}})
+	nb := New(one(b.plan), b.search, Options{Admins: []int64{admin}})
 	contains(t, all(t, nb.HandleMessage(Message{ID: 1, ChatType: Private, Text: "/stats", FromID: admin})), "统计没有开启")
 }
 
@@ -275,7 +275,7 @@ func TestForgedFeedback(t *testing.T) {
 	}
 	defer st.Close()
 	b0 := newBot(t)
-	b := New(b0.plan, b0.search, Options{Recorder: st, Reporter: st})
+	b := New(one(b0.plan), b0.search, Options{Recorder: st, Reporter: st})
 	for i := range 100 {
 		// Data on no keyboard at all, or on a keyboard without it.
 		b.HandleCallback(Callback{Data: "f:-:i18", ChatID: 7, MessageID: i, FromID: 7})
@@ -309,7 +309,11 @@ func TestStatsStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	b := New(plan, idx, Options{Recorder: st, Reporter: st, Admins: []int64{admin}})
+	lib, err := index.NewLibrary([]*index.Index{idx}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(one(plan), lib, Options{Recorder: st, Reporter: st, Admins: []int64{admin}})
 	for _, q := range []string{"森林覆盖率", "森林覆盖率是多少", "区长是谁的问题xyzzy", "/targets 养老"} {
 		b.HandleMessage(Message{ID: 1, ChatType: Private, Text: q, FromID: 555})
 	}

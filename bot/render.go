@@ -75,7 +75,7 @@ func indicatorTitle(ind corpus.Indicator) string {
 // indicatorCard writes an indicator as label: value lines, the values as
 // the plan writes them, with what the table's notes say about them.
 func (b *Bot) indicatorCard(ind corpus.Indicator) string {
-	return indicatorCardHTML(ind, b.indicatorNotes(ind))
+	return indicatorCardHTML(ind, b.indicatorNotes(ind), indicatorLocation(ind))
 }
 
 // indicatorLocation says where an indicator stands in the plan: 第一章
@@ -89,7 +89,7 @@ func indicatorLocation(ind corpus.Indicator) string {
 
 // indicatorCardHTML writes an indicator's card with the notes of the table
 // that concern it.
-func indicatorCardHTML(ind corpus.Indicator, notes []string) string {
+func indicatorCardHTML(ind corpus.Indicator, notes []string, location string) string {
 	var sb strings.Builder
 	sb.WriteString("📊 " + bold(indicatorTitle(ind)))
 	if ind.Category != "" {
@@ -129,7 +129,7 @@ func indicatorCardHTML(ind corpus.Indicator, notes []string) string {
 	for _, note := range notes {
 		line("注", esc(note))
 	}
-	sb.WriteString(where(indicatorLocation(ind)))
+	sb.WriteString(where(location))
 	return sb.String()
 }
 
@@ -146,8 +146,11 @@ func value(v string) string {
 func termTitle(t corpus.Term) string { return "名词解释 · " + t.Term }
 
 // termCard writes a glossary entry.
-func termCard(t corpus.Term) string {
-	return "📖 " + bold(t.Term) + "\n" + esc(t.Definition) + "\n" + where("名词解释")
+func termCard(t corpus.Term) string { return termCardAt(t, "名词解释") }
+
+// termCardAt is termCard standing at location.
+func termCardAt(t corpus.Term, location string) string {
+	return "📖 " + bold(t.Term) + "\n" + esc(t.Definition) + "\n" + where(location)
 }
 
 // passageLocation names where a passage stands, down to its subsection.

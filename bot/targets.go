@@ -169,7 +169,7 @@ func (b *Bot) matchTargets(words []string) []bool {
 // whichever words it uses).
 func (b *Bot) topicTargets(topic string) []corpus.Target {
 	keep := b.matchTargets(strings.Fields(topic))
-	rs := b.search.Search(topic, topicResults).Results
+	rs := b.searchPlan(context.Background(), topic, topicResults).Results
 	for _, r := range rs {
 		if r.Score < rs[0].Score*topicScore {
 			continue

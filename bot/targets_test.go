@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -154,8 +155,8 @@ func TestTargetsByChapter(t *testing.T) {
 // fixedSearcher answers every query with the same results.
 type fixedSearcher []index.Result
 
-func (f fixedSearcher) Search(q string, limit int) index.Answer {
-	return index.Answer{Query: q, Results: f[:min(limit, len(f))]}
+func (f fixedSearcher) Search(_ context.Context, q string, _ []string, limit int) (index.Answer, error) {
+	return index.Answer{Query: q, Results: f[:min(limit, len(f))]}, nil
 }
 
 // TestTargetsFromSearch checks that a topic no sentence names still finds
@@ -178,7 +179,7 @@ func TestTargetsFromSearch(t *testing.T) {
 	if pass.PassageID == "" || project.Metric == "" {
 		t.Fatal("the plan lacks the targets this test expects")
 	}
-	b := New(plan, fixedSearcher{
+	b := New(one(plan), fixedSearcher{
 		{Kind: index.KindPassage, ID: pass.PassageID, Score: 2},
 		{Kind: index.KindProject, ID: "b2.9", Score: 1.9},
 		{Kind: index.KindIndicator, ID: "i18", Score: 1.8},
@@ -194,7 +195,7 @@ func TestTargetAnswer(t *testing.T) {
 	b := newBot(t)
 	rs := b.HandleMessage(private(1, "原铝产能2025年多少"))
 	got := all(t, rs)
-	contains(t, got, "🎯 <b>原铝产能</b>：实现150万吨（2025年目标）", "📍 <i>第三章 第一节 · 推动工业转型升级</i>")
+	contains(t, got, "🎯 <b>原铝产能</b>：实现150万吨（2025年目标）", "📍 <i>东河区“十四五” · 第三章 第一节 · 推动工业转型升级</i>")
 	if !slices.ContainsFunc(buttons(rs), func(d string) bool { return strings.HasPrefix(d, "p:c3s1") }) {
 		t.Errorf("no full-text button in %v", buttons(rs))
 	}

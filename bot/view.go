@@ -14,8 +14,8 @@ import (
 // replies to it (QuestionOf): headerStarts are what comes before the quote,
 // headerEnds what can follow it.
 var (
-	headerStarts = []string{"🔎 “", "🤔 规划里没有找到与“", "关于“"}
-	headerEnds   = []string{"”，规划里这样写：", "”的更多结果（", "”：规划里没有", "”有关的内容。", "”，没有更多结果了。"}
+	headerStarts = []string{"🔎 “", "⚖️ “", "🤔 规划里没有找到与“", "关于“"}
+	headerEnds   = []string{"”，规划里这样写：", "”，各规划这样写：", "”的更多结果（", "”：规划里没有", "”有关的内容。", "”，没有更多结果了。"}
 )
 
 // QuestionOf reads back the query a reply to a question was for, from the
@@ -51,6 +51,8 @@ func TelegramHTML(a Answer, chat ChatType) string {
 	q := "“" + esc(a.Query) + "”"
 	var sb strings.Builder
 	switch {
+	case a.Comparison != nil:
+		return compareHTML(a)
 	case a.Outcome == OutcomeDecline:
 		return declineHTML(a, chat)
 	case len(a.Results) == 0:
@@ -129,11 +131,11 @@ func ResultHTML(r Result) string {
 	case len(r.Items) > 0:
 		return listHTML(r)
 	case r.Indicator != nil:
-		return indicatorCardHTML(*r.Indicator, r.Notes)
+		return indicatorCardHTML(*r.Indicator, r.Notes, r.Where())
 	case r.Term != nil:
-		return termCard(*r.Term)
+		return termCardAt(*r.Term, r.Where())
 	case r.Project != nil:
-		return "🏗 " + esc(clip(r.Project.Text, 300)) + "\n" + where(r.Location)
+		return "🏗 " + esc(clip(r.Project.Text, 300)) + "\n" + where(r.Where())
 	case r.Target != nil:
 		var sb strings.Builder
 		sb.WriteString("🎯 " + targetLine(*r.Target) + "\n")
@@ -142,7 +144,7 @@ func ResultHTML(r Result) string {
 		} else {
 			sb.WriteString(esc(r.Target.Text))
 		}
-		sb.WriteString("\n" + where(r.Location))
+		sb.WriteString("\n" + where(r.Where()))
 		return sb.String()
 	}
 	var sb strings.Builder
@@ -158,7 +160,7 @@ func ResultHTML(r Result) string {
 		sb.WriteString(esc(clip(r.Text, excerptLen)))
 	}
 	if r.Location != "" {
-		sb.WriteString("\n" + where(r.Location))
+		sb.WriteString("\n" + where(r.Where()))
 	}
 	return sb.String()
 }
@@ -178,6 +180,18 @@ func listHTML(r Result) string {
 		}
 		fmt.Fprintf(&sb, "%s. %s\n", num, esc(name))
 	}
-	sb.WriteString(where(r.Location))
+	sb.WriteString(where(r.Where()))
 	return sb.String()
+}
+
+// Where says where a result stands, its plan first: 东河区“十四五” · 第五章
+// 第二节 · 加强生态保护与修复.
+func (r Result) Where() string {
+	switch {
+	case r.Plan == "":
+		return r.Location
+	case r.Location == "":
+		return r.Plan
+	}
+	return r.Plan + " · " + r.Location
 }

@@ -212,15 +212,15 @@ func solve(a [][]float64, b []float64) []float64 {
 
 // BestCut is the probability cut that maximizes the gain of a decision:
 // each positive at or above the cut gains 1, each negative there costs
-// cost. Probabilities are tried at the midpoints between observed ones.
-func BestCut(probs []float64, ys []bool, cost float64) float64 {
+// its cost. Probabilities are tried at the midpoints between observed ones.
+func BestCut(probs []float64, ys []bool, costs []float64) float64 {
 	type pt struct {
-		p float64
-		y bool
+		p, cost float64
+		y       bool
 	}
 	pts := make([]pt, len(probs))
 	for i := range probs {
-		pts[i] = pt{probs[i], ys[i]}
+		pts[i] = pt{probs[i], costs[i], ys[i]}
 	}
 	sort.Slice(pts, func(i, j int) bool { return pts[i].p > pts[j].p })
 	best, bestGain, gain := 1.0, 0.0, 0.0
@@ -228,7 +228,7 @@ func BestCut(probs []float64, ys []bool, cost float64) float64 {
 		if p.y {
 			gain++
 		} else {
-			gain -= cost
+			gain -= p.cost
 		}
 		if i+1 < len(pts) && pts[i+1].p == p.p {
 			continue

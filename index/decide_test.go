@@ -34,7 +34,11 @@ func TestFit(t *testing.T) {
 	if math.Abs(m.Weights[0]) <= math.Abs(m.Weights[4]) {
 		t.Errorf("weights: rel %.3f, noise %.3f", m.Weights[0], m.Weights[4])
 	}
-	cut := BestCut(probs, ys, 1)
+	costs := make([]float64, len(ys))
+	for i := range costs {
+		costs[i] = 1
+	}
+	cut := BestCut(probs, ys, costs)
 	d := Decision{Answer: m, Offer: m, AnswerCut: cut, OfferCut: cut / 2}
 	var sb strings.Builder
 	if _, err := d.WriteTo(&sb); err != nil {

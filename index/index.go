@@ -48,12 +48,17 @@ type doc struct {
 	digits   []bool            // whether each sentence holds a number
 	tokens   []segment.Token   // the words of text, with their offsets
 	items    []string          // what a list answer lists
+	ord      int               // its place among the plan's documents
+	periods  uint8             // the periods its text and extra name (periodsIn)
 }
 
 // Index searches one plan. It is safe for concurrent use.
 type Index struct {
+	name     string
 	plan     *corpus.Plan
 	seg      *segment.Segmenter
+	words    []string    // the words the plan adds to the dictionary
+	toks     []docTokens // the words of each document, for a snapshot
 	bleve    bleve.Index
 	docs     map[string]*doc
 	df       map[string]int      // documents containing each word
@@ -85,7 +90,10 @@ const (
 )
 
 // New indexes a plan.
-func New(plan *corpus.Plan) (*Index, error) {
+func New(plan *corpus.Plan) (*Index, error) { return new(Builder).New(plan) }
+
+// New indexes a plan.
+func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 	seg, err := segment.Default()
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -96,38 +104,46 @@ func New(plan *corpus.Plan) (*Index, error) {
 	// more (gendict), so a plan with none it lacks is the one it was made
 	// for, and keeps it as it is.
 	texts := plan.Texts()
+	var words []string
 	if len(seg.NewWords(texts, gendictWordMin)) > 0 {
-		if seg, err = seg.With(seg.NewWords(texts, planWordMin)); err != nil {
-			return nil, fmt.Errorf("index: %w", err)
-		}
+		words = seg.NewWords(texts, planWordMin)
 	}
-	decision, err := ParseDecision(decisionData)
-	if err != nil {
+	if seg, err = bl.segmenter(words); err != nil {
 		return nil, err
 	}
-	idx := &Index{plan: plan, seg: seg, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
-	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	idx.bleve = b
 	docs := documents(plan)
 	// Each document is segmented once: its words serve bleve and the
 	// re-ranker alike. Two goroutines share the work.
-	prepared := make([]*document.Document, len(docs))
+	toks := make([]docTokens, len(docs))
 	var wg sync.WaitGroup
 	for w := range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(docs); i += 2 {
-				prepared[i] = prepare(seg, docs[i])
+				toks[i] = cut(seg, docs[i])
 			}
 		}()
 	}
 	wg.Wait()
+	return build(plan, seg, words, docs, toks)
+}
+
+// build makes the index of a plan from its documents and their words.
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, docs []*doc, toks []docTokens) (*Index, error) {
+	decision, err := ParseDecision(decisionData)
+	if err != nil {
+		return nil, err
+	}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	idx.bleve = b
 	batch := b.NewBatch()
-	for _, bd := range prepared {
+	for i, d := range docs {
+		bd := assemble(d, toks[i])
 		if err := batch.IndexAdvanced(bd); err != nil {
 			b.Close()
 			return nil, fmt.Errorf("index: %s: %w", bd.ID(), err)
@@ -137,10 +153,11 @@ func New(plan *corpus.Plan) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	for _, d := range docs {
+	for i, d := range docs {
 		for w := range d.words {
 			idx.df[w]++
 		}
+		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
 	idx.n = len(idx.docs)
@@ -238,28 +255,46 @@ func (idx *Index) indexChars() {
 	}
 }
 
-// prepare segments a document: its words, those of its title and of each
-// sentence for the re-ranker, and the bleve document of its fields.
-func prepare(seg *segment.Segmenter, d *doc) *document.Document {
-	bd := document.NewDocument(d.id)
-	field := func(name, value string) []segment.Token {
+// docTokens are the words of a document's title, extra and text, cut
+// and lower-cased, with their offsets.
+type docTokens struct {
+	Title, Extra, Text []segment.Token
+}
+
+// cut segments a document's fields.
+func cut(seg *segment.Segmenter, d *doc) docTokens {
+	field := func(value string) []segment.Token {
 		toks := seg.CutSearch(value)
 		for i := range toks {
 			toks[i].Text = strings.ToLower(toks[i].Text)
 		}
-		bd.AddField(document.NewTextFieldCustom(name, nil, []byte(value), bindex.IndexField, analyzed(segment.Stream(toks))))
 		return toks
 	}
+	return docTokens{Title: field(d.title), Extra: field(d.extra), Text: field(d.text)}
+}
+
+// assemble fills in a document's words, those of its title and of each
+// sentence for the re-ranker, from its tokens, and makes the bleve
+// document of its fields.
+func assemble(d *doc, t docTokens) *document.Document {
+	bd := document.NewDocument(d.id)
+	field := func(name, value string, toks []segment.Token) {
+		bd.AddField(document.NewTextFieldCustom(name, nil, []byte(value), bindex.IndexField, analyzed(segment.Stream(toks))))
+	}
+	field(fieldTitle, d.title, t.Title)
+	field(fieldExtra, d.extra, t.Extra)
+	field(fieldText, d.text, t.Text)
 	d.words, d.titleW = map[string]bool{}, map[string]bool{}
-	for _, tok := range append(field(fieldTitle, d.title), field(fieldExtra, d.extra)...) {
+	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
 		d.words[tok.Text] = true
 		d.titleW[tok.Text] = true
 	}
+	d.periods = periodsIn(d.text + " " + d.extra)
 	d.sentText = sentences(d.text)
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
 	}
-	d.tokens = field(fieldText, d.text)
+	d.tokens = t.Text
 	d.sents = make([]map[string]bool, len(d.sentText))
 	for i := range d.sents {
 		d.sents[i] = map[string]bool{}
@@ -287,6 +322,13 @@ func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenSt
 
 // Close releases the index.
 func (idx *Index) Close() error { return idx.bleve.Close() }
+
+// Name is the plan's short name: the one given to SetName, else the one
+// its title gives (东河区“十四五”).
+func (idx *Index) Name() string { return idx.name }
+
+// SetName names the plan; call it before searching.
+func (idx *Index) SetName(name string) { idx.name = name }
 
 // Plan returns the plan the index searches.
 func (idx *Index) Plan() *corpus.Plan { return idx.plan }
@@ -346,7 +388,7 @@ func documents(plan *corpus.Plan) []*doc {
 			title:    title,
 			text:     indicatorText(ind),
 			extra:    ind.Category + " " + indicatorTable(plan, ind),
-			location: fmt.Sprintf("%s · 第%d项", indicatorLocation(plan), ind.Number),
+			location: indicatorLocation(plan, ind),
 		})
 	}
 	for i, t := range plan.Terms {
@@ -393,17 +435,6 @@ func documents(plan *corpus.Plan) []*doc {
 	return out
 }
 
-// indicatorLocation is where the indicator table stands: 第一章 第三节 ·
-// 专栏1 “十四五”时期经济社会主要指标.
-func indicatorLocation(plan *corpus.Plan) string {
-	t := plan.IndicatorTable
-	if t == nil {
-		return "主要指标"
-	}
-	where, _, _ := strings.Cut(t.Location, " · ")
-	return where + " · " + t.Label + " " + t.Title
-}
-
 // indicatorTable is what the indicator table is: the words that find its
 // rows as a whole (“十四五”时期经济社会主要指标 目标 2025年).
 func indicatorTable(plan *corpus.Plan, ind corpus.Indicator) string {
@@ -416,6 +447,26 @@ func indicatorTable(plan *corpus.Plan, ind corpus.Indicator) string {
 		words += " " + strconv.Itoa(ind.TargetYear) + "年"
 	}
 	return words
+}
+
+// indicatorLocation says where a row stands: 第一章 第三节 · 专栏1
+// “十四五”时期经济社会主要指标 · 第18项.
+func indicatorLocation(plan *corpus.Plan, ind corpus.Indicator) string {
+	if ind.Location != "" {
+		return ind.Location
+	}
+	return fmt.Sprintf("%s · 第%d项", tableLocation(plan), ind.Number)
+}
+
+// tableLocation says where the indicator table stands: 第一章 第三节 ·
+// 专栏1 “十四五”时期经济社会主要指标.
+func tableLocation(plan *corpus.Plan) string {
+	t := plan.IndicatorTable
+	if t == nil {
+		return "主要指标"
+	}
+	where, _, _ := strings.Cut(t.Location, " · ")
+	return fmt.Sprintf("%s · %s %s", where, t.Label, t.Title)
 }
 
 var hanYearRe = regexp.MustCompile(`([〇一二三四五六七八九]{4})年`)
@@ -597,6 +648,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	}).cover
 	topicTotal := topicCover(func(string) bool { return true })
 	absent := idx.absent(q)
+	asked := periodsIn(q.Normalized)
 	maxBM := 0.0
 	for _, m := range res.Hits {
 		maxBM = math.Max(maxBM, m.Score)
@@ -630,7 +682,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 		// A question about one five-year period (十三五期间) is not
 		// answered by what another period will or did do.
-		if otherPeriod(q.Normalized, d.text+" "+d.extra) {
+		if asked != 0 && asked&d.periods == 0 && d.periods&^asked != 0 {
 			score *= 0.6
 		}
 		// A definition answers a question about its term, not every
@@ -649,7 +701,14 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	// Ties go in the plan's order: bleve's order of equal scores follows
+	// the order its batch happened to index them.
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].d.ord < hits[j].d.ord
+	})
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {
@@ -702,19 +761,16 @@ func isNumber(w string) bool {
 // periods are the names of the five-year periods.
 var periods = []string{"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"}
 
-// otherPeriod reports whether a question names a five-year period that a
-// text does not, while the text names another.
-func otherPeriod(question, text string) bool {
-	asked, named, other := false, false, false
-	for _, p := range periods {
-		if strings.Contains(question, p) {
-			asked = true
-			named = named || strings.Contains(text, p)
-		} else if strings.Contains(text, p) {
-			other = true
+// periodsIn is the set of the five-year periods a text names, a bit for
+// each of periods.
+func periodsIn(text string) uint8 {
+	var set uint8
+	for i, p := range periods {
+		if strings.Contains(text, p) {
+			set |= 1 << i
 		}
 	}
-	return asked && !named && other
+	return set
 }
 
 // features describes the best candidate answer of a question for the
@@ -999,7 +1055,7 @@ func dedupe(hits []hit, limit int) []hit {
 
 // result turns a document into a result with its excerpt.
 func (idx *Index) result(d *doc, q query, score float64) Result {
-	r := Result{Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
+	r := Result{Plan: idx.name, Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
 	if d.items == nil {
 		r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
 	}

@@ -230,7 +230,7 @@ func indicatorList(plan *corpus.Plan, scope string, inds []corpus.Indicator) *do
 		kind:     KindIndicator,
 		title:    title,
 		text:     sb.String(),
-		location: indicatorLocation(plan),
+		location: tableLocation(plan),
 		items:    items,
 	}
 }

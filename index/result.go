@@ -14,6 +14,8 @@ const (
 
 // Result is one answer to a query.
 type Result struct {
+	// Plan is the short name of the plan the result comes from.
+	Plan     string  `json:"plan"`
 	Kind     Kind    `json:"kind"`
 	Title    string  `json:"title"`
 	Text     string  `json:"text"`

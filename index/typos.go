@@ -21,8 +21,11 @@ type homophones struct {
 	plain   string // the same as a string
 	isWord  func(string) bool
 	buildMu sync.Once
-	sound   []string         // toneless pinyin of each rune of text, "" if none
-	bySound map[string][]int // positions of each sound in text
+	// The sounds are numbered (a plan has a few hundred syllables) to
+	// keep the tables small: two bytes a character, not sixteen.
+	soundID map[string]uint16  // toneless pinyin → its number, from 1
+	sound   []uint16           // the sound of each rune of text, 0 if none
+	bySound map[uint16][]int32 // positions of each sound in text
 }
 
 func newHomophones(texts []string, isWord func(string) bool) *homophones {
@@ -46,13 +49,26 @@ func soundOf(r rune) string {
 // needs them, so that start-up does not pay for it.
 func (h *homophones) build() {
 	h.buildMu.Do(func() {
-		h.sound = make([]string, len(h.text))
-		h.bySound = map[string][]int{}
+		h.sound = make([]uint16, len(h.text))
+		h.soundID = map[string]uint16{}
+		h.bySound = map[uint16][]int32{}
+		// A plan writes a few thousand characters, each many times: each
+		// is looked up once (the lookup is slow).
+		sounds := map[rune]uint16{}
 		for i, r := range h.text {
-			s := soundOf(r)
+			s, ok := sounds[r]
+			if !ok {
+				if p := soundOf(r); p != "" {
+					if s = h.soundID[p]; s == 0 && len(h.soundID) < 1<<16-1 {
+						s = uint16(len(h.soundID) + 1)
+						h.soundID[p] = s
+					}
+				}
+				sounds[r] = s
+			}
 			h.sound[i] = s
-			if s != "" {
-				h.bySound[s] = append(h.bySound[s], i)
+			if s != 0 {
+				h.bySound[s] = append(h.bySound[s], int32(i))
 			}
 		}
 	})
@@ -124,11 +140,11 @@ func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
 // from it in one character. A two-character stretch must be a word.
 func (h *homophones) lookup(w []rune) (string, bool) {
 	h.build()
-	sounds := make([]string, len(w))
+	sounds := make([]uint16, len(w))
 	rarest := -1
 	for i, r := range w {
-		sounds[i] = soundOf(r)
-		if sounds[i] == "" {
+		// A sound the plan never has matches nothing.
+		if sounds[i] = h.soundID[soundOf(r)]; sounds[i] == 0 {
 			return "", false
 		}
 		if rarest < 0 || len(h.bySound[sounds[i]]) < len(h.bySound[sounds[rarest]]) {
@@ -137,7 +153,7 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 	}
 	found := ""
 	for _, pos := range h.bySound[sounds[rarest]] {
-		start := pos - rarest
+		start := int(pos) - rarest
 		if start < 0 || start+len(w) > len(h.text) {
 			continue
 		}

@@ -8,5 +8,7 @@
 // Setup: bot/e2e/install.sh installs the emulator into
 // bot/e2e/testdata/node_modules (PLANBOT_E2E_NODE_MODULES names another
 // node_modules folder). When the emulator cannot start, the tests are
-// skipped, or fail when the environment variable CI is set.
+// skipped, or fail when the environment variable CI is set. TestReplicas
+// also starts a PostgreSQL server (Debian's postgresql package, through
+// bot/stats/pgtest), with the same rule.
 package e2e

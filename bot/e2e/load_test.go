@@ -188,8 +188,12 @@ log: {level: info}
 						}
 					}
 				}
-				if busiest := busiestSecond(times); busiest > tt.perSecond+tt.perSecond/10+1 {
-					t.Errorf("%d messages in one second, over the limit of %d", busiest, tt.perSecond)
+				// Over three seconds, not one: the emulator stamps a message
+				// when it gets to it, and on a busy machine it gets to
+				// several that were sent apart at once. The limiter's own
+				// spacing is tested on a fake clock in bot/telegram.
+				if busiest := busiestWithin(times, 3000); busiest > 3*tt.perSecond+tt.perSecond/2 {
+					t.Errorf("%d messages within three seconds, over the limit of %d a second", busiest, tt.perSecond)
 				}
 			}
 
@@ -220,10 +224,13 @@ func answered(bots []entry) map[string]bool {
 }
 
 // busiestSecond is the most messages sent within one second.
-func busiestSecond(sorted []int64) int {
+func busiestSecond(sorted []int64) int { return busiestWithin(sorted, 1000) }
+
+// busiestWithin is the most messages sent within ms milliseconds.
+func busiestWithin(sorted []int64, ms int64) int {
 	most, j := 0, 0
 	for i := range sorted {
-		for sorted[i]-sorted[j] >= 1000 {
+		for sorted[i]-sorted[j] >= ms {
 			j++
 		}
 		most = max(most, i-j+1)

@@ -117,7 +117,7 @@ func open(path string, opts Options) (s *Store, err error) {
 
 // init makes the buckets and the salt of a new file, and reads the salt.
 func (s *Store) init(tx *bolt.Tx) error {
-	for _, b := range append(timeBuckets, pressedBucket, metaBucket) {
+	for _, b := range append(timeBuckets, pressedBucket, metaBucket, chatPlansBucket) {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}

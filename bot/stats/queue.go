@@ -137,14 +137,15 @@ func (q *Queue) failed(err error) {
 }
 
 // ErrorKind names the kind of a store error, for logs and metrics:
-// damaged, full, busy (the queue was full), timeout or failed.
+// damaged, full, busy (the queue, or the buffer of Postgres, was full),
+// timeout or failed.
 func ErrorKind(err error) string {
 	switch {
 	case errors.Is(err, ErrDamaged):
 		return "damaged"
 	case errors.Is(err, ErrFull):
 		return "full"
-	case errors.Is(err, errBusy):
+	case errors.Is(err, errBusy), errors.Is(err, ErrBufferFull):
 		return "busy"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timeout"

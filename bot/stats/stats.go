@@ -1,19 +1,26 @@
-// Package stats records what people ask the bot, so the office can see what
-// the plan answers and what it does not: each answered question counted by
-// what answered it (the result's kind and topic), the questions that found
-// nothing, and the 👍/👎 pressed under answers. It never records who asked:
-// no user, chat or message ids are taken, only the words of an unanswered
-// question, cleaned and cut short. A press is counted once per message and
-// user, told apart by a hash salted with a secret of the file, never the
-// ids themselves.
+// Package stats keeps what the bot needs across restarts: what people ask
+// (each answered question counted by what answered it, the result's kind
+// and topic; the questions that found nothing; the 👍/👎 pressed under
+// answers) and each chat's chosen plan. It never records who asked: no
+// user or message ids are taken, only the words of an unanswered question,
+// cleaned and cut short, and the chat of a chosen plan. A press is counted
+// once per message and user, told apart by a hash salted with a secret of
+// the store, never the ids themselves.
 //
-// Records go into an embedded bbolt file, keyed by time, so they survive a
-// restart and a Report can read any period; Prune drops those past the
-// retention, and a cap on the size refuses more. Open checks the file and
-// moves a damaged one aside; a Store never panics. The bot records through
-// a Queue, which writes in the background so that the store can never
-// delay or cost an answer, and calls Report for its /stats command;
-// formatting is Report.String for a terminal or log, or the bot's own.
+// Two stores keep the same things. Store is an embedded bbolt file, keyed
+// by time, for one process: nothing to install. Open checks the file and
+// moves a damaged one aside; a Store never panics, and a cap on its size
+// refuses more. Postgres is a PostgreSQL database that several replicas of
+// the bot share, so that /stats counts every replica's questions and a
+// chat's plan holds on all; it also shares the flood limits among them (a
+// heartbeat row per replica, a next-send time per chat). Prune drops the
+// records past the retention in either.
+//
+// The bot records through a Queue, which writes in the background so that
+// the store can never delay or cost an answer, and calls Report for its
+// /stats command; formatting is Report.String for a terminal or log, or
+// the bot's own. Export and Import move every record from one store to the
+// other (planbot stats -export, -import).
 package stats
 
 import (

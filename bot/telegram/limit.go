@@ -17,6 +17,23 @@ type Limits struct {
 	PerGroup int
 	// PerSecond is how many messages go out in a second overall (30).
 	PerSecond int
+	// Shared, when set, shares these limits with the other replicas that
+	// send as the same bot; nil: this process alone sends.
+	Shared SharedLimits
+}
+
+// SharedLimits coordinates the flood limits of several replicas. The
+// overall rate and a group's count a minute are divided among the
+// replicas alive (an approximation: a replica's unused share is not lent
+// to the others); a chat's turn is reserved across them (exact, as far as
+// every replica asks). When ReserveChat fails, the local limits alone
+// hold.
+type SharedLimits interface {
+	// Replicas is how many replicas send, this one included.
+	Replicas() int
+	// ReserveChat reserves chat's next message, at least gap after the
+	// one reserved before by any replica, and says how long to wait.
+	ReserveChat(ctx context.Context, chat int64, gap time.Duration) (time.Duration, error)
 }
 
 // limiter hands out send times within the Limits. Each wait reserves the
@@ -58,6 +75,13 @@ func (l *limiter) wait(ctx context.Context, chat int64, group bool) error {
 	if err := l.sleep(ctx, l.reserveChat(chat, group).Sub(l.now())); err != nil {
 		return err
 	}
+	if l.limits.Shared != nil {
+		if d, err := l.limits.Shared.ReserveChat(ctx, chat, l.limits.PerChat); err == nil {
+			if err := l.sleep(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
 	// The overall rate may hold the message longer: the chat's next slot
 	// counts from when it is really sent.
 	sent := l.reserveOverall()
@@ -72,6 +96,14 @@ func (l *limiter) sentAt(chat int64, t time.Time) {
 	if cs, ok := l.chats[chat]; ok {
 		cs.last = later(cs.last, t)
 	}
+}
+
+// replicas is how many replicas share the limits.
+func (l *limiter) replicas() int {
+	if l.limits.Shared == nil {
+		return 1
+	}
+	return max(l.limits.Shared.Replicas(), 1)
 }
 
 // reserveChat reserves the earliest slot the chat's limits allow.
@@ -90,12 +122,13 @@ func (l *limiter) reserveChat(chat int64, group bool) time.Time {
 		t = later(t, cs.last.Add(l.limits.PerChat))
 	}
 	if group {
-		if n := len(cs.recent); n >= l.limits.PerGroup {
-			t = later(t, cs.recent[n-l.limits.PerGroup].Add(time.Minute))
+		per := max(l.limits.PerGroup/l.replicas(), 1)
+		if n := len(cs.recent); n >= per {
+			t = later(t, cs.recent[n-per].Add(time.Minute))
 		}
 		cs.recent = append(cs.recent, t)
-		if n := len(cs.recent); n > l.limits.PerGroup {
-			cs.recent = append(cs.recent[:0], cs.recent[n-l.limits.PerGroup:]...)
+		if n := len(cs.recent); n > per {
+			cs.recent = append(cs.recent[:0], cs.recent[n-per:]...)
 		}
 	}
 	cs.last = t
@@ -103,16 +136,20 @@ func (l *limiter) reserveChat(chat int64, group bool) time.Time {
 }
 
 // hold keeps the chat's next slots at least d away, as a 429's retry_after
-// asks: the retry and every message queued behind it wait alike.
+// asks: the retry and every message queued behind it wait alike, on every
+// replica when the limits are shared (a slot d long is reserved there).
 func (l *limiter) hold(chat int64, d time.Duration) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	cs, ok := l.chats[chat]
 	if !ok {
 		cs = &chatSlots{}
 		l.chats[chat] = cs
 	}
 	cs.held = later(cs.held, l.now().Add(d))
+	l.mu.Unlock()
+	if l.limits.Shared != nil {
+		_, _ = l.limits.Shared.ReserveChat(context.Background(), chat, d)
+	}
 }
 
 // reserveOverall reserves the next slot of the overall rate.
@@ -120,7 +157,7 @@ func (l *limiter) reserveOverall() time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	t := later(l.now(), l.next)
-	l.next = t.Add(time.Second / time.Duration(l.limits.PerSecond))
+	l.next = t.Add(time.Second * time.Duration(l.replicas()) / time.Duration(l.limits.PerSecond))
 	return t
 }
 

@@ -150,7 +150,11 @@ var realBot = sync.OnceValues(func() (*bot.Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bot.New(plan, idx, bot.Options{Username: "DongheBot"}), nil
+	lib, err := index.NewLibrary([]*index.Index{idx}, "")
+	if err != nil {
+		return nil, err
+	}
+	return bot.New([]bot.Plan{{Plan: plan}}, lib, bot.Options{Username: "DongheBot"}), nil
 })
 
 // panicky panics on the message "boom", to show a panic does not stop the

@@ -274,7 +274,7 @@ var mediaKinds = []string{"sticker", "photo", "voice", "video", "video_note", "a
 func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage) (bot.Message, bool) {
 	bm := bot.Message{ID: m.MessageID, Text: m.Text}
 	if m.Chat != nil {
-		bm.ChatType = bot.ChatType(m.Chat.Type)
+		bm.ChatType, bm.ChatID = bot.ChatType(m.Chat.Type), m.Chat.ID
 	}
 	if m.From != nil {
 		bm.FromBot, bm.FromID = m.From.IsBot, m.From.ID
@@ -285,6 +285,9 @@ func (c *Client) message(m *tgbotapi.Message, fields map[string]json.RawMessage)
 		// (from Channel_Bot). A person of the group, whose ID is unknown:
 		// answered, never an admin.
 		bm.FromBot, bm.FromID = false, 0
+	}
+	if m.Chat != nil && bm.FromID != 0 && fields != nil {
+		bm.IsChatAdmin = c.isChatAdmin(m.Chat.ID, bm.FromID)
 	}
 	for _, e := range m.Entities {
 		bm.Entities = append(bm.Entities, bot.Entity{Type: e.Type, Offset: e.Offset, Length: e.Length})
@@ -330,7 +333,10 @@ func (c *Client) onCallback(ctx context.Context, h Handler, u update) (string, e
 	if q.Message != nil {
 		cb.MessageID, cb.Text = q.Message.MessageID, q.Message.Text
 		if q.Message.Chat != nil {
-			cb.ChatID = q.Message.Chat.ID
+			cb.ChatID, cb.ChatType = q.Message.Chat.ID, bot.ChatType(q.Message.Chat.Type)
+			if q.From != nil {
+				cb.IsChatAdmin = c.isChatAdmin(q.Message.Chat.ID, q.From.ID)
+			}
 		}
 		if r := q.Message.ReplyToMessage; r != nil {
 			qm, _ := c.message(r, nil)
@@ -533,4 +539,26 @@ func retryPause(n int) time.Duration {
 func isParseError(e *Error) bool {
 	msg := strings.ToLower(e.msg)
 	return strings.Contains(msg, "parse entities") || strings.Contains(msg, "too long")
+}
+
+// isChatAdmin asks Telegram, when called, whether user administers chat
+// (getChatMember): a group's plan is chosen by its admins. A failed call
+// says no.
+func (c *Client) isChatAdmin(chat, user int64) func(context.Context) bool {
+	return func(ctx context.Context) bool {
+		params := tgbotapi.Params{}
+		params.AddFirstValid("chat_id", chat)
+		params.AddFirstValid("user_id", user)
+		res, err := c.do(ctx, "getChatMember", params)
+		if err != nil {
+			return false
+		}
+		var m struct {
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(res, &m) != nil {
+			return false
+		}
+		return m.Status == "creator" || m.Status == "administrator"
+	}
 }

@@ -17,7 +17,7 @@ import (
 // as the offset.
 func TestSameAnswersAsTelegram(t *testing.T) {
 	s := newServer(t, unlimited)
-	tg := bot.New(testIndex(t).Plan(), testIndex(t), bot.Options{})
+	tg := botOf(t, testIndex(t), bot.Options{})
 	questions := [][]string{
 		{"森林覆盖率"},
 		{"四上企业指哪几类"},

@@ -45,7 +45,7 @@ const testPlanID = "donghe-14th-five-year-plan"
 func newServer(t testing.TB, opts Options) *Server {
 	t.Helper()
 	idx := testIndex(t)
-	s, err := New([]Plan{{ID: testPlanID, Bot: bot.New(idx.Plan(), idx, bot.Options{})}}, opts)
+	s, err := New([]Plan{{ID: testPlanID, Bot: botOf(t, idx, bot.Options{})}}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -754,4 +754,14 @@ func TestOnRequest(t *testing.T) {
 			t.Errorf("request %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
+}
+
+// botOf is a bot answering from the plan of idx alone.
+func botOf(t testing.TB, idx *index.Index, opts bot.Options) *bot.Bot {
+	t.Helper()
+	lib, err := index.NewLibrary([]*index.Index{idx}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.New([]bot.Plan{{Plan: idx.Plan()}}, lib, opts)
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"planbot/index"
-	"planbot/index/segment"
 )
 
 // askLimit is how many results ask shows.
@@ -20,19 +19,20 @@ const askLimit = 5
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print JSON: {query, results:[{kind,title,text,location,score}]}")
+	asJSON := fs.Bool("json", false, "print JSON: {query, answered, missing, results:[{plan,kind,title,text,location,score}]}")
 	limit := fs.Int("n", askLimit, "at most this many results")
-	file := fs.String("plan", "", "search this plan file instead of the embedded one")
+	var src planSource
+	src.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	idx, err := openIndex(*file)
+	lib, err := src.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
+	defer lib.Close()
 	answer := func(q string) error {
-		ans, err := idx.SearchContext(ctx, q, *limit)
+		ans, err := lib.Search(ctx, q, nil, *limit)
 		if err != nil {
 			return err
 		}
@@ -93,21 +93,6 @@ func readLine(r *bufio.Reader, max int) (string, error) {
 	}
 }
 
-func openIndex(file string) (*index.Index, error) {
-	// Loading the dictionary and parsing the plan take about as long;
-	// they run side by side.
-	seg := make(chan error, 1)
-	go func() { _, err := segment.Default(); seg <- err }()
-	pl, err := loadPlan(file)
-	if err != nil {
-		return nil, err
-	}
-	if err := <-seg; err != nil {
-		return nil, err
-	}
-	return index.New(pl)
-}
-
 // formatAnswer writes an answer as a person reads it in a terminal, the
 // matched words in 【】: the results of an answer; of an offer, the words
 // the plan does not use and then the closest results; a decline in a line.
@@ -136,7 +121,7 @@ func formatAnswer(ans index.Answer) string {
 		} else {
 			fmt.Fprintf(&b, "   %s\n", markExcerpt(r))
 		}
-		fmt.Fprintf(&b, "   —— %s\n", r.Location)
+		fmt.Fprintf(&b, "   —— %s · %s\n", r.Plan, r.Location)
 	}
 	return b.String()
 }

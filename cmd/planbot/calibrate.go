@@ -24,13 +24,16 @@ type sample struct {
 }
 
 // Calibration settings: the share of each set held out, the L2 weight of
-// the fit, what answering wrongly costs against a right answer, the share
+// the fit, what answering wrongly costs against a right answer (standing
+// by a wrong result of a question the plan answers; standing by anything
+// for a question it does not, which misleads more), the share
 // of the questions with a right result among the first three that must
 // at least be offered, and the folds of cross-validation.
 const (
 	heldOutOf   = 5 // one question in five, by its ID's hash
 	lambda      = 1.0
-	answerCost  = 0.7
+	wrongCost   = 0.3
+	outsideCost = 1.5
 	offerRecall = 0.995
 	folds       = 5
 	calibDepth  = evalDepth
@@ -148,11 +151,12 @@ func calibrationSamples(ctx context.Context, m *matcher, planFile, setFile strin
 	if err != nil {
 		return nil, err
 	}
-	idx, err := openIndex(planFile)
+	lib, err := openLibrary(ctx, []planEntry{{File: planFile}}, "")
 	if err != nil {
 		return nil, err
 	}
-	defer idx.Close()
+	defer lib.Close()
+	idx := lib.Default()
 	idx.SetDecision(index.Decision{})
 	name := planFile + setSepPlans + setFile
 	if planFile == "" {
@@ -185,6 +189,7 @@ func heldOut(set, id string) bool {
 func fitDecision(samples []sample) index.Decision {
 	var xs [][]float64
 	var at1, at3 []bool
+	var costs []float64
 	for _, s := range samples {
 		if s.x == nil {
 			continue
@@ -192,13 +197,18 @@ func fitDecision(samples []sample) index.Decision {
 		xs = append(xs, s.x)
 		at1 = append(at1, s.rank == 1)
 		at3 = append(at3, s.rank >= 1 && s.rank <= 3)
+		if s.q.Kind == "none" {
+			costs = append(costs, outsideCost)
+		} else {
+			costs = append(costs, wrongCost)
+		}
 	}
 	d := index.Decision{Answer: index.Fit(xs, at1, lambda), Offer: index.Fit(xs, at3, lambda)}
 	pa, po := make([]float64, len(xs)), make([]float64, len(xs))
 	for i, x := range xs {
 		pa[i], po[i] = d.Answer.Prob(x), d.Offer.Prob(x)
 	}
-	d.AnswerCut = index.BestCut(pa, at1, answerCost)
+	d.AnswerCut = index.BestCut(pa, at1, costs)
 	d.OfferCut = index.RecallCut(po, at3, offerRecall)
 	return d
 }

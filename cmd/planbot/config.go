@@ -46,10 +46,14 @@ type serveConfig struct {
 	} `yaml:"admin"`
 	Plan struct {
 		// File is a plan document to answer from instead of the one
-		// embedded in the binary (a plan of the same family).
+		// embedded in the binary (a plan of the same family); Plans
+		// supersedes it.
 		File string `yaml:"file"`
 	} `yaml:"plan"`
-	Data struct {
+	// Plans are the plans the bot answers from, side by side; none: the
+	// plan built into the binary alone (or plan.file).
+	Plans []planEntry `yaml:"plans"`
+	Data  struct {
 		// Dir holds what the bot keeps across restarts: the statistics
 		// of what is asked (stats.db). Empty: nothing is recorded.
 		Dir string `yaml:"dir"`
@@ -59,6 +63,9 @@ type serveConfig struct {
 		// MaxSize caps the space the records take (256MB); past it new
 		// records are dropped, and logged and counted.
 		MaxSize byteSize `yaml:"max_size"`
+		// Postgres, a postgres:// address, keeps them in PostgreSQL
+		// instead, shared by several replicas.
+		Postgres string `yaml:"postgres"`
 	} `yaml:"data"`
 	Log struct {
 		Level  string `yaml:"level"`
@@ -70,8 +77,9 @@ type serveConfig struct {
 // The environment variables that can hold the secrets, so that they need
 // not be written in the file; each wins over the file.
 const (
-	tokenEnv  = "PLANBOT_TELEGRAM_TOKEN"
-	secretEnv = "PLANBOT_WEBHOOK_SECRET"
+	tokenEnv    = "PLANBOT_TELEGRAM_TOKEN"
+	secretEnv   = "PLANBOT_WEBHOOK_SECRET"
+	postgresEnv = "PLANBOT_POSTGRES_URL"
 )
 
 // Defaults of the data section.
@@ -171,6 +179,26 @@ func loadServeConfig(path string, getenv func(string) string) (*serveConfig, err
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	cfg.resolvePlans(path)
+	return cfg, nil
+}
+
+// loadDataConfig reads the configuration at path as planbot stats does,
+// for what it says of the store (data): the settings of Telegram are not
+// needed, nor checked.
+func loadDataConfig(path string, getenv func(string) string) (*serveConfig, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg, err := parseConfig(src, getenv, false)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
 	return cfg, nil
 }
 
@@ -182,6 +210,25 @@ func parseServeConfig(src []byte, getenv func(string) string) (*serveConfig, err
 // parseConfig reads and checks a configuration; the settings of Telegram
 // only when telegram is set (planbot web ignores them).
 func parseConfig(src []byte, getenv func(string) string, telegram bool) (*serveConfig, error) {
+	cfg, err := decodeConfig(src)
+	if err != nil {
+		return nil, err
+	}
+	check := cfg.checkCommon
+	if telegram {
+		check = func() error { return cfg.check(getenv) }
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkData(getenv); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// decodeConfig reads a configuration without checking it.
+func decodeConfig(src []byte) (*serveConfig, error) {
 	cfg := &serveConfig{}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
@@ -194,19 +241,31 @@ func parseConfig(src []byte, getenv func(string) string, telegram bool) (*serveC
 			return nil, yamlError(err, &root)
 		}
 	}
-	check := cfg.checkCommon
-	if telegram {
-		check = func() error { return cfg.check(getenv) }
-	}
-	if err := check(); err != nil {
-		return nil, err
-	}
 	return cfg, nil
 }
 
 // telegramOn reports whether serve runs the Telegram bot: when it has a
 // token. Without one it serves the web alone, if web.listen is set.
 func (c *serveConfig) telegramOn() bool { return c.Telegram.Token != "" }
+
+// checkData checks the data section; PLANBOT_POSTGRES_URL, when set, wins
+// over data.postgres.
+func (c *serveConfig) checkData(getenv func(string) string) error {
+	d := &c.Data
+	if v := getenv(postgresEnv); v != "" {
+		d.Postgres = v
+	}
+	d.Postgres = strings.TrimSpace(d.Postgres)
+	if d.Postgres == "" {
+		return nil
+	}
+	// Never repeat the address: it holds the password.
+	u, err := url.Parse(d.Postgres)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return fmt.Errorf("data.postgres (or %s) must be an address such as postgres://planbot:PASSWORD@db.example.org:5432/planbot", postgresEnv)
+	}
+	return nil
+}
 
 // check fills in defaults and rejects settings that cannot work.
 func (c *serveConfig) check(getenv func(string) string) error {
@@ -305,6 +364,9 @@ func (c *serveConfig) checkCommon() error {
 		d.MaxSize = defaultMaxSize
 	case d.MaxSize < 1<<20:
 		return errors.New("data.max_size must be at least 1MB, such as 256MB")
+	}
+	if err := c.checkPlans(); err != nil {
+		return err
 	}
 	return c.Web.check()
 }

@@ -84,6 +84,9 @@ func TestConfigErrors(t *testing.T) {
 		{"log level", "log: {level: loud}", goodToken, `log.level must be debug, info, warn or error, not "loud"`},
 		{"log format", "log: {format: xml}", goodToken, `log.format must be text or json, not "xml"`},
 		{"admin listen", "admin: {listen: nohost}", goodToken, "admin.listen must be host:port"},
+		{"postgres", "data: {postgres: \"postgres://planbot:s3cret@db.example.org/planbot?sslmode=require\"}", goodToken, ""},
+		{"postgres not a URL", "data: {postgres: \"host=db password=my secret\"}", goodToken, "data.postgres (or PLANBOT_POSTGRES_URL) must be an address such as postgres://"},
+		{"postgres other scheme", "data: {postgres: \"mysql://root:my secret@db/x\"}", goodToken, "data.postgres (or PLANBOT_POSTGRES_URL) must be"},
 		{"not YAML", "telegram: [\n", goodToken, "line 1: not valid YAML"},
 		{"tabs", "telegram:\n\ttoken: x\n", goodToken, "line 2: not valid YAML"},
 	}
@@ -128,6 +131,24 @@ func TestConfigSecretFromEnvironment(t *testing.T) {
 	_, err = parseServeConfig(src, env(tokenEnv, goodToken, secretEnv, "not/a-secret"))
 	if err == nil || strings.Contains(err.Error(), "not/a-secret") {
 		t.Errorf("a bad secret from the environment: %v", err)
+	}
+}
+
+func TestConfigPostgresFromEnvironment(t *testing.T) {
+	src := []byte("data: {dir: /var/lib/planbot, postgres: \"postgres://a:b@file/x\"}\n")
+	cfg, err := parseServeConfig(src, env(tokenEnv, goodToken, postgresEnv, "postgres://planbot:pw@env/planbot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Data.Postgres != "postgres://planbot:pw@env/planbot" {
+		t.Errorf("data.postgres = %q, want the environment's", cfg.Data.Postgres)
+	}
+	if got := storeName(cfg); got != "postgres postgres://planbot@env/planbot" {
+		t.Errorf("the store is named %q", got)
+	}
+	_, err = parseServeConfig(src, env(tokenEnv, goodToken, postgresEnv, "postgres//planbot:pw-Secret@env"))
+	if err == nil || strings.Contains(err.Error(), "pw-Secret") {
+		t.Errorf("a bad address from the environment: %v", err)
 	}
 }
 

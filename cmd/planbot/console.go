@@ -15,16 +15,17 @@ import (
 func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	file := fs.String("plan", "", "answer from this plan file instead of the embedded one")
+	var src planSource
+	src.flags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
 	}
-	idx, err := openIndex(*file)
+	lib, err := src.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
-	b := bot.New(idx.Plan(), idx, bot.Options{})
+	defer lib.Close()
+	b := bot.New(botPlans(lib), lib, bot.Options{})
 	return bot.Console(ctx, b, &lineCap{r: stdin, max: maxLine}, stdout, isTerminal(stdin))
 }
 

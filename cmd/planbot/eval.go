@@ -34,7 +34,8 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	verbose := fs.Bool("v", false, "list the questions missed, with what came first")
-	file := fs.String("plan", "", "search this plan file instead of the embedded one")
+	var src planSource
+	src.flags(fs)
 	all := fs.Bool("all", false, "answer every question that finds anything: score the ranking alone")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: planbot eval [-v] FILE")
@@ -44,13 +45,15 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	idx, err := openIndex(*file)
+	lib, err := src.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
+	defer lib.Close()
 	if *all {
-		idx.SetDecision(index.Decision{})
+		for _, idx := range lib.Plans() {
+			idx.SetDecision(index.Decision{})
+		}
 	}
 	m, err := newMatcher()
 	if err != nil {
@@ -58,7 +61,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	var sc scoreCard
 	for _, q := range qs {
-		ans, err := idx.SearchContext(ctx, q.Q, evalDepth)
+		ans, err := lib.Search(ctx, q.Q, nil, evalDepth)
 		if err != nil {
 			return err
 		}

@@ -13,21 +13,31 @@ import (
 	"syscall"
 )
 
-const usage = `planbot answers questions about the 14th Five-Year Plan of 东河区.
+const usage = `planbot answers questions about five-year plans: the 14th of 东河区, built
+in, and the plans of its family the configuration names, side by side.
 
 Usage:
-  planbot console              chat with the bot in this terminal (no token, no network)
-  planbot ask [-json] [QUESTION]
+  planbot console [-config FILE]
+                               chat with the bot in this terminal (no token, no network)
+  planbot ask [-json] [-config FILE] [QUESTION]
                                answer one question; with no QUESTION, one per line of stdin
+  planbot plans [-json] [-config FILE]
+                               the plans loaded, with what the parser read of each
   planbot eval [-v] FILE       score a question set (JSONL: id, q, kind, any)
   planbot calibrate [-o FILE] [PLAN:]SET.jsonl ...
                                fit the decision to answer on labelled question sets
   planbot corpus -json         print the parsed plan as JSON
-  planbot targets [-json] [TOPIC]
+  planbot targets [-json] [-config FILE [-name NAME]] [TOPIC]
                                the plan's quantitative targets and results, with their sources
   planbot serve -config FILE   run the Telegram bot, the web or both, as configured
+                               (SIGHUP reloads the plans)
   planbot web [-listen ADDR] [-config FILE]
                                serve the web page and API alone (default 127.0.0.1:8080, no token)
+  planbot stats -config FILE [-days N | -export FILE | -import FILE [-append]]
+                               what the store holds; move it between bbolt and PostgreSQL
+
+ask, console, eval, targets, plans and web read the plans (plans:) and data.dir
+of the configuration given with -config, or one plan file with -plan FILE.
 `
 
 func main() {
@@ -62,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"corpus":    runCorpus,
 		"serve":     runServe,
 		"targets":   runTargets,
+		"stats":     runStats,
+		"plans":     runPlans,
 		"web":       runWeb,
 	}
 	cmd, ok := cmds[args[0]]

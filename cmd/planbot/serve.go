@@ -10,10 +10,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,31 +27,12 @@ import (
 	"planbot/bot/web"
 )
 
-// openStats opens the statistics store in the data directory, making it
-// if need be; a bad path, or another process on the same store, fails
-// before the bot connects. A damaged file does not: stats.Open moves it
-// aside and starts a fresh one, or, when even that fails, the bot serves
-// without recording (st nil), with one log line that says why.
-func openStats(dir string, opts stats.Options) (*stats.Store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("serve: data.dir: %w", err)
-	}
-	path := filepath.Join(dir, "stats.db")
-	st, err := stats.Open(path, opts)
-	if errors.Is(err, stats.ErrDamaged) {
-		opts.Logger.Error("planbot: statistics switched off: the store is damaged and could not be replaced", "file", path, "err", err)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("serve: data.dir: %w", err)
-	}
-	return st, nil
-}
-
 // storeHealth is what /healthz says of the statistics store.
 type storeHealth struct {
 	queue atomic.Pointer[stats.Queue]
 	off   atomic.Bool // the store is damaged past repair: nothing is recorded
+	// watch sees the background work of a PostgreSQL store.
+	watch *storeWatch
 }
 
 // err is the store's failure, nil when it works (or there is none).
@@ -58,39 +40,43 @@ func (h *storeHealth) err() error {
 	if h.off.Load() {
 		return stats.ErrDamaged
 	}
-	if q := h.queue.Load(); q != nil {
+	if q := h.queue.Load(); q != nil && q.Err() != nil {
 		return q.Err()
 	}
-	return nil
+	if h.watch == nil {
+		return nil
+	}
+	return h.watch.err()
 }
 
-// recordStats opens the statistics store of data.dir, if any, and wires it
-// into opts: records go through a stats.Queue, so that the store can never
-// cost an answer, failures are counted in planbot_store_errors_total and
-// shown by health, and records past data.retention are pruned at once and
-// then daily. The function returned flushes and closes it all.
-func recordStats(ctx context.Context, cfg *serveConfig, opts *bot.Options, m *metrics, health *storeHealth, log *slog.Logger) (stop func(), err error) {
-	if cfg.Data.Dir == "" {
-		return func() {}, nil
-	}
-	st, err := openStats(cfg.Data.Dir, stats.Options{
-		Retention: time.Duration(cfg.Data.Retention),
-		MaxSize:   int64(cfg.Data.MaxSize),
-		Logger:    log,
-	})
+// recordStats opens the store the configuration names, if any (bbolt in
+// data.dir, or PostgreSQL), and wires it into opts: records go through a
+// stats.Queue, so that the store can never cost an answer, failures are
+// counted in planbot_store_errors_total and shown by health, and records
+// past data.retention are pruned at once and then daily (by every replica
+// when they share PostgreSQL: pruning twice does no harm). The function
+// returned flushes and closes it all. pg is the PostgreSQL store, for the
+// flood limits the replicas share; nil for bbolt. sends says whether this
+// process sends to Telegram: only those count as replicas sharing the
+// limits.
+func recordStats(ctx context.Context, cfg *serveConfig, opts *bot.Options, m *metrics, health *storeHealth, sends bool, log *slog.Logger) (stop func(), pg *stats.Postgres, err error) {
+	st, pg, err := openStore(ctx, cfg, health.watch.observe, sends, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("serve: %w", err)
 	}
 	if st == nil {
-		health.off.Store(true)
-		return func() {}, nil
+		if cfg.Data.Dir != "" && cfg.Data.Postgres == "" {
+			health.off.Store(true) // damaged past repair
+		}
+		return func() {}, nil, nil
 	}
+	log.Info("planbot: store", "store", storeName(cfg))
 	q := stats.NewQueue(st, stats.QueueOptions{
 		Logger:  log,
 		OnError: func(kind string) { m.storeErrors.WithLabelValues(kind).Inc() },
 	})
 	health.queue.Store(q)
-	opts.Recorder, opts.Reporter = q, st
+	opts.Recorder, opts.Reporter, opts.Chats = q, st, st
 	pruneCtx, cancel := context.WithCancel(ctx)
 	pruned := make(chan struct{})
 	go func() {
@@ -119,8 +105,10 @@ func recordStats(ctx context.Context, cfg *serveConfig, opts *bot.Options, m *me
 		if err := q.Close(flushCtx); err != nil {
 			log.Warn("planbot: statistics still queued at exit were dropped")
 		}
-		st.Close()
-	}, nil
+		if err := st.Close(); err != nil {
+			log.Error("planbot: closing the store", "err", err)
+		}
+	}, pg, nil
 }
 
 // sleepCtx waits for d or until ctx is done.
@@ -165,6 +153,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	m := newMetrics()
 	var ready atomic.Bool
 	var store storeHealth
+	store.watch = newStoreWatch(m, log)
 	if cfg.Admin.Listen != "" {
 		l, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
@@ -192,19 +181,29 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	stopStats, err := recordStats(ctx, cfg, &opts, m, &store, log)
+	stopStats, pg, err := recordStats(ctx, cfg, &opts, m, &store, cfg.telegramOn(), log)
 	if err != nil {
 		return err
 	}
 	defer stopStats()
-	idx, err := openIndex(cfg.Plan.File)
+	var shared telegram.SharedLimits
+	if pg != nil {
+		shared = pg
+		m.sharePostgres(pg)
+	}
+	lib, err := openLibrary(ctx, cfg.Plans, cfg.Data.Dir)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
+	plansLoaded := true
+	defer func() {
+		if plansLoaded {
+			lib.Close()
+		}
+	}()
 
 	if webL != nil {
-		h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log, m.webRequest)
+		h, err := newWeb(cfg.Web, cfg.Plans, lib, opts, log, m.webRequest)
 		if err != nil {
 			return err
 		}
@@ -229,6 +228,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			PerChat:   time.Duration(cfg.Limits.PerChat),
 			PerGroup:  cfg.Limits.PerGroupPerMinute,
 			PerSecond: cfg.Limits.PerSecond,
+			Shared:    shared,
 		},
 		Logger:     log,
 		OnHandled:  m.handled,
@@ -245,7 +245,24 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fmt.Errorf("serve: %w", err)
 	}
 	opts.Username = tg.Username()
-	b := bot.New(idx.Plan(), idx, opts)
+	b := &reloadable{cur: &generation{bot: bot.New(botPlans(lib), lib, opts), lib: lib}}
+	plansLoaded = false // b releases them
+	defer b.close()
+	// SIGHUP reloads the plans.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go b.reloadOn(ctx, hup, func(ctx context.Context) (*generation, error) {
+		again, err := loadPlansConfig(*path, os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		lib, err := openLibrary(ctx, again.Plans, cfg.Data.Dir)
+		if err != nil {
+			return nil, err
+		}
+		return &generation{bot: bot.New(botPlans(lib), lib, opts), lib: lib}, nil
+	}, log)
 	if err := tg.SetCommands(ctx, bot.Commands()); err != nil {
 		log.Warn("planbot: could not register the command menu", "err", err)
 	}
@@ -372,6 +389,20 @@ func newMetrics() *metrics {
 	return m
 }
 
+// sharePostgres adds what a PostgreSQL store shared by replicas knows.
+func (m *metrics) sharePostgres(pg *stats.Postgres) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "planbot_replicas",
+			Help: "Replicas alive on the shared store, this one included, as its last heartbeat counted them.",
+		}, func() float64 { return float64(pg.Replicas()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "planbot_store_pending_records",
+			Help: "Records waiting in memory for the database to take them.",
+		}, func() float64 { return float64(pg.Pending()) }),
+	)
+}
+
 // handled counts an update the adapter handled.
 func (m *metrics) handled(h telegram.Handled) {
 	m.updates.WithLabelValues(h.Kind).Inc()
@@ -414,7 +445,9 @@ func (m *metrics) apiError(e *telegram.Error) {
 // "degraded: store": the bot still answers every question, and a 503 would
 // have a load balancer or a supervisor take away, or restart, a bot that
 // answers, for a side concern a restart does not mend (a full disk, a
-// damaged file). Alert on that line or on planbot_store_errors_total.
+// damaged file; a PostgreSQL down, which every replica shares, would take
+// them all away at once). Alert on that line or on
+// planbot_store_errors_total.
 func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, storeErr func() error, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

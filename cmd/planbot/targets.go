@@ -17,15 +17,17 @@ func runTargets(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := flag.NewFlagSet("targets", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print a JSON list of {metric, comparator, value, unit, year, text, location, …}")
-	file := fs.String("plan", "", "read this plan file instead of the embedded one")
+	var src planSource
+	src.flags(fs)
+	name := fs.String("name", "", "with -config, the plan of this short `name` (default: the default plan)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: planbot targets [-json] [-plan FILE] [TOPIC ...]")
+		fmt.Fprintln(stderr, "usage: planbot targets [-json] [-config FILE [-name NAME] | -plan FILE] [TOPIC ...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	pl, err := loadPlan(*file)
+	pl, err := src.plan(*name)
 	if err != nil {
 		return err
 	}

@@ -96,11 +96,22 @@ func planID(file string) string {
 	return id[:min(len(id), 64)]
 }
 
-// newWeb makes the web's handler for the plan of idx; onRequest counts
-// its requests.
-func newWeb(c webConfig, planFile string, idx *index.Index, opts bot.Options, log *slog.Logger, onRequest func(web.Request)) (*web.Server, error) {
+// newWeb makes the web's handler for the plans of lib, read from entries
+// in order: each plan its own page and ?plan= (an ID made of its file's
+// name), answering from that plan alone; onRequest counts its requests.
+func newWeb(c webConfig, entries []planEntry, lib *index.Library, opts bot.Options, log *slog.Logger, onRequest func(web.Request)) (*web.Server, error) {
 	opts.Username = ""
-	return web.New([]web.Plan{{ID: planID(planFile), Bot: bot.New(idx.Plan(), idx, opts)}}, web.Options{
+	var plans []web.Plan
+	seen := map[string]int{}
+	for i, idx := range lib.Plans() {
+		id := planID(entries[i].File)
+		if seen[id]++; seen[id] > 1 {
+			id = fmt.Sprintf("%s-%d", id, seen[id])
+		}
+		b := bot.New([]bot.Plan{{Name: idx.Name(), Plan: idx.Plan()}}, onePlan{idx}, opts)
+		plans = append(plans, web.Plan{ID: id, Bot: b})
+	}
+	return web.New(plans, web.Options{
 		Origins:      c.CORSOrigins,
 		Proxies:      c.proxies,
 		PerMinute:    c.Rate.PerMinute,
@@ -109,6 +120,14 @@ func newWeb(c webConfig, planFile string, idx *index.Index, opts bot.Options, lo
 		Logger:       log,
 		OnRequest:    onRequest,
 	})
+}
+
+// onePlan searches one plan of a library whatever the question names: a
+// page of the web is the page of one plan.
+type onePlan struct{ idx *index.Index }
+
+func (p onePlan) Search(ctx context.Context, query string, _ []string, limit int) (index.Answer, error) {
+	return p.idx.SearchContext(ctx, query, limit)
 }
 
 // serveWeb serves h on l until the function returned is called, which lets
@@ -167,6 +186,9 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if err == nil {
 			cfg, err = parseConfig(src, os.Getenv, false)
 		}
+		if err == nil {
+			cfg.resolvePlans(*path)
+		}
 		if err != nil {
 			return fmt.Errorf("config %s: %w", *path, err)
 		}
@@ -189,6 +211,7 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var ready atomic.Bool
 	var store storeHealth
 	m := newMetrics()
+	store.watch = newStoreWatch(m, log)
 	if cfg.Admin.Listen != "" {
 		al, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
@@ -200,17 +223,20 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 
 	var opts bot.Options
-	stopStats, err := recordStats(ctx, cfg, &opts, m, &store, log)
+	stopStats, _, err := recordStats(ctx, cfg, &opts, m, &store, false, log)
 	if err != nil {
 		return err
 	}
 	defer stopStats()
-	idx, err := openIndex(cfg.Plan.File)
+	if len(cfg.Plans) == 0 {
+		cfg.Plans = []planEntry{{}}
+	}
+	lib, err := openLibrary(ctx, cfg.Plans, cfg.Data.Dir)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
-	h, err := newWeb(cfg.Web, cfg.Plan.File, idx, opts, log, m.webRequest)
+	defer lib.Close()
+	h, err := newWeb(cfg.Web, cfg.Plans, lib, opts, log, m.webRequest)
 	if err != nil {
 		return err
 	}

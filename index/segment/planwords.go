@@ -29,7 +29,7 @@ func (s *Segmenter) NewWords(texts []string, min int) []string {
 				}
 				singles = singles[:0]
 			}
-			for _, sg := range s.gse.Segment([]byte(run)) {
+			for _, sg := range s.dict().Segment([]byte(run)) {
 				w := sg.Token().Text()
 				if utf8.RuneCountInString(w) == 1 {
 					singles = append(singles, []rune(w)...)
@@ -66,9 +66,29 @@ func (s *Segmenter) NewWords(texts []string, min int) []string {
 	return out
 }
 
-// With returns a new segmenter that knows words besides the dictionary's,
-// as the plan's own words are known: cut whole in the plan and in
-// questions alike. The receiver is left as it is.
+// With returns a segmenter that knows words besides the dictionary's, as
+// the plan's own words are known: cut whole in the plan and in questions
+// alike. The words are of two or three characters that the dictionary
+// cuts into single ones (NewWords finds them); the new segmenter joins
+// them where the receiver's cut leaves them apart, and shares its
+// dictionary, so that a plan's words cost neither the time nor the memory
+// of a dictionary of their own. The receiver is left as it is.
 func (s *Segmenter) With(words []string) (*Segmenter, error) {
-	return load(vocabDict+dict, planWords+"\n"+strings.Join(words, "\n"))
+	base := s
+	if s.base != nil {
+		base = s.base
+	}
+	join := map[string]bool{}
+	for w := range s.join {
+		join[w] = true
+	}
+	for _, w := range words {
+		if n := utf8.RuneCountInString(w); n >= 2 && n <= maxJoin {
+			join[w] = true
+		}
+	}
+	return &Segmenter{base: base, join: join}, nil
 }
+
+// maxJoin is the longest word, in characters, With joins.
+const maxJoin = 3

@@ -77,6 +77,18 @@ type Token struct {
 // for concurrent use.
 type Segmenter struct {
 	gse gse.Segmenter
+	// base, when set, is the segmenter whose dictionary this one reads,
+	// and join the words it knows besides (see With).
+	base *Segmenter
+	join map[string]bool
+}
+
+// dict is the gse segmenter whose dictionary s reads.
+func (s *Segmenter) dict() *gse.Segmenter {
+	if s.base != nil {
+		return &s.base.gse
+	}
+	return &s.gse
 }
 
 var loadDefault = sync.OnceValues(func() (*Segmenter, error) {
@@ -130,7 +142,10 @@ func (s *Segmenter) Pos(word string) string {
 	if word == "" || word == restWord {
 		return ""
 	}
-	_, pos, _ := s.gse.Find(word)
+	if s.join[word] {
+		return "nz"
+	}
+	_, pos, _ := s.dict().Find(word)
 	return pos
 }
 
@@ -159,7 +174,10 @@ func (s *Segmenter) Freq(word string) float64 {
 		return 0
 	}
 	// Find reports a word that is only a prefix of entries with freq 0.
-	freq, _, _ := s.gse.Find(word)
+	if s.join[word] {
+		return planWordFreq
+	}
+	freq, _, _ := s.dict().Find(word)
 	return freq
 }
 
@@ -220,7 +238,53 @@ func startsWithDigit(s string) bool {
 
 // appendHan segments the run of Chinese characters text[start:end].
 func (s *Segmenter) appendHan(out []Token, text string, start, end int, search bool) []Token {
-	for _, sg := range s.gse.Segment([]byte(text[start:end])) {
+	if len(s.join) == 0 {
+		return s.appendGse(out, text, start, end, search)
+	}
+	// The words of With stand whole, as words of a high frequency would
+	// in the dictionary; what lies between them is cut as before.
+	piece := start
+	for i := start; i < end; {
+		w := ""
+		for n := maxJoin; n >= 2 && w == ""; n-- {
+			j := i
+			for k := 0; k < n && j < end; k++ {
+				_, size := utf8.DecodeRuneInString(text[j:])
+				j += size
+			}
+			if utf8.RuneCountInString(text[i:j]) == n && s.join[text[i:j]] {
+				w = text[i:j]
+			}
+		}
+		if w == "" {
+			_, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			continue
+		}
+		out = s.appendGse(out, text, piece, i, search)
+		out = append(out, Token{Text: w, Start: i, End: i + len(w)})
+		if search {
+			// The words inside it, as search mode gives them: 昆山 in 昆山市.
+			rs := []rune(w)
+			for k := 0; k+2 <= len(rs) && len(rs) > 2; k++ {
+				if inner := string(rs[k : k+2]); s.Freq(inner) > 0 {
+					from := i + len(string(rs[:k]))
+					out = append(out, Token{Text: inner, Start: from, End: from + len(inner)})
+				}
+			}
+		}
+		i += len(w)
+		piece = i
+	}
+	return s.appendGse(out, text, piece, end, search)
+}
+
+// appendGse segments text[start:end] with the dictionary.
+func (s *Segmenter) appendGse(out []Token, text string, start, end int, search bool) []Token {
+	if start >= end {
+		return out
+	}
+	for _, sg := range s.dict().Segment([]byte(text[start:end])) {
 		from, to := start+sg.Start(), start+sg.End()
 		out = append(out, Token{Text: text[from:to], Start: from, End: to})
 		if search {

@@ -1,0 +1,328 @@
+package index
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"planbot/index/segment"
+)
+
+// A Library is several plans side by side: the district's, the city's and
+// the nation's, 十四五 and 十五五. Each is its own *Index with a short name;
+// a question is searched in the plans it names (国家规划里…, 十五五…, 南京…),
+// else in the plans the caller chose, else in all, and every result says
+// which plan it comes from. Each plan decides with its own model whether it
+// answers; the library answers when one of them does.
+
+//go:embed data/levels.txt
+var levelsData string
+
+// Library searches several plans. It is safe for concurrent use.
+type Library struct {
+	plans  []*Index
+	byName map[string]*Index
+	def    *Index
+	seg    *segment.Segmenter
+	levels map[string][]string // level → the words that name it
+}
+
+// NewLibrary makes a library of plans, each named by its Index's Name, the
+// names unique. def names the default plan (see Default); "" takes the
+// first.
+func NewLibrary(plans []*Index, def string) (*Library, error) {
+	if len(plans) == 0 {
+		return nil, errors.New("index: a library needs a plan")
+	}
+	levels, err := parseLevels(levelsData)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := segment.Default()
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels}
+	for _, idx := range plans {
+		if idx.Name() == "" {
+			return nil, errors.New("index: a plan has no name")
+		}
+		if _, dup := l.byName[idx.Name()]; dup {
+			return nil, fmt.Errorf("index: two plans are named %s", idx.Name())
+		}
+		l.byName[idx.Name()] = idx
+	}
+	if def != "" {
+		idx, ok := l.byName[def]
+		if !ok {
+			return nil, fmt.Errorf("index: no plan named %s", def)
+		}
+		l.def = idx
+	}
+	return l, nil
+}
+
+// parseLevels reads levels.txt: level = words.
+func parseLevels(src string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for n, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		level, words, ok := strings.Cut(line, "=")
+		level = strings.TrimSpace(level)
+		if !ok || level == "" || len(strings.Fields(words)) == 0 {
+			return nil, fmt.Errorf("index: levels.txt:%d: want level = words", n+1)
+		}
+		out[level] = append(out[level], strings.Fields(words)...)
+	}
+	return out, nil
+}
+
+// Plans are the library's plans, in the order given.
+func (l *Library) Plans() []*Index { return slices.Clone(l.plans) }
+
+// Plan is the plan of that name.
+func (l *Library) Plan(name string) (*Index, bool) {
+	idx, ok := l.byName[name]
+	return idx, ok
+}
+
+// Default is the default plan: the one a chat browses (its contents, its
+// indicators) when it has chosen none.
+func (l *Library) Default() *Index { return l.def }
+
+// Close releases every plan.
+func (l *Library) Close() error {
+	var errs []error
+	for _, idx := range l.plans {
+		errs = append(errs, idx.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Named lists the names of the plans a question names, in the library's
+// order: by a period (十四五, 十五五), a level (国家, 市里, 区里: see
+// levels.txt) or a place its title gives (南京, 东河区). Within one of the
+// three the plans named add up (我们区和市里的规划); across them they narrow
+// (南京“十五五”), unless nothing is left, when they add up too (南京和国家的规划).
+// A word naming no loaded plan is ignored: none when the question names
+// none.
+func (l *Library) Named(question string) []string {
+	plans, _ := l.named(question)
+	out := make([]string, len(plans))
+	for i, idx := range plans {
+		out[i] = idx.Name()
+	}
+	return out
+}
+
+// named is Named with the plans, and the words that named them (a level,
+// a place), which the search leaves out of a plan that does not use them.
+func (l *Library) named(question string) ([]*Index, []string) {
+	q := strings.ToLower(question)
+	starts := map[int]bool{}
+	for _, t := range l.seg.Cut(q) {
+		starts[t.Start] = true
+	}
+	// at reports whether w stands in q where a word starts and not before
+	// 级.
+	at := func(w string) bool {
+		for off := 0; ; {
+			i := strings.Index(q[off:], w)
+			if i < 0 {
+				return false
+			}
+			i += off
+			if starts[i] && !strings.HasPrefix(q[i+len(w):], "级") {
+				return true
+			}
+			off = i + len(w)
+		}
+	}
+	var dims [][]*Index
+	var levelWords []string
+	add := func(match func(*Index) bool) {
+		var set []*Index
+		for _, idx := range l.plans {
+			if match(idx) {
+				set = append(set, idx)
+			}
+		}
+		if len(set) > 0 {
+			dims = append(dims, set)
+		}
+	}
+	// Periods.
+	var periodsNamed []string
+	for _, p := range periods {
+		if strings.Contains(q, p) {
+			periodsNamed = append(periodsNamed, p)
+		}
+	}
+	add(func(idx *Index) bool { return slices.Contains(periodsNamed, idx.plan.Period()) })
+	// Levels.
+	levelsNamed := map[string]bool{}
+	for level, words := range l.levels {
+		for _, w := range words {
+			if at(w) {
+				levelsNamed[level] = true
+				levelWords = append(levelWords, w)
+			}
+		}
+	}
+	add(func(idx *Index) bool { return levelsNamed[idx.plan.Level()] })
+	// Places, and the plans' own short names.
+	add(func(idx *Index) bool {
+		if strings.Contains(q, strings.ToLower(idx.Name())) {
+			return true
+		}
+		found := false
+		for _, p := range idx.plan.PlaceNames() {
+			if at(p) {
+				found = true
+				levelWords = append(levelWords, p)
+			}
+		}
+		return found
+	})
+	if len(dims) == 0 {
+		return nil, nil
+	}
+	var out []*Index
+	for _, idx := range l.plans {
+		in := true
+		for _, d := range dims {
+			in = in && slices.Contains(d, idx)
+		}
+		if in {
+			out = append(out, idx)
+		}
+	}
+	if len(out) == 0 {
+		for _, idx := range l.plans {
+			for _, d := range dims {
+				if slices.Contains(d, idx) {
+					out = append(out, idx)
+					break
+				}
+			}
+		}
+	}
+	// Longest first: 南京市 before 南京.
+	sort.Slice(levelWords, func(i, j int) bool { return len(levelWords[i]) > len(levelWords[j]) })
+	return out, levelWords
+}
+
+// Scope lists the plans a question is searched in: those it names, else
+// those of chosen (the names of a chat's choice; unknown names are
+// skipped), else all.
+func (l *Library) Scope(question string, chosen []string) []*Index {
+	if named, _ := l.named(question); len(named) > 0 {
+		return named
+	}
+	var out []*Index
+	for _, name := range chosen {
+		if idx, ok := l.byName[name]; ok {
+			out = append(out, idx)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	return l.Plans()
+}
+
+// Search answers a question from the plans of its Scope, with at most limit
+// results, best first, each labelled with its plan. Every plan decides with
+// its own model; the answer is answered when one plan answers it, and then
+// holds the results of the plans that answer; otherwise it offers the
+// closest things of the plans that offer, or declines. Missing are the
+// words no plan searched uses.
+func (l *Library) Search(ctx context.Context, question string, chosen []string, limit int) (Answer, error) {
+	if limit <= 0 {
+		limit = 5
+	}
+	scope := l.Scope(question, chosen)
+	_, naming := l.named(question)
+	// The words that name a plan are not always the plan's words: 市里
+	// would count against every answer as a word the plan never uses.
+	searched := func(idx *Index) string {
+		s := strings.ToLower(question)
+		for _, w := range naming {
+			if idx.df[strings.ToLower(w)] == 0 {
+				s = strings.ReplaceAll(s, strings.ToLower(w), " ")
+			}
+		}
+		if utf8.RuneCountInString(strings.TrimSpace(s)) < 2 {
+			return question
+		}
+		return s
+	}
+	answers := make([]Answer, len(scope))
+	errs := make([]error, len(scope))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(len(scope), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				answers[i], errs[i] = scope[i].SearchContext(ctx, searched(scope[i]), limit)
+			}
+		}()
+	}
+	for i := range scope {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Answer{Query: question, Missing: []string{}, Results: []Result{}}, err
+	}
+	ans := merge(answers, limit)
+	ans.Query = question
+	return ans, nil
+}
+
+// merge makes one answer of the answers of several plans.
+func merge(answers []Answer, limit int) Answer {
+	out := Answer{Missing: []string{}, Results: []Result{}}
+	if len(answers) == 1 {
+		out = answers[0]
+		return out
+	}
+	for _, a := range answers {
+		out.Answered = out.Answered || a.Answered
+	}
+	for _, a := range answers {
+		if a.Answered == out.Answered {
+			out.Results = append(out.Results, a.Results...)
+		}
+	}
+	sort.SliceStable(out.Results, func(i, j int) bool { return out.Results[i].Score > out.Results[j].Score })
+	max := limit
+	if !out.Answered {
+		max = min(limit, maxOffered)
+	}
+	out.Results = out.Results[:min(len(out.Results), max)]
+	// A word is missing when no plan uses it.
+	for _, w := range answers[0].Missing {
+		all := true
+		for _, a := range answers[1:] {
+			all = all && slices.Contains(a.Missing, w)
+		}
+		if all {
+			out.Missing = append(out.Missing, w)
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"strings"
+	"unicode/utf8"
 
 	"planbot/corpus"
 )
@@ -133,14 +134,16 @@ func (idx *Index) compare(name string) ([]Row, []Figure) {
 		if sc.cover(func(w string) bool { return words[w] })/total < 0.999 {
 			return 0
 		}
-		in := 0
-		for _, t := range idx.seg.Cut(s) {
-			if asked[strings.ToLower(t.Text)] {
-				in++
+		// The share of the name's characters that the asked words make:
+		// by characters, not words, since a name may be one word of the
+		// dictionary (地区生产总值增长率) or several.
+		lower, in := strings.ToLower(s), 0
+		for w := range asked {
+			if strings.Contains(lower, w) {
+				in = max(in, utf8.RuneCountInString(w))
 			}
 		}
-		n := len(idx.seg.Cut(s))
-		return 0.5 + 0.5*float64(in)/float64(max(n, 1))
+		return 0.5 + 0.5*float64(in)/float64(max(utf8.RuneCountInString(s), 1))
 	}
 	var rows []Row
 	best := 0.0

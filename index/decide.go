@@ -49,6 +49,8 @@ var FeatureNames = []string{
 	"sentrel2",     // the second answer's relevance against the first's
 	"namedanswers", // the question names a box or an indicator number
 	"held",         // log of the number of the question's words, not numbers, the first answer holds
+	"nofigure",     // the question asks how many or how much, and the first answer holds no figure
+	"nowhen",       // the question asks when, and the first answer names no year
 }
 
 // The indexes of "held" and "namedanswers" in FeatureNames.
@@ -56,6 +58,52 @@ const (
 	heldFeature  = 24
 	namedFeature = 23
 )
+
+// FeatureSigns are the signs a feature's weight may take in the decision
+// to answer: +1 where more of it can only speak for the answer (the share
+// of the question it holds), -1 where it can only speak against (words the
+// plan never uses, a question of a kind plans do not answer), 0 where the
+// data decide. A fit that finds the other sign has learned a quirk of its
+// few hundred questions, not how questions work.
+var FeatureSigns = map[string]int{
+	"rel": 1, "sent": 1, "cov": 1, "title": 1, "topic": 1, "margin": 1, "bm25": 1,
+	"intent": 1, "exact": 1, "quantityhit": 1, "namedanswers": 1, "held": 1,
+	"absent": -1, "missing": -1, "unknown": -1, "otherintent": -1, "outside": -1,
+	"nofigure": -1, "nowhen": -1, "sentrel2": -1,
+}
+
+// FitSigned fits as Fit does, keeping each weight to its sign in signs
+// (by FeatureNames): a feature whose weight comes out against its sign is
+// left out, the worst first, and the rest fitted again.
+func FitSigned(xs [][]float64, ys []bool, lambda float64, signs map[string]int) Model {
+	off := map[int]bool{}
+	for {
+		masked := make([][]float64, len(xs))
+		for k, x := range xs {
+			masked[k] = append([]float64(nil), x...)
+			for i := range off {
+				masked[k][i] = 0
+			}
+		}
+		m := Fit(masked, ys, lambda)
+		worst, worstW := -1, 0.0
+		for i, w := range m.Weights {
+			if i >= len(FeatureNames) || off[i] {
+				continue
+			}
+			if sg := signs[FeatureNames[i]]; sg != 0 && w*float64(sg) < 0 && math.Abs(w) > worstW {
+				worst, worstW = i, math.Abs(w)
+			}
+		}
+		if worst < 0 {
+			for i := range off {
+				m.Weights[i], m.Mean[i], m.Scale[i] = 0, 0, 1
+			}
+			return m
+		}
+		off[worst] = true
+	}
+}
 
 // Decision holds the fitted models: Answer reads whether the first result
 // is right, Offer whether a right one is among the first three. A

@@ -64,6 +64,7 @@ type Index struct {
 	df       map[string]int      // documents containing each word
 	byChar   map[string][]string // two-character words by character
 	byFirst  map[rune][]string   // words of three to five characters by their first
+	titleW   map[string]bool     // the words of the plan's title
 	n        int
 	qu       *understander
 	decision Decision
@@ -163,6 +164,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, docs []*do
 	idx.n = len(idx.docs)
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.indexChars()
+	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
 	idx.qu.similar = idx.similar
 	idx.qu.noun = func(w string) bool {
@@ -736,13 +738,21 @@ func (idx *Index) absent(q query) float64 {
 	return absent
 }
 
+// whenRe finds a question asking when; yearRe a year in an answer.
+var (
+	whenRe = regexp.MustCompile(`哪年|哪一年|啥时候|什么时候|何时|几时|多会儿|啥时间|什么时间|哪天`)
+	yearRe = regexp.MustCompile(`\d{4}年|[〇一二三四五六七八九]{4}年|年底|年前|年内`)
+)
+
 // held counts the question's words, not numbers, that a document holds;
-// the alternatives of a word count once.
-func held(q query, d *doc) int {
+// the alternatives of a word count once. A word of the plan's title (its
+// place, 东河区, and period) or in a fifth of the plan or more says
+// nothing of a topic.
+func (idx *Index) held(q query, d *doc) int {
 	n := 0
 	groups := map[int]bool{}
 	for _, t := range q.Terms {
-		if isNumber(t.Text) || !d.words[t.Text] || t.Group != 0 && groups[t.Group] {
+		if isNumber(t.Text) || !d.words[t.Text] || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
 			continue
 		}
 		if t.Group != 0 {
@@ -818,7 +828,9 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
 		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
 		math.Min(rel2, 2), flag(h.named),
-		math.Log1p(float64(held(q, h.d))),
+		math.Log1p(float64(idx.held(q, h.d))),
+		flag(q.Quantity && !strings.ContainsFunc(h.d.text, unicode.IsDigit)),
+		flag(whenRe.MatchString(q.Normalized) && !yearRe.MatchString(h.d.text)),
 	}
 	return x
 }

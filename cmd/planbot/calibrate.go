@@ -31,7 +31,7 @@ type sample struct {
 // at least be offered, and the folds of cross-validation.
 const (
 	heldOutOf   = 5 // one question in five, by its ID's hash
-	lambda      = 1.0
+	lambda      = 3.0
 	wrongCost   = 0.3
 	outsideCost = 1.5
 	offerRecall = 0.995
@@ -203,7 +203,7 @@ func fitDecision(samples []sample) index.Decision {
 			costs = append(costs, wrongCost)
 		}
 	}
-	d := index.Decision{Answer: index.Fit(xs, at1, lambda), Offer: index.Fit(xs, at3, lambda)}
+	d := index.Decision{Answer: index.FitSigned(xs, at1, lambda, index.FeatureSigns), Offer: index.FitSigned(xs, at3, lambda, index.FeatureSigns)}
 	pa, po := make([]float64, len(xs)), make([]float64, len(xs))
 	for i, x := range xs {
 		pa[i], po[i] = d.Answer.Prob(x), d.Offer.Prob(x)

@@ -47,7 +47,7 @@ var dict string
 var planWords string
 
 // vocabDict holds entries in gse's format for the words of the query
-// vocabulary (index/data: synonyms, stop words, vocab/*.txt) that dict
+// vocabulary (index/data: stop words, vocab/*.txt) that dict
 // would cut apart: 排水管网, 下水道, 咋介, each with the lowest frequency
 // that keeps it whole, or a higher one for a word gse has but too rarely
 // (托育). Loaded before dict, its entries win, so that a plan word of the

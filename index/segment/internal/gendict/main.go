@@ -15,13 +15,15 @@
 // them after the dictionary.
 //
 // And it writes entries for the words of the query vocabulary (-vocab:
-// synonyms.txt, stopwords.txt and vocab/*.txt of index/data) that the
-// pruned dictionary would cut apart (-vocabwords), each with the lowest
-// frequency that keeps it whole: the segmenter loads them before the
-// dictionary, so that a plan word of the vocabulary (排水管网) is one token
-// of a question and of the plan, and an everyday word (下水道) or a dialect
-// question word (咋介) one token of a question. Words of the vocabulary
-// that gse knows keep their entry even when rare.
+// stopwords.txt and vocab/*.txt of index/data) that the pruned dictionary
+// would cut apart (-vocabwords), each with the lowest frequency that keeps
+// it whole: the segmenter loads them before the dictionary, so that a plan
+// word of the vocabulary (排水管网) is one token of a question and of the
+// plan, and an everyday word (下水道) or a dialect question word (咋介)
+// one token of a question. Words of the vocabulary that gse knows keep
+// their entry even when rare. synonyms.txt is left out: its plan words
+// name the indicators (地区生产总值增长率), whose names are matched word
+// by word.
 //
 // Run it through go generate in index/segment:
 //
@@ -54,7 +56,7 @@ func main() {
 	out := flag.String("o", "dict.txt", "output file")
 	wordsOut := flag.String("words", "planwords.txt", "output file for the plan's own words")
 	minFreq := flag.Float64("minfreq", 500, "keep every entry at least this frequent")
-	vocabDir := flag.String("vocab", "", "directory of the query vocabulary (synonyms.txt, vocab/*.txt)")
+	vocabDir := flag.String("vocab", "", "directory of the query vocabulary (stopwords.txt, vocab/*.txt)")
 	vocabOut := flag.String("vocabwords", "vocabwords.txt", "output file for the vocabulary's words the dictionary lacks")
 	flag.Parse()
 	if err := run(*out, *wordsOut, *minFreq, *vocabDir, *vocabOut); err != nil {
@@ -138,7 +140,7 @@ func vocabWords(dir string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	files = append([]string{filepath.Join(dir, "synonyms.txt"), filepath.Join(dir, "stopwords.txt")}, files...)
+	files = append([]string{filepath.Join(dir, "stopwords.txt")}, files...)
 	add := func(text, pos string) {
 		for _, w := range strings.Fields(text) {
 			for _, run := range strings.FieldsFunc(w, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {

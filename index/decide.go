@@ -36,7 +36,7 @@ var FeatureNames = []string{
 	"bm25",         // the first answer's BM25 score against the best BM25 score
 	"intent",       // the question asks for the first answer's kind
 	"otherintent",  // the question asks for another kind than the first answer's
-	"outside",      // the question asks what plans do not say: prices, people, hours
+	"outside",      // how many things the question asks that plans do not say (prices, people, hours), at most 3
 	"exact",        // the answer's title stands whole in the question
 	"terms",        // log of the number of words of the question
 	"indicator",    // the first answer is an indicator

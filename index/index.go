@@ -823,7 +823,7 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		h.rel, h.sent, h.cov, h.title, h.topic,
 		share(absent), math.Log1p(float64(len(idx.missing(q)))), share(unknown),
 		1 - second, h.bm,
-		flag(q.Intents[h.d.kind]), flag(otherIntent), flag(q.Intents[kindOutside]), flag(idx.exact(h.d, q)),
+		flag(q.Intents[h.d.kind]), flag(otherIntent), math.Min(float64(q.Outside), 3), flag(idx.exact(h.d, q)),
 		math.Log1p(float64(len(q.Terms))),
 		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
 		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),

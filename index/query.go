@@ -151,6 +151,9 @@ type query struct {
 	// set for any 多少/几 question.
 	Units    []string
 	Quantity bool
+	// Outside counts the cues of what plans do not say (prices, people,
+	// opening hours) that the question holds.
+	Outside int
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string
@@ -357,9 +360,24 @@ func (u *understander) understand(raw string) query {
 			q.Units = append(q.Units, unit)
 		}
 	}
+	var outside []string
 	for _, iw := range u.intents {
 		if strings.Contains(q.Normalized, iw.word) {
 			q.Intents[iw.kind] = true
+			if iw.kind == kindOutside {
+				outside = append(outside, iw.word)
+			}
+		}
+	}
+	// How many things the question asks that plans do not say: cues, each
+	// counted once even where a longer one holds it (几点 in 几点开门).
+	for _, w := range outside {
+		inside := false
+		for _, o := range outside {
+			inside = inside || o != w && strings.Contains(o, w)
+		}
+		if !inside {
+			q.Outside++
 		}
 	}
 	text := q.Normalized

@@ -296,6 +296,18 @@ func cutSynonym(line string) (plan, everyday string, kind, ok bool) {
 	return plan, everyday, true, ok
 }
 
+// knownParts lists the parts of a word, as the segmenter cuts them for
+// search, that the plan uses.
+func (u *understander) knownParts(w string) []string {
+	var parts []string
+	for _, t := range u.seg.CutSearch(w) {
+		if t.Text != w && utf8.RuneCountInString(t.Text) > 1 && u.vocab(t.Text) && !slices.Contains(parts, t.Text) {
+			parts = append(parts, t.Text)
+		}
+	}
+	return parts
+}
+
 // dataLines returns the non-empty, non-comment lines of a data file.
 func dataLines(data string) []string {
 	var out []string
@@ -420,6 +432,10 @@ func (u *understander) understand(raw string) query {
 		var alts [][]string
 		if u.vocab(syn.everyday) {
 			alts = append(alts, []string{syn.everyday})
+		} else if parts := u.knownParts(syn.everyday); len(parts) > 0 {
+			// The everyday word's own parts may be what the plan writes
+			// (延迟退休 in 延迟法定退休年龄): they stay an alternative.
+			alts = append(alts, parts)
 		}
 		for _, p := range syn.plan {
 			if utf8.RuneCountInString(p) > 1 && u.vocab(p) {

@@ -255,10 +255,10 @@ func TestBrowserOutcomes(t *testing.T) {
 		t.Errorf("the example %q: outcome %q", example, o)
 	}
 	// An offer: the closest things, said to be no direct answer.
-	s.ask("东河的公交线路", 3)
+	s.ask("东河要建摩天轮吗", 3)
 	offer := eval[map[string]string](s, `(a => ({outcome: a.dataset.outcome, message: a.querySelector('.message').textContent, results: String(a.querySelectorAll('li.result').length)}))(document.querySelectorAll('#log .answer')[2])`)
 	if offer["outcome"] != "offer" || !strings.Contains(offer["message"], "最接近的内容") || offer["results"] == "0" {
-		t.Errorf("东河的公交线路: %v", offer)
+		t.Errorf("东河要建摩天轮吗: %v", offer)
 	}
 	s.screenshot("outcomes")
 }

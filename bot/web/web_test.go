@@ -107,9 +107,9 @@ func TestAskRealQuestions(t *testing.T) {
 	}{
 		{"森林覆盖率", index.Answered, index.KindIndicator, "/indicators/18", "专栏1"},
 		{"碳中和是什么意思", index.Answered, index.KindTerm, "/terms#t", ""},
-		{"北梁以后建成啥样", index.Answered, "", "/chapters/", "第"},
+		{"北梁棚户区改造", index.Answered, "", "/chapters/", "第"},
 		{"原铝产能2025年多少", index.Answered, "", "/chapters/3", "第三章"},
-		{"东河的公交线路", index.Offered, "", "/", "第"},
+		{"东河要建摩天轮吗", index.Offered, "", "/", "第"},
 		{"专栏9有哪些项目", index.Answered, index.KindProject, "/chapters/6#b9", "专栏9"},
 		{"预期性指标有几项", index.Answered, index.KindIndicator, "/indicators", "专栏1"},
 		{"地铁", index.Declined, "", "", ""},

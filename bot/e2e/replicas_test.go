@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -25,9 +27,9 @@ import (
 // PostgreSQL stopped in the middle costs no answer, and what is asked
 // meanwhile is counted once it is back (the replicas buffer it).
 //
-// /plan is not built yet (issue 11): that a chat's chosen plan holds on
-// every replica is tested through the store API both processes use, two
-// stores on the same database, as the two replicas open it.
+// Both replicas load two plans: a chat's plan chosen with /plan through
+// one replica holds on the other, since the choice is kept in the shared
+// store (and the store API is checked directly as well).
 func TestReplicas(t *testing.T) {
 	s := need(t)
 	srv, err := pgtest.Start()
@@ -55,6 +57,16 @@ func TestReplicas(t *testing.T) {
 	defer pl.Close()
 	public := "http://" + pl.Addr().String() + "/telegram"
 
+	// A second plan of the family, as 南京市's 十五五.
+	src, err := os.ReadFile("../../corpus/testdata/mini.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nanjing := filepath.Join(t.TempDir(), "nanjing.md")
+	mini := strings.Replace(string(src), "**某某区国民经济和社会发展  \n第十四个五年规划纲要**", "**南京市国民经济和社会发展第十五个五年规划纲要**", 1)
+	if err := os.WriteFile(nanjing, []byte(mini), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var replicas []*instance
 	var admins []string
 	for _, hook := range hooks {
@@ -65,6 +77,10 @@ func TestReplicas(t *testing.T) {
 limits: {per_chat: 1s}
 admin: {listen: "`+admin+`"}
 log: {level: debug, format: json}
+plans:
+  - name: 东河区“十四五”
+    default: true
+  - file: `+nanjing+`
 `, "PLANBOT_WEBHOOK_SECRET="+secret, "PLANBOT_POSTGRES_URL="+db)
 		replicas = append(replicas, in)
 		admins = append(admins, "http://"+admin)
@@ -146,7 +162,32 @@ log: {level: debug, format: json}
 		}
 	}
 
-	// A chat's plan chosen through one replica's store holds on the other.
+	// A chat's plan chosen with /plan, the press handled by one replica,
+	// holds for the questions the other handles (round robin: two in a
+	// row reach both).
+	pc := privateChat(5160)
+	ask(pc, "/plan", "南京市“十五五”")
+	list := s.repliesAs(t, tok, pc, 1)[0]
+	choose := list.buttonNamed("南京市“十五五”")
+	if choose == "" {
+		t.Fatalf("/plan offers no button for 南京市“十五五”: %+v", list.Message.ReplyMarkup)
+	}
+	s.post(t, "/sendCallback", map[string]any{"botToken": tok, "from": from, "data": choose,
+		"message": map[string]any{"message_id": list.MessageID, "date": time.Now().Unix(), "chat": pc.json(),
+			"from": map[string]any{"id": botID, "is_bot": true, "first_name": "Bot"}, "text": list.Message.Text}}, nil)
+	answers++
+	if got := s.waitBots(t, tok, answers); !strings.Contains(got[answers-1].Message.Text, "南京市“十五五”") {
+		t.Errorf("the press's reply: %s", got[answers-1].Message.Text)
+	}
+	for range 2 {
+		ask(pc, "森林覆盖率", "南京市“十五五” · ")
+		if text := s.waitBots(t, tok, answers)[answers-1].Message.Text; strings.Contains(text, "东河区“十四五” · ") {
+			t.Errorf("a chat that chose 南京市“十五五” got an answer from 东河区“十四五”:\n%s", text)
+		}
+	}
+	asked = append(asked, []struct{ q, want string }{{"森林覆盖率", ""}, {"森林覆盖率", ""}}...)
+
+	// The store API itself: what one replica's store keeps, the other's reads.
 	ctx := context.Background()
 	var stores []*stats.Postgres
 	for range 2 {

@@ -150,19 +150,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 	// Listen first: a port taken fails at once, and the health check
 	// answers "starting" while the index is built.
-	m := newMetrics()
-	var ready atomic.Bool
-	var store storeHealth
-	store.watch = newStoreWatch(m, log)
-	if cfg.Admin.Listen != "" {
-		l, err := net.Listen("tcp", cfg.Admin.Listen)
-		if err != nil {
-			return fmt.Errorf("serve: admin.listen: %w", err)
-		}
-		stop := serveAdmin(ctx, l, m.registry, &ready, store.err, log)
-		defer stop()
-		log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
+	adm, err := startAdmin(ctx, cfg, "serve", log)
+	if err != nil {
+		return err
 	}
+	defer adm.stop()
+	m, ready, store := adm.metrics, &adm.ready, &adm.store
 	var webL net.Listener
 	if cfg.Web.Listen != "" {
 		webL, err = net.Listen("tcp", cfg.Web.Listen)
@@ -181,7 +174,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opts := bot.Options{Admins: cfg.Telegram.Admins}
-	stopStats, pg, err := recordStats(ctx, cfg, &opts, m, &store, cfg.telegramOn(), log)
+	stopStats, pg, err := recordStats(ctx, cfg, &opts, m, store, cfg.telegramOn(), log)
 	if err != nil {
 		return err
 	}
@@ -448,6 +441,32 @@ func (m *metrics) apiError(e *telegram.Error) {
 // damaged file; a PostgreSQL down, which every replica shares, would take
 // them all away at once). Alert on that line or on
 // planbot_store_errors_total.
+// admin is what the admin endpoints report on: the metrics, whether the
+// process is ready, the store's health.
+type admin struct {
+	metrics *metrics
+	ready   atomic.Bool
+	store   storeHealth
+	stop    func()
+}
+
+// startAdmin makes the metrics and serves /healthz and /metrics on
+// admin.listen when it is set; cmd names the command in errors.
+func startAdmin(ctx context.Context, cfg *serveConfig, cmd string, log *slog.Logger) (*admin, error) {
+	a := &admin{metrics: newMetrics(), stop: func() {}}
+	a.store.watch = newStoreWatch(a.metrics, log)
+	if cfg.Admin.Listen == "" {
+		return a, nil
+	}
+	l, err := net.Listen("tcp", cfg.Admin.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("%s: admin.listen: %w", cmd, err)
+	}
+	a.stop = serveAdmin(ctx, l, a.metrics.registry, &a.ready, a.store.err, log)
+	log.Info("planbot: admin endpoints", "addr", l.Addr().String(), "paths", "/healthz /metrics")
+	return a, nil
+}
+
 func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready *atomic.Bool, storeErr func() error, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"planbot/bot"
@@ -208,22 +207,15 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return fmt.Errorf("web: listen: %w", err)
 	}
 	defer l.Close()
-	var ready atomic.Bool
-	var store storeHealth
-	m := newMetrics()
-	store.watch = newStoreWatch(m, log)
-	if cfg.Admin.Listen != "" {
-		al, err := net.Listen("tcp", cfg.Admin.Listen)
-		if err != nil {
-			return fmt.Errorf("web: admin.listen: %w", err)
-		}
-		stop := serveAdmin(ctx, al, m.registry, &ready, store.err, log)
-		defer stop()
-		log.Info("planbot: admin endpoints", "addr", al.Addr().String(), "paths", "/healthz /metrics")
+	adm, err := startAdmin(ctx, cfg, "web", log)
+	if err != nil {
+		return err
 	}
+	defer adm.stop()
+	m, ready, store := adm.metrics, &adm.ready, &adm.store
 
 	var opts bot.Options
-	stopStats, _, err := recordStats(ctx, cfg, &opts, m, &store, false, log)
+	stopStats, _, err := recordStats(ctx, cfg, &opts, m, store, false, log)
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,7 @@ var FeatureNames = []string{
 
 // The indexes of "held" and "namedanswers" in FeatureNames.
 const (
+	topicFeature = 4
 	heldFeature  = 24
 	namedFeature = 23
 )
@@ -104,6 +105,10 @@ func FitSigned(xs [][]float64, ys []bool, lambda float64, signs map[string]int) 
 		off[worst] = true
 	}
 }
+
+// topicOffer is the share of the question's topic that the first result
+// must hold for the plan to be said to speak of it.
+const topicOffer = 0.6
 
 // Decision holds the fitted models: Answer reads whether the first result
 // is right, Offer whether a right one is among the first three. A
@@ -324,9 +329,11 @@ func (d Decision) Apply(ans Answer, x []float64) Answer {
 		// What the question names (an indicator by its number, a list)
 		// the plan's structure answers: no guess to weigh.
 		ans.Answered = true
-	case x[heldFeature] > 0 && d.Offer.Prob(x) >= d.OfferCut:
+	case x[heldFeature] > 0 && (d.Offer.Prob(x) >= d.OfferCut || x[topicFeature] >= topicOffer):
 		// An offer holds at least a word of the question, not only a
-		// number; with none, the plan has nothing to offer.
+		// number; with none, the plan has nothing to offer. Where the
+		// first result holds most of the question's topic, the plan
+		// speaks of it: a decline would say it does not.
 		ans.Results = ans.Results[:min(len(ans.Results), maxOffered)]
 	default:
 		ans.Results = []Result{}

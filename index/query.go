@@ -440,9 +440,23 @@ func (u *understander) understand(raw string) query {
 		for _, p := range syn.plan {
 			if utf8.RuneCountInString(p) > 1 && u.vocab(p) {
 				alts = append(alts, []string{p})
-			} else {
-				alts = append(alts, words(u.seg.Cut(p)))
+				continue
 			}
+			// A plan word this plan does not write counts by the parts
+			// it does write, or not at all: an alternative no answer can
+			// hold would only weigh the question down.
+			var known []string
+			for _, w := range words(u.seg.Cut(p)) {
+				if u.vocab(w) {
+					known = append(known, w)
+				}
+			}
+			if len(known) > 0 {
+				alts = append(alts, known)
+			}
+		}
+		if len(alts) == 0 {
+			continue
 		}
 		b.group(alts, 0.9)
 		if syn.kind && !u.vocab(syn.everyday) {

@@ -212,6 +212,20 @@ func TestPostgresDown(t *testing.T) {
 	if s.Pending() != 20 {
 		t.Errorf("%d records wait, want 20", s.Pending())
 	}
+	// Writing the records and the heartbeat (every 100 ms) fail while
+	// the database is down: wait for both, so that it does not come back
+	// first.
+	for wait := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		both, seen := failed["heartbeat"] > 0 && failed["record"] > 0, fmt.Sprint(failed)
+		mu.Unlock()
+		if both {
+			break
+		}
+		if time.Now().After(wait) {
+			t.Fatalf("failures observed in 10 s with the database down: %s", seen)
+		}
+	}
 	must(t, srv.Restart())
 	deadline := time.Now().Add(30 * time.Second)
 	r, err := s.Report(ctx, time.Time{}, time.Time{}, 0)

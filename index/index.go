@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,15 +42,23 @@ type doc struct {
 	text     string
 	extra    string // aliases, category, box title: words that find it
 	location string
-	words    map[string]bool   // every token of title, text and extra
-	titleW   map[string]bool   // the tokens of title and extra
-	sents    []map[string]bool // the tokens of each sentence of text
-	sentText []string          // the sentences themselves
-	digits   []bool            // whether each sentence holds a number
-	tokens   []segment.Token   // the words of text, with their offsets
-	items    []string          // what a list answer lists
-	ord      int               // its place among the plan's documents
-	periods  uint8             // the periods its text and extra name (periodsIn)
+	// words holds every token of title, text and extra, each with the
+	// sentences of text that hold it, in order (none for a word only of
+	// title or extra): one map a document, not one a sentence.
+	words    map[string][]int32
+	titleW   map[string]bool // the tokens of title and extra
+	sentText []string        // the sentences of text
+	digits   []bool          // whether each sentence holds a number
+	tokens   []segment.Token // the words of text, with their offsets
+	items    []string        // what a list answer lists
+	ord      int             // its place among the plan's documents
+	periods  uint8           // the periods its text and extra name (periodsIn)
+}
+
+// has reports whether the document holds the word.
+func (d *doc) has(w string) bool {
+	_, ok := d.words[w]
+	return ok
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -286,9 +295,9 @@ func assemble(d *doc, t docTokens) *document.Document {
 	field(fieldTitle, d.title, t.Title)
 	field(fieldExtra, d.extra, t.Extra)
 	field(fieldText, d.text, t.Text)
-	d.words, d.titleW = map[string]bool{}, map[string]bool{}
+	d.words, d.titleW = map[string][]int32{}, map[string]bool{}
 	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
-		d.words[tok.Text] = true
+		d.words[tok.Text] = nil
 		d.titleW[tok.Text] = true
 	}
 	d.periods = periodsIn(d.text + " " + d.extra)
@@ -297,10 +306,6 @@ func assemble(d *doc, t docTokens) *document.Document {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
 	}
 	d.tokens = t.Text
-	d.sents = make([]map[string]bool, len(d.sentText))
-	for i := range d.sents {
-		d.sents[i] = map[string]bool{}
-	}
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
@@ -310,8 +315,10 @@ func assemble(d *doc, t docTokens) *document.Document {
 			sent++
 			end += len(d.sentText[sent])
 		}
-		d.words[tok.Text] = true
-		d.sents[sent][tok.Text] = true
+		in := d.words[tok.Text]
+		if len(in) == 0 || in[len(in)-1] != int32(sent) {
+			d.words[tok.Text] = append(in, int32(sent))
+		}
 	}
 	return bd
 }
@@ -640,7 +647,8 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
-	cover := newScorer(q.Terms, weight).cover
+	sc := newScorer(q.Terms, weight)
+	cover := sc.cover
 	total := cover(func(string) bool { return true })
 	topicCover := newScorer(q.Terms, func(t term) float64 {
 		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
@@ -656,14 +664,31 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		maxBM = math.Max(maxBM, m.Score)
 	}
 	var hits []hit
+	nt := len(q.Terms)
+	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
+	in := make([][]int32, nt) // the sentences holding each term
+	var held []bool           // by sentence, the terms it or the title holds
 	for _, m := range res.Hits {
 		d := idx.docs[m.ID]
-		cov := cover(func(w string) bool { return d.words[w] })
-		titleCov := cover(func(w string) bool { return d.titleW[w] })
+		for i, t := range q.Terms {
+			in[i], inDoc[i] = d.words[t.Text]
+			inTitle[i] = d.titleW[t.Text]
+		}
+		cov := sc.coverHeld(inDoc)
+		titleCov := sc.coverHeld(inTitle)
+		held = slices.Grow(held[:0], len(d.sentText)*nt)[:len(d.sentText)*nt]
+		for s := range d.sentText {
+			copy(held[s*nt:], inTitle)
+		}
+		for i := range in {
+			for _, s := range in[i] {
+				held[int(s)*nt+i] = true
+			}
+		}
 		// The best sentence: most questions ask what one sentence says.
 		sent, quantity := 0.0, false
-		for i, words := range d.sents {
-			c := cover(func(w string) bool { return words[w] || d.titleW[w] })
+		for i := range d.sentText {
+			c := sc.coverHeld(held[i*nt : (i+1)*nt])
 			if d.digits[i] {
 				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
 					c += total * bonus
@@ -699,7 +724,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		rel := (cov + sent) / 2 * total / (total + absent)
 		topic := 0.0
 		if topicTotal > 0 {
-			topic = topicCover(func(w string) bool { return d.words[w] }) / topicTotal
+			topic = topicCover(d.has) / topicTotal
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
 	}
@@ -752,7 +777,7 @@ func (idx *Index) held(q query, d *doc) int {
 	n := 0
 	groups := map[int]bool{}
 	for _, t := range q.Terms {
-		if isNumber(t.Text) || !d.words[t.Text] || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
+		if isNumber(t.Text) || !d.has(t.Text) || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
 			continue
 		}
 		if t.Group != 0 {
@@ -918,6 +943,7 @@ type scorer struct {
 	groups int
 	got    []float64 // scratch: weight present per alternative
 	best   []float64 // scratch: best share per group
+	held   []bool    // scratch: the terms cover finds held
 }
 
 type altInfo struct {
@@ -961,11 +987,24 @@ func newScorer(terms []term, weight func(term) float64) *scorer {
 // cover sums the weight of the question's words that has accepts. A
 // scorer is not safe for concurrent use.
 func (sc *scorer) cover(has func(string) bool) float64 {
+	if cap(sc.held) < len(sc.terms) {
+		sc.held = make([]bool, len(sc.terms))
+	}
+	held := sc.held[:len(sc.terms)]
+	for i, t := range sc.terms {
+		held[i] = has(t.Text)
+	}
+	return sc.coverHeld(held)
+}
+
+// coverHeld is cover with the question's words held told by their place
+// in it: held[i] for the i-th term.
+func (sc *scorer) coverHeld(held []bool) float64 {
 	clear(sc.got)
 	clear(sc.best)
 	sum := 0.0
-	for i, t := range sc.terms {
-		if !has(t.Text) {
+	for i := range sc.terms {
+		if !held[i] {
 			continue
 		}
 		if a := sc.alt[i]; a >= 0 {

@@ -568,11 +568,39 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 // to answer read (by FeatureNames); nil when there was nothing to decide,
 // the question having no word the plan could answer.
 func (idx *Index) Features(ctx context.Context, question string, limit int) (Answer, []float64, error) {
+	ans, x, s, err := idx.search(ctx, question, limit)
+	s.excerpts(ans.Results)
+	return ans, x, err
+}
+
+// searched is what a search found its results in: the question as
+// understood and the documents of the results by ID. The excerpts of
+// results wait for it until they are known to be shown (a library shows a
+// few of the results of every plan).
+type searched struct {
+	idx  *Index
+	q    query
+	docs map[string]*doc
+}
+
+// excerpts fills in the excerpts of the results that s found.
+func (s searched) excerpts(results []Result) {
+	for i := range results {
+		r := &results[i]
+		if d, ok := s.docs[r.ID]; ok && d.items == nil && s.idx != nil && r.Plan == s.idx.name {
+			r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+		}
+	}
+}
+
+// search is Features without the results' excerpts.
+func (idx *Index) search(ctx context.Context, question string, limit int) (Answer, []float64, searched, error) {
 	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
 	q := idx.qu.understand(question)
+	s := searched{idx: idx, q: q, docs: map[string]*doc{}}
 	ans.Missing = idx.missing(q)
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
@@ -587,7 +615,7 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 	if len(q.Terms) > 0 {
 		found, err := idx.retrieve(ctx, q)
 		if err != nil {
-			return ans, nil, err
+			return ans, nil, s, err
 		}
 		for _, h := range found {
 			if len(hits) == 0 || hits[0].d != h.d {
@@ -596,13 +624,14 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 		}
 	}
 	if len(hits) == 0 {
-		return ans, nil, nil
+		return ans, nil, s, nil
 	}
 	x = idx.features(q, hits)
 	for _, h := range dedupe(hits, limit) {
-		ans.Results = append(ans.Results, idx.result(h.d, q, h.score))
+		ans.Results = append(ans.Results, idx.result(h.d, h.score))
+		s.docs[h.d.id] = h.d
 	}
-	return idx.decision.Apply(ans, x), x, nil
+	return idx.decision.Apply(ans, x), x, s, nil
 }
 
 // maxOffered is how many results an offer shows: the closest things the
@@ -1104,11 +1133,8 @@ func dedupe(hits []hit, limit int) []hit {
 	return out
 }
 
-// result turns a document into a result with its excerpt.
-func (idx *Index) result(d *doc, q query, score float64) Result {
-	r := Result{Plan: idx.name, Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
-	if d.items == nil {
-		r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
-	}
-	return r
+// result turns a document into a result, without its excerpt (see
+// searched.excerpts).
+func (idx *Index) result(d *doc, score float64) Result {
+	return Result{Plan: idx.name, Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
 }

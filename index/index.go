@@ -66,8 +66,9 @@ type Index struct {
 	name     string
 	plan     *corpus.Plan
 	seg      *segment.Segmenter
-	words    []string    // the words the plan adds to the dictionary
-	toks     []docTokens // the words of each document, for a snapshot
+	words    []string        // the words the plan adds to the dictionary
+	toks     []docTokens     // the words of each document, for a snapshot
+	targets  []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
 	bleve    bleve.Index
 	docs     map[string]*doc
 	df       map[string]int      // documents containing each word
@@ -121,7 +122,8 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 	if seg, err = bl.segmenter(words); err != nil {
 		return nil, err
 	}
-	docs := documents(plan)
+	targets := plan.Targets()
+	docs := documents(plan, targets)
 	// Each document is segmented once: its words serve bleve and the
 	// re-ranker alike. Two goroutines share the work.
 	toks := make([]docTokens, len(docs))
@@ -136,16 +138,16 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		}()
 	}
 	wg.Wait()
-	return build(plan, seg, words, docs, toks)
+	return build(plan, seg, words, targets, docs, toks)
 }
 
 // build makes the index of a plan from its documents and their words.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, docs []*doc, toks []docTokens) (*Index, error) {
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -366,7 +368,7 @@ func newMapping() mapping.IndexMapping {
 }
 
 // documents lists every answer of a plan.
-func documents(plan *corpus.Plan) []*doc {
+func documents(plan *corpus.Plan, targets []corpus.Target) []*doc {
 	var out []*doc
 	// The section's title and sub-heading find a paragraph and its figures
 	// too: the achievements of 十三五 are under “十三五”发展成就.
@@ -414,7 +416,7 @@ func documents(plan *corpus.Plan) []*doc {
 	// is answered by the target itself. The table's and the boxes' figures
 	// are already there as indicators and projects.
 	seen := map[string]bool{}
-	for _, t := range plan.Targets() {
+	for _, t := range targets {
 		if t.Source != corpus.SourcePassage || seen[t.Text] {
 			continue
 		}

@@ -10,6 +10,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -43,9 +44,11 @@ type doc struct {
 	extra    string // aliases, category, box title: words that find it
 	location string
 	// words holds every token of title, text and extra, each with the
-	// sentences of text that hold it, in order (none for a word only of
-	// title or extra): one map a document, not one a sentence.
-	words    map[string][]int32
+	// sentences of text that hold it: a run of in, in order (none for a
+	// word only of title or extra). One map a document, not one a
+	// sentence.
+	words    map[string]run
+	in       []int32
 	titleW   map[string]bool // the tokens of title and extra
 	sentText []string        // the sentences of text
 	digits   []bool          // whether each sentence holds a number
@@ -53,6 +56,16 @@ type doc struct {
 	items    []string        // what a list answer lists
 	ord      int             // its place among the plan's documents
 	periods  uint8           // the periods its text and extra name (periodsIn)
+}
+
+// run is a stretch of a slice: from off, n long.
+type run struct{ off, n uint32 }
+
+// sentencesOf lists the sentences of the document's text that hold the
+// word, in order, and whether the document holds it at all.
+func (d *doc) sentencesOf(w string) ([]int32, bool) {
+	r, ok := d.words[w]
+	return d.in[r.off : r.off+r.n], ok
 }
 
 // has reports whether the document holds the word.
@@ -297,9 +310,9 @@ func assemble(d *doc, t docTokens) *document.Document {
 	field(fieldTitle, d.title, t.Title)
 	field(fieldExtra, d.extra, t.Extra)
 	field(fieldText, d.text, t.Text)
-	d.words, d.titleW = map[string][]int32{}, map[string]bool{}
+	d.words, d.titleW = map[string]run{}, map[string]bool{}
 	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
-		d.words[tok.Text] = nil
+		d.words[tok.Text] = run{}
 		d.titleW[tok.Text] = true
 	}
 	d.periods = periodsIn(d.text + " " + d.extra)
@@ -308,6 +321,13 @@ func assemble(d *doc, t docTokens) *document.Document {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
 	}
 	d.tokens = t.Text
+	// Each word of text and each sentence it stands in, once, by word:
+	// the sentences of a word are a run of d.in.
+	type use struct {
+		word string
+		sent int32
+	}
+	uses := make([]use, 0, len(d.tokens))
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
@@ -317,10 +337,24 @@ func assemble(d *doc, t docTokens) *document.Document {
 			sent++
 			end += len(d.sentText[sent])
 		}
-		in := d.words[tok.Text]
-		if len(in) == 0 || in[len(in)-1] != int32(sent) {
-			d.words[tok.Text] = append(in, int32(sent))
+		uses = append(uses, use{tok.Text, int32(sent)})
+	}
+	slices.SortFunc(uses, func(a, b use) int {
+		if c := strings.Compare(a.word, b.word); c != 0 {
+			return c
 		}
+		return cmp.Compare(a.sent, b.sent)
+	})
+	uses = slices.Compact(uses)
+	d.in = make([]int32, len(uses))
+	for i := 0; i < len(uses); {
+		j := i
+		for j < len(uses) && uses[j].word == uses[i].word {
+			d.in[j] = uses[j].sent
+			j++
+		}
+		d.words[uses[i].word] = run{uint32(i), uint32(j - i)}
+		i = j
 	}
 	return bd
 }
@@ -702,7 +736,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	for _, m := range res.Hits {
 		d := idx.docs[m.ID]
 		for i, t := range q.Terms {
-			in[i], inDoc[i] = d.words[t.Text]
+			in[i], inDoc[i] = d.sentencesOf(t.Text)
 			inTitle[i] = d.titleW[t.Text]
 		}
 		cov := sc.coverHeld(inDoc)

@@ -186,7 +186,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		idx.docs[d.id] = d
 	}
 	idx.n = len(idx.docs)
-	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.indexChars()
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords

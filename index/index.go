@@ -10,7 +10,6 @@
 package index
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -322,39 +321,51 @@ func assemble(d *doc, t docTokens) *document.Document {
 	}
 	d.tokens = t.Text
 	// Each word of text and each sentence it stands in, once, by word:
-	// the sentences of a word are a run of d.in.
-	type use struct {
-		word string
-		sent int32
-	}
-	uses := make([]use, 0, len(d.tokens))
+	// the sentences of a word are a run of d.in. A first pass numbers the
+	// words (for now a word's run is its number, n 1) and counts their
+	// sentences; a second lays the sentences out, in order.
+	ids := make([]int32, len(d.tokens)) // the word of each token; -1 when its sentence is counted
+	sents := make([]int32, len(d.tokens))
+	var count, last []int32
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
 	}
-	for _, tok := range d.tokens {
+	for i, tok := range d.tokens {
 		for tok.Start >= end && sent+1 < len(d.sentText) {
 			sent++
 			end += len(d.sentText[sent])
 		}
-		uses = append(uses, use{tok.Text, int32(sent)})
+		r, ok := d.words[tok.Text]
+		if !ok || r.n == 0 {
+			r = run{off: uint32(len(count)), n: 1}
+			d.words[tok.Text] = r
+			count, last = append(count, 0), append(last, -1)
+		}
+		ids[i], sents[i] = int32(r.off), int32(sent)
+		if last[r.off] == int32(sent) {
+			ids[i] = -1
+			continue
+		}
+		last[r.off] = int32(sent)
+		count[r.off]++
 	}
-	slices.SortFunc(uses, func(a, b use) int {
-		if c := strings.Compare(a.word, b.word); c != 0 {
-			return c
+	at, total := make([]uint32, len(count)), uint32(0)
+	for k, c := range count {
+		at[k] = total
+		total += uint32(c)
+	}
+	d.in = make([]int32, total)
+	for w, r := range d.words {
+		if r.n > 0 {
+			d.words[w] = run{at[r.off], uint32(count[r.off])}
 		}
-		return cmp.Compare(a.sent, b.sent)
-	})
-	uses = slices.Compact(uses)
-	d.in = make([]int32, len(uses))
-	for i := 0; i < len(uses); {
-		j := i
-		for j < len(uses) && uses[j].word == uses[i].word {
-			d.in[j] = uses[j].sent
-			j++
+	}
+	for i, k := range ids {
+		if k >= 0 {
+			d.in[at[k]] = sents[i]
+			at[k]++
 		}
-		d.words[uses[i].word] = run{uint32(i), uint32(j - i)}
-		i = j
 	}
 	return bd
 }

@@ -51,3 +51,20 @@ func TestSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadSnapshot reads the built-in plan back from its snapshot:
+// what a cached start does for each plan.
+func BenchmarkReadSnapshot(b *testing.B) {
+	var snap bytes.Buffer
+	if err := testIndex(b).WriteSnapshot(&snap); err != nil {
+		b.Fatal(err)
+	}
+	var bl Builder
+	for b.Loop() {
+		idx, err := bl.ReadSnapshot(bytes.NewReader(snap.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
+	}
+}

@@ -159,7 +159,7 @@ func (idx *Index) compare(name string) ([]Row, []Figure) {
 	}
 	var figures []Figure
 	seen := map[string]bool{}
-	for _, t := range idx.plan.Targets() {
+	for _, t := range idx.targets {
 		if t.Source != corpus.SourcePassage || seen[t.Text+t.Value] || match(t.Metric) < 0.7 {
 			continue
 		}

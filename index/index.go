@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,15 +42,35 @@ type doc struct {
 	text     string
 	extra    string // aliases, category, box title: words that find it
 	location string
-	words    map[string]bool   // every token of title, text and extra
-	titleW   map[string]bool   // the tokens of title and extra
-	sents    []map[string]bool // the tokens of each sentence of text
-	sentText []string          // the sentences themselves
-	digits   []bool            // whether each sentence holds a number
-	tokens   []segment.Token   // the words of text, with their offsets
-	items    []string          // what a list answer lists
-	ord      int               // its place among the plan's documents
-	periods  uint8             // the periods its text and extra name (periodsIn)
+	// words holds every token of title, text and extra, each with the
+	// sentences of text that hold it: a run of in, in order (none for a
+	// word only of title or extra). One map a document, not one a
+	// sentence.
+	words    map[string]run
+	in       []int32
+	titleW   map[string]bool // the tokens of title and extra
+	sentText []string        // the sentences of text
+	digits   []bool          // whether each sentence holds a number
+	tokens   []segment.Token // the words of text, with their offsets
+	items    []string        // what a list answer lists
+	ord      int             // its place among the plan's documents
+	periods  uint8           // the periods its text and extra name (periodsIn)
+}
+
+// run is a stretch of a slice: from off, n long.
+type run struct{ off, n uint32 }
+
+// sentencesOf lists the sentences of the document's text that hold the
+// word, in order, and whether the document holds it at all.
+func (d *doc) sentencesOf(w string) ([]int32, bool) {
+	r, ok := d.words[w]
+	return d.in[r.off : r.off+r.n], ok
+}
+
+// has reports whether the document holds the word.
+func (d *doc) has(w string) bool {
+	_, ok := d.words[w]
+	return ok
 }
 
 // Index searches one plan. It is safe for concurrent use.
@@ -57,8 +78,9 @@ type Index struct {
 	name     string
 	plan     *corpus.Plan
 	seg      *segment.Segmenter
-	words    []string    // the words the plan adds to the dictionary
-	toks     []docTokens // the words of each document, for a snapshot
+	words    []string        // the words the plan adds to the dictionary
+	toks     []docTokens     // the words of each document, for a snapshot
+	targets  []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
 	bleve    bleve.Index
 	docs     map[string]*doc
 	df       map[string]int      // documents containing each word
@@ -112,7 +134,8 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 	if seg, err = bl.segmenter(words); err != nil {
 		return nil, err
 	}
-	docs := documents(plan)
+	targets := plan.Targets()
+	docs := documents(plan, targets)
 	// Each document is segmented once: its words serve bleve and the
 	// re-ranker alike. Two goroutines share the work.
 	toks := make([]docTokens, len(docs))
@@ -127,16 +150,16 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		}()
 	}
 	wg.Wait()
-	return build(plan, seg, words, docs, toks)
+	return build(plan, seg, words, targets, docs, toks)
 }
 
 // build makes the index of a plan from its documents and their words.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, docs []*doc, toks []docTokens) (*Index, error) {
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -162,7 +185,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, docs []*do
 		idx.docs[d.id] = d
 	}
 	idx.n = len(idx.docs)
-	idx.qu = newUnderstander(seg, newHomophones(plan.Texts(), seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.indexChars()
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
@@ -286,9 +309,9 @@ func assemble(d *doc, t docTokens) *document.Document {
 	field(fieldTitle, d.title, t.Title)
 	field(fieldExtra, d.extra, t.Extra)
 	field(fieldText, d.text, t.Text)
-	d.words, d.titleW = map[string]bool{}, map[string]bool{}
+	d.words, d.titleW = map[string]run{}, map[string]bool{}
 	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
-		d.words[tok.Text] = true
+		d.words[tok.Text] = run{}
 		d.titleW[tok.Text] = true
 	}
 	d.periods = periodsIn(d.text + " " + d.extra)
@@ -297,21 +320,52 @@ func assemble(d *doc, t docTokens) *document.Document {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
 	}
 	d.tokens = t.Text
-	d.sents = make([]map[string]bool, len(d.sentText))
-	for i := range d.sents {
-		d.sents[i] = map[string]bool{}
-	}
+	// Each word of text and each sentence it stands in, once, by word:
+	// the sentences of a word are a run of d.in. A first pass numbers the
+	// words (for now a word's run is its number, n 1) and counts their
+	// sentences; a second lays the sentences out, in order.
+	ids := make([]int32, len(d.tokens)) // the word of each token; -1 when its sentence is counted
+	sents := make([]int32, len(d.tokens))
+	var count, last []int32
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
 	}
-	for _, tok := range d.tokens {
+	for i, tok := range d.tokens {
 		for tok.Start >= end && sent+1 < len(d.sentText) {
 			sent++
 			end += len(d.sentText[sent])
 		}
-		d.words[tok.Text] = true
-		d.sents[sent][tok.Text] = true
+		r, ok := d.words[tok.Text]
+		if !ok || r.n == 0 {
+			r = run{off: uint32(len(count)), n: 1}
+			d.words[tok.Text] = r
+			count, last = append(count, 0), append(last, -1)
+		}
+		ids[i], sents[i] = int32(r.off), int32(sent)
+		if last[r.off] == int32(sent) {
+			ids[i] = -1
+			continue
+		}
+		last[r.off] = int32(sent)
+		count[r.off]++
+	}
+	at, total := make([]uint32, len(count)), uint32(0)
+	for k, c := range count {
+		at[k] = total
+		total += uint32(c)
+	}
+	d.in = make([]int32, total)
+	for w, r := range d.words {
+		if r.n > 0 {
+			d.words[w] = run{at[r.off], uint32(count[r.off])}
+		}
+	}
+	for i, k := range ids {
+		if k >= 0 {
+			d.in[at[k]] = sents[i]
+			at[k]++
+		}
 	}
 	return bd
 }
@@ -359,7 +413,7 @@ func newMapping() mapping.IndexMapping {
 }
 
 // documents lists every answer of a plan.
-func documents(plan *corpus.Plan) []*doc {
+func documents(plan *corpus.Plan, targets []corpus.Target) []*doc {
 	var out []*doc
 	// The section's title and sub-heading find a paragraph and its figures
 	// too: the achievements of 十三五 are under “十三五”发展成就.
@@ -407,7 +461,7 @@ func documents(plan *corpus.Plan) []*doc {
 	// is answered by the target itself. The table's and the boxes' figures
 	// are already there as indicators and projects.
 	seen := map[string]bool{}
-	for _, t := range plan.Targets() {
+	for _, t := range targets {
 		if t.Source != corpus.SourcePassage || seen[t.Text] {
 			continue
 		}
@@ -561,11 +615,39 @@ func (idx *Index) SearchContext(ctx context.Context, question string, limit int)
 // to answer read (by FeatureNames); nil when there was nothing to decide,
 // the question having no word the plan could answer.
 func (idx *Index) Features(ctx context.Context, question string, limit int) (Answer, []float64, error) {
+	ans, x, s, err := idx.search(ctx, question, limit)
+	s.excerpts(ans.Results)
+	return ans, x, err
+}
+
+// searched is what a search found its results in: the question as
+// understood and the documents of the results by ID. The excerpts of
+// results wait for it until they are known to be shown (a library shows a
+// few of the results of every plan).
+type searched struct {
+	idx  *Index
+	q    query
+	docs map[string]*doc
+}
+
+// excerpts fills in the excerpts of the results that s found.
+func (s searched) excerpts(results []Result) {
+	for i := range results {
+		r := &results[i]
+		if d, ok := s.docs[r.ID]; ok && d.items == nil && s.idx != nil && r.Plan == s.idx.name {
+			r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+		}
+	}
+}
+
+// search is Features without the results' excerpts.
+func (idx *Index) search(ctx context.Context, question string, limit int) (Answer, []float64, searched, error) {
 	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
 	q := idx.qu.understand(question)
+	s := searched{idx: idx, q: q, docs: map[string]*doc{}}
 	ans.Missing = idx.missing(q)
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
@@ -580,7 +662,7 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 	if len(q.Terms) > 0 {
 		found, err := idx.retrieve(ctx, q)
 		if err != nil {
-			return ans, nil, err
+			return ans, nil, s, err
 		}
 		for _, h := range found {
 			if len(hits) == 0 || hits[0].d != h.d {
@@ -589,13 +671,14 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 		}
 	}
 	if len(hits) == 0 {
-		return ans, nil, nil
+		return ans, nil, s, nil
 	}
 	x = idx.features(q, hits)
 	for _, h := range dedupe(hits, limit) {
-		ans.Results = append(ans.Results, idx.result(h.d, q, h.score))
+		ans.Results = append(ans.Results, idx.result(h.d, h.score))
+		s.docs[h.d.id] = h.d
 	}
-	return idx.decision.Apply(ans, x), x, nil
+	return idx.decision.Apply(ans, x), x, s, nil
 }
 
 // maxOffered is how many results an offer shows: the closest things the
@@ -640,7 +723,8 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
-	cover := newScorer(q.Terms, weight).cover
+	sc := newScorer(q.Terms, weight)
+	cover := sc.cover
 	total := cover(func(string) bool { return true })
 	topicCover := newScorer(q.Terms, func(t term) float64 {
 		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
@@ -656,14 +740,31 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		maxBM = math.Max(maxBM, m.Score)
 	}
 	var hits []hit
+	nt := len(q.Terms)
+	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
+	in := make([][]int32, nt) // the sentences holding each term
+	var held []bool           // by sentence, the terms it or the title holds
 	for _, m := range res.Hits {
 		d := idx.docs[m.ID]
-		cov := cover(func(w string) bool { return d.words[w] })
-		titleCov := cover(func(w string) bool { return d.titleW[w] })
+		for i, t := range q.Terms {
+			in[i], inDoc[i] = d.sentencesOf(t.Text)
+			inTitle[i] = d.titleW[t.Text]
+		}
+		cov := sc.coverHeld(inDoc)
+		titleCov := sc.coverHeld(inTitle)
+		held = slices.Grow(held[:0], len(d.sentText)*nt)[:len(d.sentText)*nt]
+		for s := range d.sentText {
+			copy(held[s*nt:], inTitle)
+		}
+		for i := range in {
+			for _, s := range in[i] {
+				held[int(s)*nt+i] = true
+			}
+		}
 		// The best sentence: most questions ask what one sentence says.
 		sent, quantity := 0.0, false
-		for i, words := range d.sents {
-			c := cover(func(w string) bool { return words[w] || d.titleW[w] })
+		for i := range d.sentText {
+			c := sc.coverHeld(held[i*nt : (i+1)*nt])
 			if d.digits[i] {
 				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
 					c += total * bonus
@@ -699,7 +800,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		rel := (cov + sent) / 2 * total / (total + absent)
 		topic := 0.0
 		if topicTotal > 0 {
-			topic = topicCover(func(w string) bool { return d.words[w] }) / topicTotal
+			topic = topicCover(d.has) / topicTotal
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
 	}
@@ -752,7 +853,7 @@ func (idx *Index) held(q query, d *doc) int {
 	n := 0
 	groups := map[int]bool{}
 	for _, t := range q.Terms {
-		if isNumber(t.Text) || !d.words[t.Text] || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
+		if isNumber(t.Text) || !d.has(t.Text) || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
 			continue
 		}
 		if t.Group != 0 {
@@ -918,6 +1019,7 @@ type scorer struct {
 	groups int
 	got    []float64 // scratch: weight present per alternative
 	best   []float64 // scratch: best share per group
+	held   []bool    // scratch: the terms cover finds held
 }
 
 type altInfo struct {
@@ -961,11 +1063,24 @@ func newScorer(terms []term, weight func(term) float64) *scorer {
 // cover sums the weight of the question's words that has accepts. A
 // scorer is not safe for concurrent use.
 func (sc *scorer) cover(has func(string) bool) float64 {
+	if cap(sc.held) < len(sc.terms) {
+		sc.held = make([]bool, len(sc.terms))
+	}
+	held := sc.held[:len(sc.terms)]
+	for i, t := range sc.terms {
+		held[i] = has(t.Text)
+	}
+	return sc.coverHeld(held)
+}
+
+// coverHeld is cover with the question's words held told by their place
+// in it: held[i] for the i-th term.
+func (sc *scorer) coverHeld(held []bool) float64 {
 	clear(sc.got)
 	clear(sc.best)
 	sum := 0.0
-	for i, t := range sc.terms {
-		if !has(t.Text) {
+	for i := range sc.terms {
+		if !held[i] {
 			continue
 		}
 		if a := sc.alt[i]; a >= 0 {
@@ -1065,11 +1180,8 @@ func dedupe(hits []hit, limit int) []hit {
 	return out
 }
 
-// result turns a document into a result with its excerpt.
-func (idx *Index) result(d *doc, q query, score float64) Result {
-	r := Result{Plan: idx.name, Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
-	if d.items == nil {
-		r.Excerpt, r.Highlights = idx.excerpt(d.text, d.tokens, q)
-	}
-	return r
+// result turns a document into a result, without its excerpt (see
+// searched.excerpts).
+func (idx *Index) result(d *doc, score float64) Result {
+	return Result{Plan: idx.name, Kind: d.kind, Title: d.title, Text: d.text, Location: d.location, Score: math.Round(score*1000) / 1000, ID: d.id, Items: d.items}
 }

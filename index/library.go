@@ -255,7 +255,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	_, naming := l.named(question)
 	// The words that name a plan are not always the plan's words: 市里
 	// would count against every answer as a word the plan never uses.
-	searched := func(idx *Index) string {
+	asked := func(idx *Index) string {
 		s := strings.ToLower(question)
 		for _, w := range naming {
 			if idx.df[strings.ToLower(w)] == 0 {
@@ -268,6 +268,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		return s
 	}
 	answers := make([]Answer, len(scope))
+	found := make([]searched, len(scope))
 	errs := make([]error, len(scope))
 	var wg sync.WaitGroup
 	work := make(chan int)
@@ -276,7 +277,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				answers[i], errs[i] = scope[i].SearchContext(ctx, searched(scope[i]), limit)
+				answers[i], _, found[i], errs[i] = scope[i].search(ctx, asked(scope[i]), limit)
 			}
 		}()
 	}
@@ -290,6 +291,10 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	}
 	ans := merge(answers, limit)
 	ans.Query = question
+	// Only the results shown get their excerpt.
+	for _, s := range found {
+		s.excerpts(ans.Results)
+	}
 	return ans, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -198,8 +199,18 @@ type intentWord struct {
 	kind Kind
 }
 
+// newUnderstander makes an understander of a plan: its segmenter, its
+// typos and its vocabulary, over the shared tables.
 func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(string) bool) *understander {
-	u := &understander{seg: seg, stop: map[string]bool{}, typos: typos, vocab: vocab, maxTokens: 40}
+	t := wordTables()
+	return &understander{seg: seg, stop: t.stop, synonyms: t.synonyms, intents: t.intents, typos: typos, vocab: vocab, maxTokens: 40,
+		byEveryday: t.byEveryday, longest: t.longest}
+}
+
+// wordTables are the understander's tables of stop words, synonyms and
+// intents: the same for every plan, read once and shared.
+var wordTables = sync.OnceValue(func() *understander {
+	u := &understander{stop: map[string]bool{}}
 	for _, line := range dataLines(stopwordsData) {
 		for _, w := range strings.Fields(line) {
 			u.stop[w] = true
@@ -248,7 +259,7 @@ func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(strin
 		}
 	}
 	return u
-}
+})
 
 // synMatch is a synonym found in a question: its index in synonyms and
 // the byte offsets where its everyday word starts.

@@ -14,26 +14,28 @@ import (
 )
 
 // Building an index segments every word of a plan; a snapshot keeps the
-// result (the parsed plan, the words it adds to the dictionary, every
-// document's words) so that the next start reads it back instead. The
-// caller decides where snapshots live and when one is stale (cmd/planbot
-// keys them by the plan file's hash and the program's version); a snapshot
-// that cannot be read is an error, never a wrong index.
+// result (the parsed plan, the words it adds to the dictionary, its
+// figures, every document's words) so that the next start reads it back
+// instead. The caller decides where snapshots live and when one is stale
+// (cmd/planbot keys them by the plan file's hash and the program's
+// version); a snapshot that cannot be read is an error, never a wrong
+// index.
 
 // snapshotFormat changes whenever what a snapshot holds does.
-const snapshotFormat = 1
+const snapshotFormat = 2
 
 // snapshot is what WriteSnapshot writes, in gob.
 type snapshot struct {
-	Format int
-	Plan   *corpus.Plan
-	Words  []string
-	Tokens []docTokens
+	Format  int
+	Plan    *corpus.Plan
+	Words   []string
+	Targets []corpus.Target
+	Tokens  []docTokens
 }
 
 // WriteSnapshot writes what the index was built from.
 func (idx *Index) WriteSnapshot(w io.Writer) error {
-	if err := gob.NewEncoder(w).Encode(snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Tokens: idx.toks}); err != nil {
+	if err := gob.NewEncoder(w).Encode(snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.toks}); err != nil {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
 	return nil
@@ -87,7 +89,7 @@ func (bl *Builder) ReadSnapshot(r io.Reader) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	docs := documents(s.Plan)
+	docs := documents(s.Plan, s.Targets)
 	if len(docs) != len(s.Tokens) {
 		return nil, errSnapshot
 	}
@@ -96,7 +98,7 @@ func (bl *Builder) ReadSnapshot(r io.Reader) (*Index, error) {
 			return nil, errSnapshot
 		}
 	}
-	return build(s.Plan, seg, s.Words, docs, s.Tokens)
+	return build(s.Plan, seg, s.Words, s.Targets, docs, s.Tokens)
 }
 
 // fits reports whether tokens can be those of d: each within its text.

@@ -31,10 +31,40 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("%s: from the snapshot\n%s\nbuilt\n%s", q, got, want)
 		}
 	}
+	// The figures /compare lists come from the snapshot too.
+	for _, name := range []string{"森林覆盖率", "原铝产能", "地区生产总值"} {
+		rowsB, figsB := built.compare(name)
+		rowsR, figsR := read.compare(name)
+		want, _ := json.Marshal([]any{rowsB, figsB})
+		got, _ := json.Marshal([]any{rowsR, figsR})
+		if len(figsB) == 0 && len(rowsB) == 0 {
+			t.Errorf("%s: nothing to compare in the built index", name)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("compare %s: from the snapshot\n%s\nbuilt\n%s", name, got, want)
+		}
+	}
 	for _, bad := range [][]byte{nil, data[:len(data)/2], append([]byte("x"), data...)} {
 		if idx, err := bl.ReadSnapshot(bytes.NewReader(bad)); err == nil {
 			idx.Close()
 			t.Errorf("a damaged snapshot of %d bytes was read", len(bad))
 		}
+	}
+}
+
+// BenchmarkReadSnapshot reads the built-in plan back from its snapshot:
+// what a cached start does for each plan.
+func BenchmarkReadSnapshot(b *testing.B) {
+	var snap bytes.Buffer
+	if err := testIndex(b).WriteSnapshot(&snap); err != nil {
+		b.Fatal(err)
+	}
+	var bl Builder
+	for b.Loop() {
+		idx, err := bl.ReadSnapshot(bytes.NewReader(snap.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
 	}
 }

@@ -17,8 +17,9 @@ import (
 // and writes exactly one stretch that sounds the same and differs in one
 // character.
 type homophones struct {
-	text    []rune // the plan's texts, separated by newlines
-	plain   string // the same as a string
+	texts   func() []string // the plan's texts, read on the first question
+	text    []rune          // the plan's texts, separated by newlines
+	plain   string          // the same as a string
 	isWord  func(string) bool
 	buildMu sync.Once
 	// The sounds are numbered (a plan has a few hundred syllables) to
@@ -28,9 +29,10 @@ type homophones struct {
 	bySound map[uint16][]int32 // positions of each sound in text
 }
 
-func newHomophones(texts []string, isWord func(string) bool) *homophones {
-	plain := strings.Join(texts, "\n")
-	return &homophones{text: []rune(plain), plain: plain, isWord: isWord}
+// newHomophones corrects typos against the texts that texts returns,
+// asked for on the first question that needs them.
+func newHomophones(texts func() []string, isWord func(string) bool) *homophones {
+	return &homophones{texts: texts, isWord: isWord}
 }
 
 var pinyinArgs = pinyin.NewArgs() // toneless, first reading
@@ -49,6 +51,8 @@ func soundOf(r rune) string {
 // needs them, so that start-up does not pay for it.
 func (h *homophones) build() {
 	h.buildMu.Do(func() {
+		h.plain = strings.Join(h.texts(), "\n")
+		h.text = []rune(h.plain)
 		h.sound = make([]uint16, len(h.text))
 		h.soundID = map[string]uint16{}
 		h.bySound = map[uint16][]int32{}

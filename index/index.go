@@ -775,7 +775,10 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 		cov, titleCov, sent = cov/total, titleCov/total, sent/total
 		mix := 0.55*sent + 0.45*cov
-		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*m.Score/maxBM)
+		// BM25 differs in its last digits from one build of the index to
+		// the next: rounded, equal documents tie, and ties go in order.
+		bm := math.Round(m.Score/maxBM*1e6) / 1e6
+		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
 		if q.Intents[d.kind] {
 			score *= intentBoost[d.kind]
 		}
@@ -802,7 +805,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if topicTotal > 0 {
 			topic = topicCover(d.has) / topicTotal
 		}
-		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: m.Score / maxBM, quantity: quantity})
+		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity})
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
 	// the order its batch happened to index them.

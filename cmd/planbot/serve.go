@@ -493,19 +493,5 @@ func serveAdmin(ctx context.Context, l net.Listener, reg *prometheus.Registry, r
 		ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("planbot: admin server failed", "err", err)
-		}
-	}()
-	return func() {
-		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(shutCtx); err != nil {
-			_ = srv.Close()
-		}
-		<-done
-	}
+	return serveHTTP(ctx, srv, l, "admin", 2*time.Second, log)
 }

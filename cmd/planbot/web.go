@@ -141,11 +141,18 @@ func serveWeb(ctx context.Context, l net.Listener, h http.Handler, timeout time.
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	return serveHTTP(ctx, srv, l, "web", timeout, log)
+}
+
+// serveHTTP runs srv on l until the function returned is called, which
+// lets the requests in hand finish within timeout, then closes it; name
+// says which server failed in the log.
+func serveHTTP(ctx context.Context, srv *http.Server, l net.Listener, name string, timeout time.Duration, log *slog.Logger) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("planbot: web server failed", "err", err)
+			log.Error("planbot: "+name+" server failed", "err", err)
 		}
 	}()
 	return func() {

@@ -113,23 +113,7 @@ func (m botMessage) button(prefix string) string {
 // replies waits for n messages from the bot in chat c, in the order sent.
 func (s *stack) replies(t *testing.T, c chat, n int) []botMessage {
 	t.Helper()
-	var got []botMessage
-	deadline := time.Now().Add(30 * time.Second)
-	for len(got) < n {
-		var res struct {
-			Result []botMessage `json:"result"`
-		}
-		s.post(t, "/getUpdates", map[string]any{"token": token, "chatId": c.ID}, &res)
-		got = append(got, res.Result...)
-		if len(got) >= n {
-			break
-		}
-		if time.Now().After(deadline) {
-			s.alive(t)
-			t.Fatalf("chat %d: %d of %d replies after 30s: %+v", c.ID, len(got), n, got)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	got := s.repliesAs(t, token, c, n)
 	for _, m := range got {
 		if m.Message.ParseMode != "HTML" {
 			t.Errorf("reply sent without HTML parse mode: %q", m.Message.Text)

@@ -24,6 +24,7 @@ func (s *stack) repliesAs(t *testing.T, botToken string, c chat, n int) []botMes
 			break
 		}
 		if time.Now().After(deadline) {
+			s.alive(t)
 			t.Fatalf("chat %d: %d of %d replies after 30s: %+v", c.ID, len(got), n, got)
 		}
 		time.Sleep(50 * time.Millisecond)

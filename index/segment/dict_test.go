@@ -29,7 +29,7 @@ func TestPrunedDict(t *testing.T) {
 	if err := full.gse.LoadDictEmbed("zh"); err != nil {
 		t.Fatal(err)
 	}
-	if err := addWords(&full.gse, planWords); err != nil {
+	if err := full.gse.LoadDictStr(wordEntries(planWords)); err != nil {
 		t.Fatal(err)
 	}
 	if p, f := pruned.gse.Dict.TotalFreq(), full.gse.Dict.TotalFreq(); p != f {

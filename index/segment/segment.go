@@ -25,6 +25,7 @@ package segment
 
 import (
 	_ "embed"
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -110,29 +111,27 @@ func load(dict, words string) (*Segmenter, error) {
 	// a model of its own; it is not needed, so it is not loaded.
 	s.gse.NotLoadHMM = true
 	s.gse.SkipLog = true
-	if err := s.gse.LoadDictStr(dict); err != nil {
-		return nil, err
-	}
-	if err := addWords(&s.gse, words); err != nil {
+	// The words go in as entries of the dictionary's own text: gse works
+	// out every entry's cost and search-mode parts (CalcToken, most of
+	// the load) once, not again after adding them.
+	if err := s.gse.LoadDictStr(dict + "\n" + wordEntries(words)); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// addWords adds the words of a list (one a line, # comments) to a loaded
-// dictionary as nouns of planWordFreq.
-func addWords(seg *gse.Segmenter, words string) error {
-	for _, w := range strings.Split(words, "\n") {
+// wordEntries turns a list of words (one a line, # comments) into
+// dictionary entries of planWordFreq, nouns, in gse's text format.
+func wordEntries(words string) string {
+	var b strings.Builder
+	for w := range strings.Lines(words) {
 		w = strings.TrimSpace(w)
 		if w == "" || strings.HasPrefix(w, "#") {
 			continue
 		}
-		if err := seg.AddToken(w, planWordFreq, "nz"); err != nil {
-			return err
-		}
+		fmt.Fprintf(&b, "%s %d nz\n", w, planWordFreq)
 	}
-	seg.CalcToken()
-	return nil
+	return b.String()
 }
 
 // Pos returns gse's part of speech of word (n noun, v verb, a adjective,

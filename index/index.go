@@ -150,34 +150,25 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		}()
 	}
 	wg.Wait()
-	return build(plan, seg, words, targets, docs, toks)
+	return build(plan, seg, words, targets, docs, toks, nil)
 }
 
-// build makes the index of a plan from its documents and their words.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens) (*Index, error) {
+// build makes the index of a plan from its documents and their words,
+// over b, bleve's index of them, or one built in memory when b is nil.
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, b bleve.Index) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
 	}
 	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
-	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	idx.bleve = b
-	batch := b.NewBatch()
-	for i, d := range docs {
-		bd := assemble(d, toks[i])
-		if err := batch.IndexAdvanced(bd); err != nil {
-			b.Close()
-			return nil, fmt.Errorf("index: %s: %w", bd.ID(), err)
+	if b == nil {
+		if b, err = bleveIndex("", docs, toks); err != nil {
+			return nil, err
 		}
 	}
-	if err := b.Batch(batch); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("index: %w", err)
-	}
+	idx.bleve = b
 	for i, d := range docs {
+		assemble(d, toks[i])
 		for w := range d.words {
 			idx.df[w]++
 		}
@@ -298,10 +289,31 @@ func cut(seg *segment.Segmenter, d *doc) docTokens {
 	return docTokens{Title: field(d.title), Extra: field(d.extra), Text: field(d.text)}
 }
 
-// assemble fills in a document's words, those of its title and of each
-// sentence for the re-ranker, from its tokens, and makes the bleve
-// document of its fields.
-func assemble(d *doc, t docTokens) *document.Document {
+// bleveIndex makes bleve's index of the documents at path, or in memory
+// when path is "".
+func bleveIndex(path string, docs []*doc, toks []docTokens) (bleve.Index, error) {
+	b, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	batch := b.NewBatch()
+	for i, d := range docs {
+		bd := bleveDoc(d, toks[i])
+		if err := batch.IndexAdvanced(bd); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("index: %s: %w", bd.ID(), err)
+		}
+	}
+	if err := b.Batch(batch); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return b, nil
+}
+
+// bleveDoc makes the bleve document of a document's fields, from its
+// tokens.
+func bleveDoc(d *doc, t docTokens) *document.Document {
 	bd := document.NewDocument(d.id)
 	field := func(name, value string, toks []segment.Token) {
 		bd.AddField(document.NewTextFieldCustom(name, nil, []byte(value), bindex.IndexField, analyzed(segment.Stream(toks))))
@@ -309,6 +321,12 @@ func assemble(d *doc, t docTokens) *document.Document {
 	field(fieldTitle, d.title, t.Title)
 	field(fieldExtra, d.extra, t.Extra)
 	field(fieldText, d.text, t.Text)
+	return bd
+}
+
+// assemble fills in a document's words, those of its title and of each
+// sentence for the re-ranker, from its tokens.
+func assemble(d *doc, t docTokens) {
 	d.words, d.titleW = map[string]run{}, map[string]bool{}
 	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
 		d.words[tok.Text] = run{}
@@ -367,7 +385,6 @@ func assemble(d *doc, t docTokens) *document.Document {
 			at[k]++
 		}
 	}
-	return bd
 }
 
 // analyzed is an analyzer that hands bleve a field's tokens, already cut:

@@ -1,13 +1,21 @@
 package index
 
 import (
+	"bufio"
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"planbot/corpus"
 	"planbot/index/segment"
@@ -16,13 +24,15 @@ import (
 // Building an index segments every word of a plan; a snapshot keeps the
 // result (the parsed plan, the words it adds to the dictionary, its
 // figures, every document's words) so that the next start reads it back
-// instead. The caller decides where snapshots live and when one is stale
-// (cmd/planbot keys them by the plan file's hash and the program's
-// version); a snapshot that cannot be read is an error, never a wrong
-// index.
+// instead. Save keeps bleve's index of the plan beside it, on disk, so
+// that Open maps it rather than building it again. The caller decides
+// where snapshots live and when one is stale (cmd/planbot keys them by
+// the plan file's hash and the program's version); a snapshot that cannot
+// be read, or whose files are not those Save wrote, is an error, never a
+// wrong index.
 
 // snapshotFormat changes whenever what a snapshot holds does.
-const snapshotFormat = 2
+const snapshotFormat = 3
 
 // snapshot is what WriteSnapshot writes, in gob.
 type snapshot struct {
@@ -31,14 +41,130 @@ type snapshot struct {
 	Words   []string
 	Targets []corpus.Target
 	Tokens  []docTokens
+	// Files are those of bleve's index Save wrote, with their checksums
+	// (none for WriteSnapshot).
+	Files []fileSum
+}
+
+// fileSum is a file of a directory: its path in it, size and CRC-32C.
+type fileSum struct {
+	Path string
+	Size int64
+	CRC  uint32
 }
 
 // WriteSnapshot writes what the index was built from.
 func (idx *Index) WriteSnapshot(w io.Writer) error {
-	if err := gob.NewEncoder(w).Encode(snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.toks}); err != nil {
+	return idx.writeSnapshot(w, nil)
+}
+
+func (idx *Index) writeSnapshot(w io.Writer, files []fileSum) error {
+	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.toks, Files: files}
+	if err := gob.NewEncoder(w).Encode(s); err != nil {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
 	return nil
+}
+
+// Names of what Save writes in its directory.
+const (
+	snapshotFile = "snapshot.gob"
+	bleveDir     = "bleve"
+)
+
+// Save writes the index into dir, a directory that is empty or not there
+// yet: the snapshot, and bleve's index of the documents, for Open.
+func (idx *Index) Save(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	docs := slices.SortedFunc(maps.Values(idx.docs), func(a, b *doc) int { return a.ord - b.ord })
+	b, err := bleveIndex(filepath.Join(dir, bleveDir), docs, idx.toks)
+	if err != nil {
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	files, err := sumFiles(filepath.Join(dir, bleveDir))
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, snapshotFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	err = idx.writeSnapshot(w, files)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("index: %w", cerr)
+	}
+	return err
+}
+
+// Open reads back an index Save wrote into dir. bleve's index is opened
+// read-only, its files mapped rather than read, once their checksums are
+// those Save took; several processes may open one directory at once.
+func (bl *Builder) Open(dir string) (*Index, error) {
+	f, err := os.Open(filepath.Join(dir, snapshotFile))
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	s, err := decodeSnapshot(bufio.NewReaderSize(f, 1<<16))
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, bleveDir)
+	files, err := sumFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Files) == 0 || !slices.Equal(files, s.Files) {
+		return nil, errSnapshot
+	}
+	b, err := bleve.OpenUsing(path, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	idx, err := bl.read(s, b)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+// sumFiles lists the files under dir, in order, with their checksums.
+func sumFiles(dir string) ([]fileSum, error) {
+	var out []fileSum
+	table := crc32.MakeTable(crc32.Castagnoli)
+	buf := make([]byte, 32<<10)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		h := crc32.New(table)
+		n, err := io.CopyBuffer(h, f, buf)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out = append(out, fileSum{Path: filepath.ToSlash(rel), Size: n, CRC: h.Sum32()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return out, nil
 }
 
 // errSnapshot is a snapshot that does not fit the program reading it.
@@ -76,8 +202,17 @@ func (bl *Builder) segmenter(words []string) (*segment.Segmenter, error) {
 }
 
 // ReadSnapshot builds an index from a snapshot WriteSnapshot wrote,
-// without segmenting the plan again.
+// without segmenting the plan again; bleve's index is built anew, in
+// memory.
 func (bl *Builder) ReadSnapshot(r io.Reader) (*Index, error) {
+	s, err := decodeSnapshot(r)
+	if err != nil {
+		return nil, err
+	}
+	return bl.read(s, nil)
+}
+
+func decodeSnapshot(r io.Reader) (*snapshot, error) {
 	var s snapshot
 	if err := gob.NewDecoder(r).Decode(&s); err != nil {
 		return nil, fmt.Errorf("index: snapshot: %w", err)
@@ -85,6 +220,12 @@ func (bl *Builder) ReadSnapshot(r io.Reader) (*Index, error) {
 	if s.Format != snapshotFormat || s.Plan == nil {
 		return nil, errSnapshot
 	}
+	return &s, nil
+}
+
+// read builds the index of a snapshot over b, bleve's index of its
+// documents, or over one built in memory when b is nil.
+func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	seg, err := bl.segmenter(s.Words)
 	if err != nil {
 		return nil, err
@@ -98,7 +239,12 @@ func (bl *Builder) ReadSnapshot(r io.Reader) (*Index, error) {
 			return nil, errSnapshot
 		}
 	}
-	return build(s.Plan, seg, s.Words, s.Targets, docs, s.Tokens)
+	if b != nil {
+		if n, err := b.DocCount(); err != nil || n != uint64(len(docs)) {
+			return nil, errSnapshot
+		}
+	}
+	return build(s.Plan, seg, s.Words, s.Targets, docs, s.Tokens, b)
 }
 
 // fits reports whether tokens can be those of d: each within its text.

@@ -3,6 +3,8 @@ package index
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -22,6 +24,57 @@ func TestSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer read.Close()
+	sameAnswers(t, built, read)
+	for _, bad := range [][]byte{nil, data[:len(data)/2], append([]byte("x"), data...)} {
+		if idx, err := bl.ReadSnapshot(bytes.NewReader(bad)); err == nil {
+			idx.Close()
+			t.Errorf("a damaged snapshot of %d bytes was read", len(bad))
+		}
+	}
+}
+
+// TestSave checks that an index Save wrote and Open opened, bleve's index
+// mapped from disk, answers exactly as the one built from the plan, and
+// that Open refuses a directory whose files changed.
+func TestSave(t *testing.T) {
+	built := testIndex(t)
+	dir := filepath.Join(t.TempDir(), "plan")
+	if err := built.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	var bl Builder
+	opened, err := bl.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAnswers(t, built, opened)
+	// Two at once, as two processes would.
+	again, err := bl.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	opened.Close()
+	zaps, _ := filepath.Glob(filepath.Join(dir, "bleve", "store", "*.zap"))
+	if len(zaps) != 1 {
+		t.Fatalf("zap files %v, want one", zaps)
+	}
+	data, _ := os.ReadFile(zaps[0])
+	data[len(data)/3] ^= 1
+	os.WriteFile(zaps[0], data, 0o600)
+	if idx, err := bl.Open(dir); err == nil {
+		idx.Close()
+		t.Error("an index whose file changed was opened")
+	}
+	if idx, err := bl.Open(filepath.Join(dir, "none")); err == nil {
+		idx.Close()
+		t.Error("an index that is not there was opened")
+	}
+}
+
+// sameAnswers checks that read answers as built does.
+func sameAnswers(t *testing.T, built, read *Index) {
+	t.Helper()
 	for _, q := range []string{"森林覆盖率", "北梁以后建成啥样", "碳中和是什么意思", "专栏9有哪些项目", "原铝产能2025年多少",
 		"地铁票价多少钱", "沙尔亲镇种中药材", "预期性指标有几项", "GDP增速目标"} {
 		// As JSON: gob reads an empty list back as none.
@@ -44,12 +97,6 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("compare %s: from the snapshot\n%s\nbuilt\n%s", name, got, want)
 		}
 	}
-	for _, bad := range [][]byte{nil, data[:len(data)/2], append([]byte("x"), data...)} {
-		if idx, err := bl.ReadSnapshot(bytes.NewReader(bad)); err == nil {
-			idx.Close()
-			t.Errorf("a damaged snapshot of %d bytes was read", len(bad))
-		}
-	}
 }
 
 // BenchmarkReadSnapshot reads the built-in plan back from its snapshot:
@@ -62,6 +109,23 @@ func BenchmarkReadSnapshot(b *testing.B) {
 	var bl Builder
 	for b.Loop() {
 		idx, err := bl.ReadSnapshot(bytes.NewReader(snap.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
+	}
+}
+
+// BenchmarkOpen opens the built-in plan's index Save wrote: what a cached
+// start does for each plan.
+func BenchmarkOpen(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "plan")
+	if err := testIndex(b).Save(dir); err != nil {
+		b.Fatal(err)
+	}
+	var bl Builder
+	for b.Loop() {
+		idx, err := bl.Open(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,41 +14,36 @@ import (
 )
 
 // planCache keeps what was built of each plan in the data directory
-// (plans/<sha-256 of the plan's text>-<program version>.gob): a restart
-// reads it back instead of parsing and segmenting the plan again, a
-// changed file has another hash and is built anew, and another build of
-// the program another version. A cache that cannot be read or written
-// costs the time of a build, never the plan: it is rebuilt.
+// (plans/<sha-256 of the plan's text>-<program version>/, as index.Save
+// writes it): a restart opens it instead of parsing and indexing the plan
+// again, a changed file has another hash and is built anew, and another
+// build of the program another version. A cache that cannot be read or
+// written costs the time of a build, never the plan: it is rebuilt.
 type planCache struct {
 	dir string // the data directory; "" keeps nothing
 }
 
-// path is where the snapshot of a plan of text src is kept.
+// path is where the index of a plan of text src is kept.
 func (c planCache) path(src []byte) string {
 	sum := sha256.Sum256(src)
-	return filepath.Join(c.dir, "plans", hex.EncodeToString(sum[:])+"-"+programVersion()+".gob")
+	return filepath.Join(c.dir, "plans", hex.EncodeToString(sum[:])+"-"+programVersion())
 }
 
-// open reads back the index of the plan of text src; ok is false when
-// there is none to read, or it cannot be read.
+// open opens the kept index of the plan of text src; ok is false when
+// there is none, or it cannot be read.
 func (c planCache) open(bl *index.Builder, src []byte) (*index.Index, bool) {
 	if c.dir == "" {
 		return nil, false
 	}
-	f, err := os.Open(c.path(src))
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	idx, err := bl.ReadSnapshot(bufio.NewReaderSize(f, 1<<16))
+	idx, err := bl.Open(c.path(src))
 	if err != nil {
 		return nil, false
 	}
 	return idx, true
 }
 
-// keep writes the snapshot of idx, built from the plan of text src, whole
-// or not at all (a temporary file renamed).
+// keep saves idx, built from the plan of text src, whole or not at all:
+// into a temporary directory, renamed.
 func (c planCache) keep(idx *index.Index, src []byte) {
 	if c.dir == "" {
 		return
@@ -58,23 +52,22 @@ func (c planCache) keep(idx *index.Index, src []byte) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*")
+	tmp, err := os.MkdirTemp(filepath.Dir(path), ".snapshot-*")
 	if err != nil {
 		return
 	}
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	err = idx.WriteSnapshot(w)
+	err = idx.Save(tmp)
 	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		if err = os.Rename(tmp, path); err != nil {
+			// What is kept there could not be opened: it goes. A
+			// process that has it open keeps its files until it closes
+			// them.
+			os.RemoveAll(path)
+			err = os.Rename(tmp, path)
+		}
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		os.RemoveAll(tmp)
 	}
 }
 

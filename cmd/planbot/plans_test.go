@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -156,7 +157,7 @@ func TestPlanCache(t *testing.T) {
 		return out.String()
 	}
 	snapshots := func() []string {
-		files, _ := filepath.Glob(filepath.Join(dir, "plans", "*.gob"))
+		files, _ := filepath.Glob(filepath.Join(dir, "plans", "[^.]*"))
 		return files
 	}
 	cold := ask("-config", path) // builds and keeps both plans
@@ -173,12 +174,44 @@ func TestPlanCache(t *testing.T) {
 	if built := ask("-config", noCache); built != cold {
 		t.Errorf("answers without a cache differ:\n%s\nwith:\n%s", built, cold)
 	}
-	// A damaged snapshot is rebuilt.
-	for _, f := range snapshots() {
-		os.WriteFile(f, []byte("not a snapshot"), 0o600)
+	// A damaged snapshot is rebuilt, and kept again.
+	damages := map[string]func(snap string) error{
+		"snapshot overwritten": func(snap string) error {
+			return os.WriteFile(filepath.Join(snap, "snapshot.gob"), []byte("not a snapshot"), 0o600)
+		},
+		"a byte of bleve's index changed": func(snap string) error {
+			zaps, _ := filepath.Glob(filepath.Join(snap, "bleve", "store", "*.zap"))
+			if len(zaps) == 0 {
+				return errors.New("no zap file")
+			}
+			data, err := os.ReadFile(zaps[0])
+			if err != nil {
+				return err
+			}
+			data[len(data)/2] ^= 0xff
+			return os.WriteFile(zaps[0], data, 0o600)
+		},
+		"bleve's root removed": func(snap string) error {
+			return os.Remove(filepath.Join(snap, "bleve", "store", "root.bolt"))
+		},
 	}
-	if got := ask("-config", path); got != cold {
-		t.Errorf("answers after the cache was damaged differ")
+	for name, damage := range damages {
+		for _, snap := range snapshots() {
+			if err := damage(snap); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if got := ask("-config", path); got != cold {
+			t.Errorf("%s: answers after the cache was damaged differ", name)
+		}
+		for _, snap := range snapshots() {
+			idx, err := new(index.Builder).Open(snap)
+			if err != nil {
+				t.Errorf("%s: %s was not kept again: %v", name, filepath.Base(snap), err)
+				continue
+			}
+			idx.Close()
+		}
 	}
 	// A changed plan file is another snapshot.
 	nj := filepath.Join(filepath.Dir(path), "nanjing.md")

@@ -40,10 +40,62 @@ type snapshot struct {
 	Plan    *corpus.Plan
 	Words   []string
 	Targets []corpus.Target
-	Tokens  []docTokens
+	Tokens  []snapTokens
 	// Files are those of bleve's index Save wrote, with their checksums
 	// (none for WriteSnapshot).
 	Files []fileSum
+}
+
+// snapTokens are a document's tokens as a snapshot keeps them: by their
+// offsets in the document's fields, since a token's text is that of its
+// stretch of the field, lower-cased. Read back, the texts are the
+// field's own (no copies).
+type snapTokens struct {
+	Title, Extra, Text spans
+}
+
+// spans are the tokens of a field: the start and end of each in turn,
+// and the texts of those that are not their stretch lower-cased, by
+// token (none so far: kept so that a token cut otherwise is kept right).
+type spans struct {
+	At    []int32
+	Other map[int32]string
+}
+
+func toSpans(field string, toks []segment.Token) spans {
+	var sp spans
+	sp.At = make([]int32, 0, 2*len(toks))
+	for i, t := range toks {
+		sp.At = append(sp.At, int32(t.Start), int32(t.End))
+		if t.Start < 0 || t.End > len(field) || t.Start > t.End || strings.ToLower(field[t.Start:t.End]) != t.Text {
+			if sp.Other == nil {
+				sp.Other = map[int32]string{}
+			}
+			sp.Other[int32(i)] = t.Text
+		}
+	}
+	return sp
+}
+
+// tokens are the tokens of sp in field; ok is false when sp does not fit
+// the field.
+func (sp spans) tokens(field string) ([]segment.Token, bool) {
+	if len(sp.At)%2 != 0 {
+		return nil, false
+	}
+	toks := make([]segment.Token, len(sp.At)/2)
+	for i := range toks {
+		start, end := int(sp.At[2*i]), int(sp.At[2*i+1])
+		if start < 0 || end > len(field) || start > end {
+			return nil, false
+		}
+		text, ok := sp.Other[int32(i)]
+		if !ok {
+			text = strings.ToLower(field[start:end])
+		}
+		toks[i] = segment.Token{Text: text, Start: start, End: end}
+	}
+	return toks, true
 }
 
 // fileSum is a file of a directory: its path in it, size and CRC-32C.
@@ -59,7 +111,13 @@ func (idx *Index) WriteSnapshot(w io.Writer) error {
 }
 
 func (idx *Index) writeSnapshot(w io.Writer, files []fileSum) error {
-	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.toks, Files: files}
+	docs := idx.ordered()
+	toks := make([]snapTokens, len(docs))
+	for i, d := range docs {
+		t := idx.toks[i]
+		toks[i] = snapTokens{Title: toSpans(d.title, t.Title), Extra: toSpans(d.extra, t.Extra), Text: toSpans(d.text, t.Text)}
+	}
+	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: toks, Files: files}
 	if err := gob.NewEncoder(w).Encode(s); err != nil {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
@@ -78,8 +136,7 @@ func (idx *Index) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	docs := slices.SortedFunc(maps.Values(idx.docs), func(a, b *doc) int { return a.ord - b.ord })
-	b, err := bleveIndex(filepath.Join(dir, bleveDir), docs, idx.toks)
+	b, err := bleveIndex(filepath.Join(dir, bleveDir), idx.ordered(), idx.toks)
 	if err != nil {
 		return err
 	}
@@ -103,6 +160,11 @@ func (idx *Index) Save(dir string) error {
 		err = fmt.Errorf("index: %w", cerr)
 	}
 	return err
+}
+
+// ordered lists the index's documents in their order, that of idx.toks.
+func (idx *Index) ordered() []*doc {
+	return slices.SortedFunc(maps.Values(idx.docs), func(a, b *doc) int { return a.ord - b.ord })
 }
 
 // Open reads back an index Save wrote into dir. bleve's index is opened
@@ -234,8 +296,14 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	if len(docs) != len(s.Tokens) {
 		return nil, errSnapshot
 	}
+	toks := make([]docTokens, len(docs))
 	for i, d := range docs {
-		if !fits(d, s.Tokens[i]) {
+		var ok [3]bool
+		t := s.Tokens[i]
+		toks[i].Title, ok[0] = t.Title.tokens(d.title)
+		toks[i].Extra, ok[1] = t.Extra.tokens(d.extra)
+		toks[i].Text, ok[2] = t.Text.tokens(d.text)
+		if ok != [3]bool{true, true, true} {
 			return nil, errSnapshot
 		}
 	}
@@ -244,18 +312,5 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 			return nil, errSnapshot
 		}
 	}
-	return build(s.Plan, seg, s.Words, s.Targets, docs, s.Tokens, b)
-}
-
-// fits reports whether tokens can be those of d: each within its text.
-func fits(d *doc, t docTokens) bool {
-	in := func(text string, toks []segment.Token) bool {
-		for _, tok := range toks {
-			if tok.Start < 0 || tok.End > len(text) || tok.Start > tok.End {
-				return false
-			}
-		}
-		return true
-	}
-	return in(d.title, t.Title) && in(d.extra, t.Extra) && in(d.text, t.Text)
+	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, b)
 }

@@ -86,6 +86,7 @@ type Index struct {
 	df       map[string]int      // documents containing each word
 	byChar   map[string][]string // two-character words by character
 	byFirst  map[rune][]string   // words of three to five characters by their first
+	chars    sync.Once           // fills byChar and byFirst, on the first question that needs them
 	titleW   map[string]bool     // the words of the plan's title
 	n        int
 	qu       *understander
@@ -177,7 +178,6 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	}
 	idx.n = len(idx.docs)
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.df[w] > 0 })
-	idx.indexChars()
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
 	idx.qu.similar = idx.similar
@@ -195,7 +195,10 @@ func (idx *Index) SetDecision(d Decision) { idx.decision = d }
 
 // charWords lists the two-character words of the plan that hold the
 // character c, most used first.
-func (idx *Index) charWords(c string) []string { return idx.byChar[c] }
+func (idx *Index) charWords(c string) []string {
+	idx.chars.Do(idx.indexChars)
+	return idx.byChar[c]
+}
 
 // similar lists the plan's words that share all but one of the
 // characters of a word of three or four that the plan lacks, in order and
@@ -206,6 +209,7 @@ func (idx *Index) similar(w string) []string {
 	if len(rs) < 3 || len(rs) > 4 || idx.df[w] > 0 {
 		return nil
 	}
+	idx.chars.Do(idx.indexChars)
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range rs[:2] {
@@ -327,12 +331,16 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
 func assemble(d *doc, t docTokens) {
-	d.words, d.titleW = map[string]run{}, map[string]bool{}
-	for _, tok := range append(append([]segment.Token(nil), t.Title...), t.Extra...) {
-		d.words[tok.Text] = run{}
-		d.titleW[tok.Text] = true
+	// Sized for every token a word: no map grows while it is filled.
+	d.words = make(map[string]run, len(t.Title)+len(t.Extra)+len(t.Text))
+	d.titleW = make(map[string]bool, len(t.Title)+len(t.Extra))
+	for _, field := range [][]segment.Token{t.Title, t.Extra} {
+		for _, tok := range field {
+			d.words[tok.Text] = run{}
+			d.titleW[tok.Text] = true
+		}
 	}
-	d.periods = periodsIn(d.text + " " + d.extra)
+	d.periods = periodsIn(d.text) | periodsIn(d.extra)
 	d.sentText = sentences(d.text)
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
@@ -342,9 +350,10 @@ func assemble(d *doc, t docTokens) {
 	// the sentences of a word are a run of d.in. A first pass numbers the
 	// words (for now a word's run is its number, n 1) and counts their
 	// sentences; a second lays the sentences out, in order.
-	ids := make([]int32, len(d.tokens)) // the word of each token; -1 when its sentence is counted
-	sents := make([]int32, len(d.tokens))
-	var count, last []int32
+	work := make([]int32, 4*len(d.tokens))
+	ids := work[:len(d.tokens)] // the word of each token; -1 when its sentence is counted
+	sents := work[len(d.tokens) : 2*len(d.tokens)]
+	count, last := work[2*len(d.tokens):2*len(d.tokens)], work[3*len(d.tokens):3*len(d.tokens)]
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
@@ -542,18 +551,33 @@ func tableLocation(plan *corpus.Plan) string {
 	return fmt.Sprintf("%s · %s %s", where, t.Label, t.Title)
 }
 
-var hanYearRe = regexp.MustCompile(`([〇一二三四五六七八九]{4})年`)
-
 // digitYears writes the years a text gives in Chinese numerals
-// (二〇三五年) in digits (2035年), so that a question in digits finds them.
+// (二〇三五年) in digits (2035年), so that a question in digits finds them:
+// each 年 after four numerals.
 func digitYears(text string) string {
 	var out []string
-	for _, m := range hanYearRe.FindAllStringSubmatch(text, -1) {
-		y := []rune(m[1])
-		for i, r := range y {
-			y[i] = rune('0' + strings.IndexRune("〇一二三四五六七八九", r)/len("〇"))
+	for at := 0; ; {
+		i := strings.Index(text[at:], "年")
+		if i < 0 {
+			break
 		}
-		out = append(out, string(y)+"年")
+		end := at + i
+		at = end + len("年")
+		var y [4]byte
+		start := end
+		for k := 3; k >= 0; k-- {
+			r, size := utf8.DecodeLastRuneInString(text[:start])
+			n := strings.IndexRune("〇一二三四五六七八九", r)
+			if n < 0 || size != len("〇") {
+				start = -1
+				break
+			}
+			y[k] = byte('0' + n/len("〇"))
+			start -= size
+		}
+		if start >= 0 {
+			out = append(out, string(y[:])+"年")
+		}
 	}
 	return strings.Join(out, " ")
 }

@@ -151,11 +151,15 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		}()
 	}
 	wg.Wait()
+	for i, d := range docs {
+		assemble(d, toks[i])
+	}
 	return build(plan, seg, words, targets, docs, toks, nil)
 }
 
-// build makes the index of a plan from its documents and their words,
-// over b, bleve's index of them, or one built in memory when b is nil.
+// build makes the index of a plan from its documents, assembled, and
+// their words, over b, bleve's index of them, or one built in memory when
+// b is nil.
 func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, b bleve.Index) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
@@ -169,7 +173,6 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	}
 	idx.bleve = b
 	for i, d := range docs {
-		assemble(d, toks[i])
 		for w := range d.words {
 			idx.df[w]++
 		}

@@ -288,10 +288,6 @@ func decodeSnapshot(r io.Reader) (*snapshot, error) {
 // read builds the index of a snapshot over b, bleve's index of its
 // documents, or over one built in memory when b is nil.
 func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
-	seg, err := bl.segmenter(s.Words)
-	if err != nil {
-		return nil, err
-	}
 	docs := documents(s.Plan, s.Targets)
 	if len(docs) != len(s.Tokens) {
 		return nil, errSnapshot
@@ -311,6 +307,14 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 		if n, err := b.DocCount(); err != nil || n != uint64(len(docs)) {
 			return nil, errSnapshot
 		}
+	}
+	for i, d := range docs {
+		assemble(d, toks[i])
+	}
+	// Only now the segmenter: the dictionary may still be loading.
+	seg, err := bl.segmenter(s.Words)
+	if err != nil {
+		return nil, err
 	}
 	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, b)
 }

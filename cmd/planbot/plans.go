@@ -166,11 +166,11 @@ func (s *planSource) open(ctx context.Context) (*index.Library, error) {
 // openLibrary parses and indexes the plans of entries and makes their
 // library, in the order of entries. dataDir, when set, keeps what was
 // built of each plan for the next start (see planCache). The plans are
-// read side by side, on every core.
+// read side by side, on every core, and beside the dictionary's load.
 func openLibrary(ctx context.Context, entries []planEntry, dataDir string) (*index.Library, error) {
-	if _, err := segment.Default(); err != nil {
-		return nil, err
-	}
+	// The dictionary loads while the plans are read; they wait for it
+	// only when they need it.
+	go segment.Default()
 	cache := planCache{dir: dataDir}
 	var bl index.Builder
 	plans := make([]*index.Index, len(entries))

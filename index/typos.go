@@ -1,14 +1,14 @@
 package index
 
 import (
+	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"planbot/index/segment"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // homophones corrects the typos a pinyin keyboard makes: a character
@@ -35,17 +35,60 @@ func newHomophones(texts func() []string, isWord func(string) bool) *homophones 
 	return &homophones{texts: texts, isWord: isWord}
 }
 
-var pinyinArgs = pinyin.NewArgs() // toneless, first reading
-
+// soundOf is the sound of a Chinese character: its first reading, without
+// tones; "" for another character, or one the table lacks.
 func soundOf(r rune) string {
 	if !unicode.Is(unicode.Han, r) {
 		return ""
 	}
-	if p := pinyin.SinglePinyin(r, pinyinArgs); len(p) > 0 {
-		return p[0]
+	t := sounds()
+	if i, ok := slices.BinarySearch(t.chars, r); ok {
+		return t.names[t.sound[i]]
 	}
 	return ""
 }
+
+//go:generate go run ./internal/gensounds -o data/sounds.txt
+
+// soundsData is the table of sounds: a sound and its characters a line.
+//
+//go:embed data/sounds.txt
+var soundsData string
+
+// soundTable is soundsData read: the characters in order, the sound of
+// each as a number, and the sounds by number.
+type soundTable struct {
+	chars []rune
+	sound []uint16
+	names []string
+}
+
+// sounds reads the table of sounds once, on the first question that
+// needs it.
+var sounds = sync.OnceValue(func() *soundTable {
+	type entry struct {
+		r     rune
+		sound uint16
+	}
+	var entries []entry
+	t := &soundTable{}
+	for _, line := range dataLines(soundsData) {
+		name, chars, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		for _, r := range chars {
+			entries = append(entries, entry{r, uint16(len(t.names))})
+		}
+		t.names = append(t.names, name)
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return int(a.r - b.r) })
+	t.chars, t.sound = make([]rune, len(entries)), make([]uint16, len(entries))
+	for i, e := range entries {
+		t.chars[i], t.sound[i] = e.r, e.sound
+	}
+	return t
+})
 
 // build computes the sounds of the plan once, on the first question that
 // needs them, so that start-up does not pay for it.

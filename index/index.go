@@ -334,8 +334,10 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
 func assemble(d *doc, t docTokens) {
-	// Sized for every token a word: no map grows while it is filled.
-	d.words = make(map[string]run, len(t.Title)+len(t.Extra)+len(t.Text))
+	// Sized for the words a document has, about two thirds of its
+	// tokens: few maps grow while they are filled, and none is left
+	// twice too large (power-of-two tables).
+	d.words = make(map[string]run, (len(t.Title)+len(t.Extra)+len(t.Text))*5/8)
 	d.titleW = make(map[string]bool, len(t.Title)+len(t.Extra))
 	for _, field := range [][]segment.Token{t.Title, t.Extra} {
 		for _, tok := range field {

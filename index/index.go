@@ -348,7 +348,7 @@ func assemble(d *doc, t docTokens) {
 	d.periods = periodsIn(d.text) | periodsIn(d.extra)
 	d.sentText = sentences(d.text)
 	for _, st := range d.sentText {
-		d.digits = append(d.digits, strings.ContainsFunc(st, unicode.IsDigit))
+		d.digits = append(d.digits, hasDigit(st))
 	}
 	d.tokens = t.Text
 	// Each word of text and each sentence it stands in, once, by word:
@@ -924,13 +924,21 @@ var periods = []string{"十一五", "十二五", "十三五", "十四五", "十�
 // periodsIn is the set of the five-year periods a text names, a bit for
 // each of periods.
 func periodsIn(text string) uint8 {
+	// Every period is 十X五: one pass over the 十 of the text.
 	var set uint8
-	for i, p := range periods {
-		if strings.Contains(text, p) {
-			set |= 1 << i
+	for at := 0; ; {
+		i := strings.Index(text[at:], "十")
+		if i < 0 {
+			return set
 		}
+		at += i
+		for k, p := range periods {
+			if strings.HasPrefix(text[at:], p) {
+				set |= 1 << k
+			}
+		}
+		at += len("十")
 	}
-	return set
 }
 
 // features describes the best candidate answer of a question for the
@@ -997,7 +1005,8 @@ func sentences(text string) []string {
 	var out []string
 	start := 0
 	for i, r := range text {
-		if strings.ContainsRune("。；！？", r) {
+		switch r {
+		case '。', '；', '！', '？':
 			end := i + utf8.RuneLen(r)
 			out = append(out, text[start:end])
 			start = end
@@ -1007,6 +1016,26 @@ func sentences(text string) []string {
 		out = append(out, text[start:])
 	}
 	return out
+}
+
+// hasDigit reports whether s holds a digit (unicode.IsDigit). The Chinese
+// characters, most of a plan, are not looked up: no digit is among them.
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if '0' <= b && b <= '9' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r < 0x3000 || r > 0x9fff) && unicode.IsDigit(r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // charFactor makes a single character (what is left of a word the

@@ -47,16 +47,16 @@ type snapshot struct {
 }
 
 // snapTokens are a document's tokens as a snapshot keeps them: by their
-// offsets in the document's fields, since a token's text is that of its
-// stretch of the field, lower-cased. Read back, the texts are the
-// field's own (no copies).
+// offsets in the document's fields, since a token's text is mostly its
+// stretch of the field. Read back, the texts are the field's own (no
+// copies).
 type snapTokens struct {
 	Title, Extra, Text spans
 }
 
 // spans are the tokens of a field: the start and end of each in turn,
-// and the texts of those that are not their stretch lower-cased, by
-// token (none so far: kept so that a token cut otherwise is kept right).
+// and the texts of those that are not their stretch of the field (a word
+// lower-cased: GDP for gdp), by token.
 type spans struct {
 	At    []int32
 	Other map[int32]string
@@ -67,7 +67,7 @@ func toSpans(field string, toks []segment.Token) spans {
 	sp.At = make([]int32, 0, 2*len(toks))
 	for i, t := range toks {
 		sp.At = append(sp.At, int32(t.Start), int32(t.End))
-		if t.Start < 0 || t.End > len(field) || t.Start > t.End || strings.ToLower(field[t.Start:t.End]) != t.Text {
+		if t.Start < 0 || t.End > len(field) || t.Start > t.End || field[t.Start:t.End] != t.Text {
 			if sp.Other == nil {
 				sp.Other = map[int32]string{}
 			}
@@ -91,7 +91,7 @@ func (sp spans) tokens(field string) ([]segment.Token, bool) {
 		}
 		text, ok := sp.Other[int32(i)]
 		if !ok {
-			text = strings.ToLower(field[start:end])
+			text = field[start:end]
 		}
 		toks[i] = segment.Token{Text: text, Start: start, End: end}
 	}

@@ -165,7 +165,14 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	if err != nil {
 		return nil, err
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: map[string]*doc{}, df: map[string]int{}, decision: decision}
+	// A plan's distinct words are about a fifth of its documents' words
+	// counted once a document: the map of them is sized so, and grows
+	// once at most.
+	n := 0
+	for _, d := range docs {
+		n += len(d.words)
+	}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, n/5), decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err

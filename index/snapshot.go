@@ -2,6 +2,7 @@ package index
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -32,7 +33,7 @@ import (
 // wrong index.
 
 // snapshotFormat changes whenever what a snapshot holds does.
-const snapshotFormat = 3
+const snapshotFormat = 4
 
 // snapshot is what WriteSnapshot writes, in gob.
 type snapshot struct {
@@ -54,19 +55,25 @@ type snapTokens struct {
 	Title, Extra, Text spans
 }
 
-// spans are the tokens of a field: the start and end of each in turn,
-// and the texts of those that are not their stretch of the field (a word
-// lower-cased: GDP for gdp), by token.
+// spans are the tokens of a field: N of them, each as two varints in At,
+// its start less the last token's start and its length (tokens come in
+// the order of their starts, inside words after them), and the texts of
+// those that are not their stretch of the field (a word lower-cased: GDP
+// for gdp), by token. Bytes, not numbers, for gob to read them at once.
 type spans struct {
-	At    []int32
+	N     int
+	At    []byte
 	Other map[int32]string
 }
 
 func toSpans(field string, toks []segment.Token) spans {
-	var sp spans
-	sp.At = make([]int32, 0, 2*len(toks))
+	sp := spans{N: len(toks)}
+	sp.At = make([]byte, 0, 3*len(toks))
+	last := 0
 	for i, t := range toks {
-		sp.At = append(sp.At, int32(t.Start), int32(t.End))
+		sp.At = binary.AppendVarint(sp.At, int64(t.Start-last))
+		sp.At = binary.AppendVarint(sp.At, int64(t.End-t.Start))
+		last = t.Start
 		if t.Start < 0 || t.End > len(field) || t.Start > t.End || field[t.Start:t.End] != t.Text {
 			if sp.Other == nil {
 				sp.Other = map[int32]string{}
@@ -80,12 +87,23 @@ func toSpans(field string, toks []segment.Token) spans {
 // tokens are the tokens of sp in field; ok is false when sp does not fit
 // the field.
 func (sp spans) tokens(field string) ([]segment.Token, bool) {
-	if len(sp.At)%2 != 0 {
+	if sp.N < 0 || sp.N > len(sp.At) {
 		return nil, false
 	}
-	toks := make([]segment.Token, len(sp.At)/2)
+	toks := make([]segment.Token, sp.N)
+	at, start := sp.At, 0
 	for i := range toks {
-		start, end := int(sp.At[2*i]), int(sp.At[2*i+1])
+		delta, n := binary.Varint(at)
+		if n <= 0 {
+			return nil, false
+		}
+		length, m := binary.Varint(at[n:])
+		if m <= 0 {
+			return nil, false
+		}
+		at = at[n+m:]
+		start += int(delta)
+		end := start + int(length)
 		if start < 0 || end > len(field) || start > end {
 			return nil, false
 		}
@@ -95,7 +113,7 @@ func (sp spans) tokens(field string) ([]segment.Token, bool) {
 		}
 		toks[i] = segment.Token{Text: text, Start: start, End: end}
 	}
-	return toks, true
+	return toks, len(at) == 0
 }
 
 // fileSum is a file of a directory: its path in it, size and CRC-32C.

@@ -114,13 +114,7 @@ func load(dict, words string) (*Segmenter, error) {
 	// The words go in as entries of the dictionary's own text: gse works
 	// out every entry's cost and search-mode parts (CalcToken, most of
 	// the load) once, not again after adding them.
-	text := dict + "\n" + wordEntries(words)
-	// The dictionary made as LoadDictStr makes it, with room for an entry
-	// a line: its list of entries is not grown, and copied, 40 times.
-	s.gse.Dict = gse.NewDict()
-	s.gse.Dict.Tokens = make([]gse.Token, 0, strings.Count(text, "\n")+1)
-	s.gse.Init()
-	if err := s.gse.LoadDictStr(text); err != nil {
+	if err := s.gse.LoadDictStr(dict + "\n" + wordEntries(words)); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -59,7 +59,8 @@ func (c planCache) keep(idx *index.Index, src []byte) {
 	err = idx.Save(tmp)
 	if err == nil {
 		if err = os.Rename(tmp, path); err != nil {
-			// What is kept there could not be opened: it goes. A
+			// What is kept there could not be opened, or another
+			// process has just kept the same: ours replaces it. A
 			// process that has it open keeps its files until it closes
 			// them.
 			os.RemoveAll(path)

@@ -931,21 +931,13 @@ var periods = []string{"十一五", "十二五", "十三五", "十四五", "十�
 // periodsIn is the set of the five-year periods a text names, a bit for
 // each of periods.
 func periodsIn(text string) uint8 {
-	// Every period is 十X五: one pass over the 十 of the text.
 	var set uint8
-	for at := 0; ; {
-		i := strings.Index(text[at:], "十")
-		if i < 0 {
-			return set
+	for i, p := range periods {
+		if strings.Contains(text, p) {
+			set |= 1 << i
 		}
-		at += i
-		for k, p := range periods {
-			if strings.HasPrefix(text[at:], p) {
-				set |= 1 << k
-			}
-		}
-		at += len("十")
 	}
+	return set
 }
 
 // features describes the best candidate answer of a question for the

@@ -90,6 +90,11 @@ type Index struct {
 	n        int
 	qu       *understander
 	decision Decision
+
+	// fieldWords holds the words of the titles and of the extras of the
+	// documents, filled on the first search (see inFields).
+	fieldWords     [2]map[string]bool
+	fieldWordsOnce sync.Once
 }
 
 // Field names and boosts: a word in a heading, an indicator's name or a
@@ -699,15 +704,23 @@ type hit struct {
 
 // retrieve runs the query through bleve and re-ranks what it found.
 func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
+	title, extra := idx.inFields()
 	var clauses []bquery.Query
 	for _, t := range q.Terms {
 		if idx.df[t.Text] == 0 {
 			continue
 		}
+		// A field no document holds the word in matches nothing: bleve
+		// would still look the word up in it, and its clause would only
+		// scale every score alike (by how many clauses match of all).
 		for _, f := range []struct {
 			name  string
 			boost float64
-		}{{fieldTitle, boostTitle}, {fieldText, boostText}, {fieldExtra, boostExtra}} {
+			has   bool
+		}{{fieldTitle, boostTitle, title[t.Text]}, {fieldText, boostText, true}, {fieldExtra, boostExtra, extra[t.Text]}} {
+			if !f.has {
+				continue
+			}
 			tq := bleve.NewTermQuery(t.Text)
 			tq.SetField(f.name)
 			tq.SetBoost(f.boost * t.Weight)
@@ -823,6 +836,24 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 	}
 	return kept, nil
+}
+
+// inFields returns the words of the documents' titles and those of their
+// extras: small sets, made on the first search from the documents' words.
+// A word of the plan that neither holds is in a text.
+func (idx *Index) inFields() (title, extra map[string]bool) {
+	idx.fieldWordsOnce.Do(func() {
+		idx.fieldWords = [2]map[string]bool{{}, {}}
+		for _, t := range idx.toks {
+			for _, tok := range t.Title {
+				idx.fieldWords[0][tok.Text] = true
+			}
+			for _, tok := range t.Extra {
+				idx.fieldWords[1][tok.Text] = true
+			}
+		}
+	})
+	return idx.fieldWords[0], idx.fieldWords[1]
 }
 
 // absent weighs the words of the question that the plan never uses: a noun

@@ -739,13 +739,13 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	sc := newScorer(q.Terms, weight)
 	cover := sc.cover
 	total := cover(func(string) bool { return true })
-	topicCover := newScorer(q.Terms, func(t term) float64 {
+	topicSc := newScorer(q.Terms, func(t term) float64 {
 		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
 		return weight(t)
-	}).cover
-	topicTotal := topicCover(func(string) bool { return true })
+	})
+	topicTotal := topicSc.cover(func(string) bool { return true })
 	absent := idx.absent(q)
 	asked := periodsIn(q.Normalized)
 	maxBM := 0.0
@@ -757,11 +757,34 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
 	in := make([][]int32, nt) // the sentences holding each term
 	var held []bool           // by sentence, the terms it or the title holds
+	// Each word is looked up once a document: a word may stand in the
+	// question several times (on its own, in alternatives), and one the
+	// plan never uses is in no document.
+	var uniq []string
+	of := make([]int, nt) // the place in uniq of each term, -1 for none
+	for i, t := range q.Terms {
+		of[i] = -1
+		if idx.df[t.Text] == 0 {
+			continue
+		}
+		if of[i] = slices.Index(uniq, t.Text); of[i] < 0 {
+			of[i] = len(uniq)
+			uniq = append(uniq, t.Text)
+		}
+	}
+	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
 	for _, m := range res.Hits {
 		d := idx.docs[m.ID]
-		for i, t := range q.Terms {
-			in[i], inDoc[i] = d.sentencesOf(t.Text)
-			inTitle[i] = d.titleW[t.Text]
+		for j, w := range uniq {
+			uIn[j], uDoc[j] = d.sentencesOf(w)
+			uTitle[j] = uDoc[j] && d.titleW[w] // titleW is within words
+		}
+		for i, j := range of {
+			if j < 0 {
+				in[i], inDoc[i], inTitle[i] = nil, false, false
+				continue
+			}
+			in[i], inDoc[i], inTitle[i] = uIn[j], uDoc[j], uTitle[j]
 		}
 		cov := sc.coverHeld(inDoc)
 		titleCov := sc.coverHeld(inTitle)
@@ -816,7 +839,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		rel := (cov + sent) / 2 * total / (total + absent)
 		topic := 0.0
 		if topicTotal > 0 {
-			topic = topicCover(d.has) / topicTotal
+			topic = topicSc.coverHeld(inDoc) / topicTotal
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity})
 	}

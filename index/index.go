@@ -27,6 +27,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -730,8 +731,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	if len(clauses) == 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), candidates, 0, false)
-	res, err := idx.bleve.SearchInContext(ctx, req)
+	found, err := idx.bm25(ctx, bleve.NewDisjunctionQuery(clauses...))
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
@@ -749,8 +749,8 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	absent := idx.absent(q)
 	asked := periodsIn(q.Normalized)
 	maxBM := 0.0
-	for _, m := range res.Hits {
-		maxBM = math.Max(maxBM, m.Score)
+	for _, m := range found {
+		maxBM = math.Max(maxBM, m.score)
 	}
 	var hits []hit
 	nt := len(q.Terms)
@@ -773,8 +773,8 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 	}
 	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
-	for _, m := range res.Hits {
-		d := idx.docs[m.ID]
+	for _, m := range found {
+		d := m.d
 		for j, w := range uniq {
 			uIn[j], uDoc[j] = d.sentencesOf(w)
 			uTitle[j] = uDoc[j] && d.titleW[w] // titleW is within words
@@ -813,7 +813,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		mix := 0.55*sent + 0.45*cov
 		// BM25 differs in its last digits from one build of the index to
 		// the next: rounded, equal documents tie, and ties go in order.
-		bm := math.Round(m.Score/maxBM*1e6) / 1e6
+		bm := math.Round(m.score/maxBM*1e6) / 1e6
 		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
 		if q.Intents[d.kind] {
 			score *= intentBoost[d.kind]
@@ -860,6 +860,89 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	}
 	return kept, nil
 }
+
+// scored is a document bleve found, with its BM25 score.
+type scored struct {
+	d     *doc
+	score float64
+	hit   uint64 // the order bleve found it in
+}
+
+// bm25 returns the candidates documents of a query, as bleve's search of
+// the best candidates by score would (SearchInContext): the same searcher
+// scores them, by the model the mapping names, and equal scores go in the
+// order bleve found them. It leaves out what a search request costs
+// besides: a collector that keeps every candidate's fields, sort keys
+// and room for all of them, taken anew each time.
+func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
+	ix, err := idx.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(scoringModel))
+	s, err := q.Searcher(ctx, r, idx.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	// Each match goes back to the pool once read: the pool need only
+	// hold what the searchers keep, and one more.
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	top := make([]scored, 0, candidates) // best first
+	better := func(a, b scored) bool { return a.score > b.score || a.score == b.score && a.hit < b.hit }
+	var n uint64
+	var ids []bindex.IndexInternalID // of top, in its order
+	for {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			break
+		}
+		n++
+		c := scored{score: m.Score, hit: n}
+		if len(top) == candidates && !better(c, top[len(top)-1]) {
+			sctx.DocumentMatchPool.Put(m)
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(top, c, func(a, b scored) int {
+			if better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		id := append(bindex.IndexInternalID(nil), m.IndexInternalID...)
+		sctx.DocumentMatchPool.Put(m)
+		if len(top) == candidates {
+			top, ids = top[:len(top)-1], ids[:len(ids)-1]
+		}
+		top, ids = slices.Insert(top, at, c), slices.Insert(ids, at, id)
+	}
+	for i := range top {
+		ext, err := r.ExternalID(ids[i])
+		if err != nil {
+			return nil, err
+		}
+		if top[i].d = idx.docs[ext]; top[i].d == nil {
+			return nil, fmt.Errorf("no document %s", ext)
+		}
+	}
+	return top, nil
+}
+
+// scoringModel is the model bleve scores by: BM25, as newMapping says.
+func scoringModel() string { return bindex.BM25Scoring }
 
 // inFields returns the words of the documents' titles and those of their
 // extras: small sets, made on the first search from the documents' words.

@@ -866,6 +866,7 @@ type scored struct {
 	d     *doc
 	score float64
 	hit   uint64 // the order bleve found it in
+	num   uint64 // bleve's number for it (IndexInternalID)
 }
 
 // bm25 returns the candidates documents of a query, as bleve's search of
@@ -873,7 +874,8 @@ type scored struct {
 // scores them, by the model the mapping names, and equal scores go in the
 // order bleve found them. It leaves out what a search request costs
 // besides: a collector that keeps every candidate's fields, sort keys
-// and room for all of them, taken anew each time.
+// and room for all of them, taken anew each time. The candidates come in
+// no particular order.
 func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
 	ix, err := idx.bleve.Advanced()
 	if err != nil {
@@ -893,11 +895,28 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
 	// Each match goes back to the pool once read: the pool need only
 	// hold what the searchers keep, and one more.
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
-	top := make([]scored, 0, candidates) // best first
-	better := func(a, b scored) bool { return a.score > b.score || a.score == b.score && a.hit < b.hit }
-	var n uint64
-	var ids []bindex.IndexInternalID // of top, in its order
-	for {
+	// The best candidates so far, in a heap with the worst on top.
+	top := make([]scored, 0, candidates)
+	worse := func(i, j int) bool {
+		a, b := top[i], top[j]
+		return a.score < b.score || a.score == b.score && a.hit > b.hit
+	}
+	down := func() {
+		for i := 0; ; {
+			w := i
+			for _, c := range []int{2*i + 1, 2*i + 2} {
+				if c < len(top) && worse(c, w) {
+					w = c
+				}
+			}
+			if w == i {
+				return
+			}
+			top[i], top[w] = top[w], top[i]
+			i = w
+		}
+	}
+	for n := uint64(1); ; n++ {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -910,27 +929,24 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
 		if m == nil {
 			break
 		}
-		n++
-		c := scored{score: m.Score, hit: n}
-		if len(top) == candidates && !better(c, top[len(top)-1]) {
-			sctx.DocumentMatchPool.Put(m)
-			continue
-		}
-		at, _ := slices.BinarySearchFunc(top, c, func(a, b scored) int {
-			if better(a, b) {
-				return -1
-			}
-			return 1
-		})
-		id := append(bindex.IndexInternalID(nil), m.IndexInternalID...)
+		// Later matches lose ties, as in bleve's collector.
+		c := scored{score: m.Score, hit: n, num: m.IndexInternalID.Value()}
 		sctx.DocumentMatchPool.Put(m)
-		if len(top) == candidates {
-			top, ids = top[:len(top)-1], ids[:len(ids)-1]
+		switch {
+		case len(top) < candidates:
+			top = append(top, c)
+			for i := len(top) - 1; i > 0 && worse(i, (i-1)/2); i = (i - 1) / 2 {
+				top[i], top[(i-1)/2] = top[(i-1)/2], top[i]
+			}
+		case c.score > top[0].score:
+			top[0] = c
+			down()
 		}
-		top, ids = slices.Insert(top, at, c), slices.Insert(ids, at, id)
 	}
+	id := make(bindex.IndexInternalID, 8)
 	for i := range top {
-		ext, err := r.ExternalID(ids[i])
+		id.SetValue(top[i].num)
+		ext, err := r.ExternalID(id)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -752,7 +753,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	for _, m := range found {
 		maxBM = math.Max(maxBM, m.score)
 	}
-	var hits []hit
+	hits := make([]hit, 0, len(found))
 	nt := len(q.Terms)
 	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
 	in := make([][]int32, nt) // the sentences holding each term
@@ -845,11 +846,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
 	// the order its batch happened to index them.
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return hits[i].d.ord < hits[j].d.ord
+		return cmp.Compare(a.d.ord, b.d.ord)
 	})
 	top := hits[0].score
 	kept := hits[:0]
@@ -1302,13 +1303,17 @@ func (idx *Index) idf(w string) float64 {
 // exact reports whether the document's title, or one of a term's aliases,
 // stands whole in the question.
 func (idx *Index) exact(d *doc, q query) bool {
-	names := []string{d.title}
-	if d.kind == KindTerm {
-		names = append(names, strings.Fields(d.extra)...)
+	in := func(n string) bool {
+		return utf8.RuneCountInString(n) >= 2 && strings.Contains(q.Normalized, strings.ToLower(n))
 	}
-	for _, n := range names {
-		if len([]rune(n)) >= 2 && strings.Contains(q.Normalized, strings.ToLower(n)) {
-			return true
+	if in(d.title) {
+		return true
+	}
+	if d.kind == KindTerm {
+		for n := range strings.FieldsSeq(d.extra) {
+			if in(n) {
+				return true
+			}
 		}
 	}
 	return false

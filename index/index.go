@@ -649,11 +649,17 @@ func (s searched) excerpts(results []Result) {
 
 // search is Features without the results' excerpts.
 func (idx *Index) search(ctx context.Context, question string, limit int) (Answer, []float64, searched, error) {
-	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
+	return idx.searchRead(ctx, idx.qu.read(question), limit)
+}
+
+// searchRead is search of a question already read (understander.read),
+// which plans share.
+func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer, []float64, searched, error) {
+	ans := Answer{Query: read.Raw, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
-	q := idx.qu.understand(question)
+	q := idx.qu.words(read)
 	s := searched{idx: idx, q: q, docs: map[string]*doc{}}
 	ans.Missing = idx.missing(q)
 	var hits []hit

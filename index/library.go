@@ -267,6 +267,20 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		}
 		return s
 	}
+	// What reading a question owes nothing to a plan is done once for
+	// each text searched (most often one for all plans): the plans share
+	// the tables it reads.
+	reads := make([]query, len(scope))
+	byText := map[string]query{}
+	for i, idx := range scope {
+		s := asked(idx)
+		r, ok := byText[s]
+		if !ok {
+			r = idx.qu.read(s)
+			byText[s] = r
+		}
+		reads[i] = r
+	}
 	answers := make([]Answer, len(scope))
 	found := make([]searched, len(scope))
 	errs := make([]error, len(scope))
@@ -277,7 +291,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				answers[i], _, found[i], errs[i] = scope[i].search(ctx, asked(scope[i]), limit)
+				answers[i], _, found[i], errs[i] = scope[i].searchRead(ctx, reads[i], limit)
 			}
 		}()
 	}

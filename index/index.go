@@ -628,21 +628,30 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 }
 
 // searched is what a search found its results in: the question as
-// understood and the documents of the results by ID. The excerpts of
+// understood and the documents of the results. The excerpts of
 // results wait for it until they are known to be shown (a library shows a
 // few of the results of every plan).
 type searched struct {
 	idx  *Index
 	q    query
-	docs map[string]*doc
+	docs []*doc // of the results
 }
 
 // excerpts fills in the excerpts of the results that s found.
 func (s searched) excerpts(results []Result) {
+	if s.idx == nil {
+		return
+	}
 	for i := range results {
 		r := &results[i]
-		if d, ok := s.docs[r.ID]; ok && d.items == nil && s.idx != nil && r.Plan == s.idx.name {
-			r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+		if r.Plan != s.idx.name {
+			continue
+		}
+		for _, d := range s.docs {
+			if d.id == r.ID && d.items == nil {
+				r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+				break
+			}
 		}
 	}
 }
@@ -660,7 +669,7 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 		limit = 5
 	}
 	q := idx.qu.words(read)
-	s := searched{idx: idx, q: q, docs: map[string]*doc{}}
+	s := searched{idx: idx, q: q}
 	ans.Missing = idx.missing(q)
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
@@ -677,9 +686,13 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 		if err != nil {
 			return ans, nil, s, err
 		}
-		for _, h := range found {
-			if len(hits) == 0 || hits[0].d != h.d {
-				hits = append(hits, h)
+		if len(hits) == 0 {
+			hits = found
+		} else {
+			for _, h := range found {
+				if hits[0].d != h.d {
+					hits = append(hits, h)
+				}
 			}
 		}
 	}
@@ -687,9 +700,11 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 		return ans, nil, s, nil
 	}
 	x = idx.features(q, hits)
-	for _, h := range dedupe(hits, limit) {
+	shown := dedupe(hits, limit)
+	ans.Results = make([]Result, 0, len(shown))
+	for _, h := range shown {
 		ans.Results = append(ans.Results, idx.result(h.d, h.score))
-		s.docs[h.d.id] = h.d
+		s.docs = append(s.docs, h.d)
 	}
 	return idx.decision.Apply(ans, x), x, s, nil
 }
@@ -1328,17 +1343,18 @@ func (idx *Index) exact(d *doc, q query) bool {
 // dedupe drops the hits whose text another hit already shows and keeps
 // at most limit.
 func dedupe(hits []hit, limit int) []hit {
-	seen := map[string]bool{}
-	var out []hit
+	// A passage, a project and a target show the same thing when their
+	// texts are the same; an indicator or a term, when it is also of the
+	// same kind.
+	byText := func(k Kind) bool { return k == KindPassage || k == KindProject || k == KindTarget }
+	same := func(a, b *doc) bool {
+		return a.text == b.text && (a.kind == b.kind || byText(a.kind) && byText(b.kind))
+	}
+	out := make([]hit, 0, min(limit, len(hits)))
 	for _, h := range hits {
-		key := string(h.d.kind) + "\x00" + h.d.text
-		if h.d.kind == KindPassage || h.d.kind == KindProject || h.d.kind == KindTarget {
-			key = h.d.text
-		}
-		if seen[key] {
+		if slices.ContainsFunc(out, func(o hit) bool { return same(o.d, h.d) }) {
 			continue
 		}
-		seen[key] = true
 		out = append(out, h)
 		if len(out) == limit {
 			break

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -322,12 +323,17 @@ func merge(answers []Answer, limit int) Answer {
 	for _, a := range answers {
 		out.Answered = out.Answered || a.Answered
 	}
+	n := 0
+	for _, a := range answers {
+		n += len(a.Results)
+	}
+	out.Results = make([]Result, 0, n)
 	for _, a := range answers {
 		if a.Answered == out.Answered {
 			out.Results = append(out.Results, a.Results...)
 		}
 	}
-	sort.SliceStable(out.Results, func(i, j int) bool { return out.Results[i].Score > out.Results[j].Score })
+	slices.SortStableFunc(out.Results, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
 	max := limit
 	if !out.Answered {
 		max = min(limit, maxOffered)

@@ -2,7 +2,6 @@ package index
 
 import (
 	"embed"
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -104,17 +103,23 @@ func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
 type termBuilder struct {
 	stop   map[string]bool
 	terms  []term
-	seen   map[string]bool
+	seen   map[termKey]bool
 	groups int
 }
 
+// termKey is a word in its place: on its own, or in an alternative.
+type termKey struct {
+	w          string
+	group, alt int
+}
+
 func (b *termBuilder) add(w string, weight float64, group, alt int) {
-	key := fmt.Sprintf("%s\x00%d\x00%d", w, group, alt)
+	key := termKey{w, group, alt}
 	if w == "" || b.stop[w] || b.seen[key] {
 		return
 	}
 	if b.seen == nil {
-		b.seen = map[string]bool{}
+		b.seen = map[termKey]bool{}
 	}
 	b.seen[key] = true
 	b.terms = append(b.terms, term{Text: w, Weight: weight, Group: group, Alt: alt})

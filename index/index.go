@@ -97,6 +97,9 @@ type Index struct {
 	// documents, filled on the first search (see inFields).
 	fieldWords     [2]map[string]bool
 	fieldWordsOnce sync.Once
+	// matches keeps bleve's pools of matches from one search to the next
+	// (*search.DocumentMatchPool): a search returns every match it takes.
+	matches sync.Pool
 }
 
 // Field names and boosts: a word in a heading, an indicator's name or a
@@ -908,15 +911,20 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
 		return nil, err
 	}
 	defer r.Close()
+	// Each match goes back to the pool once read: the pool need only
+	// hold what the searchers keep, and one more; it grows as needed.
+	pool, _ := idx.matches.Get().(*search.DocumentMatchPool)
+	if pool == nil {
+		pool = search.NewDocumentMatchPool(0, 0)
+	}
+	defer idx.matches.Put(pool) // after the searchers are closed
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(scoringModel))
 	s, err := q.Searcher(ctx, r, idx.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	// Each match goes back to the pool once read: the pool need only
-	// hold what the searchers keep, and one more.
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
 	// The best candidates so far, in a heap with the worst on top.
 	top := make([]scored, 0, candidates)
 	worse := func(i, j int) bool {

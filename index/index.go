@@ -869,8 +869,9 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity})
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
-	// the order its batch happened to index them.
-	slices.SortStableFunc(hits, func(a, b hit) int {
+	// the order its batch happened to index them. No two hits tie in
+	// both, so an unstable sort sorts them as a stable one would.
+	slices.SortFunc(hits, func(a, b hit) int {
 		if a.score != b.score {
 			return cmp.Compare(b.score, a.score)
 		}

@@ -227,8 +227,15 @@ func (l *Library) named(question string) ([]*Index, []string) {
 // those of chosen (the names of a chat's choice; unknown names are
 // skipped), else all.
 func (l *Library) Scope(question string, chosen []string) []*Index {
-	if named, _ := l.named(question); len(named) > 0 {
-		return named
+	scope, _ := l.scope(question, chosen)
+	return scope
+}
+
+// scope is Scope with the words that named plans (see named).
+func (l *Library) scope(question string, chosen []string) ([]*Index, []string) {
+	named, naming := l.named(question)
+	if len(named) > 0 {
+		return named, naming
 	}
 	var out []*Index
 	for _, name := range chosen {
@@ -237,9 +244,9 @@ func (l *Library) Scope(question string, chosen []string) []*Index {
 		}
 	}
 	if len(out) > 0 {
-		return out
+		return out, naming
 	}
-	return l.Plans()
+	return l.Plans(), naming
 }
 
 // Search answers a question from the plans of its Scope, with at most limit
@@ -252,8 +259,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	if limit <= 0 {
 		limit = 5
 	}
-	scope := l.Scope(question, chosen)
-	_, naming := l.named(question)
+	scope, naming := l.scope(question, chosen)
 	// The words that name a plan are not always the plan's words: 市里
 	// would count against every answer as a word the plan never uses.
 	asked := func(idx *Index) string {

@@ -1334,7 +1334,11 @@ func (idx *Index) idf(w string) float64 {
 // stands whole in the question.
 func (idx *Index) exact(d *doc, q query) bool {
 	in := func(n string) bool {
-		return utf8.RuneCountInString(n) >= 2 && strings.Contains(q.Normalized, strings.ToLower(n))
+		// Most titles fail on their first character, which is cheaper
+		// to look for than to lower the whole title.
+		r, _ := utf8.DecodeRuneInString(n)
+		return utf8.RuneCountInString(n) >= 2 && strings.ContainsRune(q.Normalized, unicode.ToLower(r)) &&
+			strings.Contains(q.Normalized, strings.ToLower(n))
 	}
 	if in(d.title) {
 		return true

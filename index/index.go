@@ -97,6 +97,7 @@ type Index struct {
 	// documents, filled on the first search (see inFields).
 	fieldWords     [2]map[string]bool
 	fieldWordsOnce sync.Once
+	scratch        sync.Pool // *scratch, for retrieve
 	// matches keeps bleve's pools of matches from one search to the next
 	// (*search.DocumentMatchPool): a search returns every match it takes.
 	matches sync.Pool
@@ -685,7 +686,12 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 	}
 	var x []float64
 	if len(q.Terms) > 0 {
-		found, err := idx.retrieve(ctx, q)
+		b, _ := idx.scratch.Get().(*scratch)
+		if b == nil {
+			b = new(scratch)
+		}
+		defer idx.scratch.Put(b) // hits go no further than this search
+		found, err := idx.retrieve(ctx, q, b)
 		if err != nil {
 			return ans, nil, s, err
 		}
@@ -728,8 +734,16 @@ type hit struct {
 	named                            bool // the question names it: an indicator's number, a list
 }
 
-// retrieve runs the query through bleve and re-ranks what it found.
-func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
+// scratch holds the slices a search fills and drops, kept from one search
+// to the next.
+type scratch struct {
+	found []scored
+	hits  []hit
+}
+
+// retrieve runs the query through bleve and re-ranks what it found, in
+// b's memory.
+func (idx *Index) retrieve(ctx context.Context, q query, b *scratch) ([]hit, error) {
 	title, extra := idx.inFields()
 	var clauses []bquery.Query
 	for _, t := range q.Terms {
@@ -756,10 +770,11 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	if len(clauses) == 0 {
 		return nil, nil
 	}
-	found, err := idx.bm25(ctx, bleve.NewDisjunctionQuery(clauses...))
+	found, err := idx.bm25(ctx, bleve.NewDisjunctionQuery(clauses...), b.found[:0])
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
+	b.found = found
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
 	sc := newScorer(q.Terms, weight)
 	cover := sc.cover
@@ -777,7 +792,8 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	for _, m := range found {
 		maxBM = math.Max(maxBM, m.score)
 	}
-	hits := make([]hit, 0, len(found))
+	hits := slices.Grow(b.hits[:0], len(found))
+	defer func() { b.hits = hits }()
 	nt := len(q.Terms)
 	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
 	in := make([][]int32, nt) // the sentences holding each term
@@ -895,14 +911,14 @@ type scored struct {
 	num   uint64 // bleve's number for it (IndexInternalID)
 }
 
-// bm25 returns the candidates documents of a query, as bleve's search of
-// the best candidates by score would (SearchInContext): the same searcher
-// scores them, by the model the mapping names, and equal scores go in the
-// order bleve found them. It leaves out what a search request costs
-// besides: a collector that keeps every candidate's fields, sort keys
-// and room for all of them, taken anew each time. The candidates come in
-// no particular order.
-func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
+// bm25 returns the candidate documents of a query (in top's memory), as
+// bleve's search of the best candidates by score would (SearchInContext):
+// the same searcher scores them, by the model the mapping names, and
+// equal scores go in the order bleve found them. It leaves out what a
+// search request costs besides: a collector that keeps every candidate's
+// fields, sort keys and room for all of them, taken anew each time. The
+// candidates come in no particular order.
+func (idx *Index) bm25(ctx context.Context, q bquery.Query, top []scored) ([]scored, error) {
 	ix, err := idx.bleve.Advanced()
 	if err != nil {
 		return nil, err
@@ -927,7 +943,7 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query) ([]scored, error) {
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
 	// The best candidates so far, in a heap with the worst on top.
-	top := make([]scored, 0, candidates)
+	top = slices.Grow(top[:0], candidates)
 	worse := func(i, j int) bool {
 		a, b := top[i], top[j]
 		return a.score < b.score || a.score == b.score && a.hit > b.hit

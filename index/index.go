@@ -734,16 +734,10 @@ type hit struct {
 	named                            bool // the question names it: an indicator's number, a list
 }
 
-// scratch holds the slices a search fills and drops, kept from one search
-// to the next.
-type scratch struct {
-	found []scored
-	hits  []hit
-}
-
-// retrieve runs the query through bleve and re-ranks what it found, in
-// b's memory.
-func (idx *Index) retrieve(ctx context.Context, q query, b *scratch) ([]hit, error) {
+// bleveQuery is the query bleve runs for a question: each of its words
+// the plan uses, in each field, weighed by the field and the word; nil
+// when the plan uses none.
+func (idx *Index) bleveQuery(q query) bquery.Query {
 	title, extra := idx.inFields()
 	var clauses []bquery.Query
 	for _, t := range q.Terms {
@@ -768,9 +762,26 @@ func (idx *Index) retrieve(ctx context.Context, q query, b *scratch) ([]hit, err
 		}
 	}
 	if len(clauses) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// scratch holds the slices a search fills and drops, kept from one search
+// to the next.
+type scratch struct {
+	found []scored
+	hits  []hit
+}
+
+// retrieve runs the query through bleve and re-ranks what it found, in
+// b's memory.
+func (idx *Index) retrieve(ctx context.Context, q query, b *scratch) ([]hit, error) {
+	bq := idx.bleveQuery(q)
+	if bq == nil {
 		return nil, nil
 	}
-	found, err := idx.bm25(ctx, bleve.NewDisjunctionQuery(clauses...), b.found[:0])
+	found, err := idx.bm25(ctx, bq, b.found[:0])
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}

@@ -691,7 +691,7 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 			b = new(scratch)
 		}
 		defer idx.scratch.Put(b) // hits go no further than this search
-		found, err := idx.retrieve(ctx, q, b)
+		found, err := idx.retrieveIn(ctx, q, b)
 		if err != nil {
 			return ans, nil, s, err
 		}
@@ -774,9 +774,13 @@ type scratch struct {
 	hits  []hit
 }
 
-// retrieve runs the query through bleve and re-ranks what it found, in
-// b's memory.
-func (idx *Index) retrieve(ctx context.Context, q query, b *scratch) ([]hit, error) {
+// retrieve runs the query through bleve and re-ranks what it found.
+func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
+	return idx.retrieveIn(ctx, q, new(scratch))
+}
+
+// retrieveIn is retrieve in b's memory.
+func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, error) {
 	bq := idx.bleveQuery(q)
 	if bq == nil {
 		return nil, nil

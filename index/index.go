@@ -98,6 +98,11 @@ type Index struct {
 	fieldWords     [2]map[string]bool
 	fieldWordsOnce sync.Once
 	scratch        sync.Pool // *scratch, for retrieve
+	// closeMu and closed do for bm25, which reads bleve's index below its
+	// search, what bleve does for a search: Close waits for the searches
+	// in hand, and a search after it fails.
+	closeMu sync.RWMutex
+	closed  bool
 	// matches keeps bleve's pools of matches from one search to the next
 	// (*search.DocumentMatchPool): a search returns every match it takes.
 	matches sync.Pool
@@ -387,8 +392,17 @@ type analyzed analysis.TokenStream
 
 func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(a) }
 
-// Close releases the index.
-func (idx *Index) Close() error { return idx.bleve.Close() }
+// Close releases the index. It waits for the searches in hand; a search
+// after it fails, and a second Close does nothing.
+func (idx *Index) Close() error {
+	idx.closeMu.Lock()
+	defer idx.closeMu.Unlock()
+	if idx.closed {
+		return nil
+	}
+	idx.closed = true
+	return idx.bleve.Close()
+}
 
 // Name is the plan's short name: the one given to SetName, else the one
 // its title gives (东河区“十四五”).
@@ -934,6 +948,11 @@ type scored struct {
 // fields, sort keys and room for all of them, taken anew each time. The
 // candidates come in no particular order.
 func (idx *Index) bm25(ctx context.Context, q bquery.Query, top []scored) ([]scored, error) {
+	idx.closeMu.RLock()
+	defer idx.closeMu.RUnlock()
+	if idx.closed {
+		return nil, bleve.ErrorIndexClosed
+	}
 	ix, err := idx.bleve.Advanced()
 	if err != nil {
 		return nil, err

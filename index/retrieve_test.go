@@ -97,3 +97,18 @@ func TestDedupeKinds(t *testing.T) {
 		t.Errorf("dedupe with limit 2 = %v, want %v", got, want)
 	}
 }
+
+// TestSearchAfterClose checks that a closed index fails a search, as
+// bleve's own search does, rather than reading what it released.
+func TestSearchAfterClose(t *testing.T) {
+	idx := testIndex(t)
+	if _, err := idx.SearchContext(context.Background(), "森林覆盖率", 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idx.SearchContext(context.Background(), "森林覆盖率", 5); err == nil {
+		t.Error("a closed index searched")
+	}
+}

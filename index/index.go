@@ -998,7 +998,7 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query, top []scored) ([]sco
 		}
 	}
 	for n := uint64(1); ; n++ {
-		if n%1024 == 0 {
+		if n%1024 == 1 { // as bleve's collector: before the first and every 1024th
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}

@@ -112,3 +112,14 @@ func TestSearchAfterClose(t *testing.T) {
 		t.Error("a closed index searched")
 	}
 }
+
+// TestSearchCanceled checks that a search whose context is done fails, as
+// bleve's own search does.
+func TestSearchCanceled(t *testing.T) {
+	idx := testIndex(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := idx.SearchContext(ctx, "森林覆盖率", 5); err == nil {
+		t.Error("a canceled search answered")
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -97,7 +98,8 @@ type Index struct {
 	// documents, filled on the first search (see inFields).
 	fieldWords     [2]map[string]bool
 	fieldWordsOnce sync.Once
-	scratch        sync.Pool // *scratch, for retrieve
+	scratch        sync.Pool                 // *scratch, for retrieve
+	byNum          atomic.Pointer[numbering] // for bm25
 	// closeMu and closed do for bm25, which reads bleve's index below its
 	// search, what bleve does for a search: Close waits for the searches
 	// in hand, and a search after it fails.
@@ -1024,8 +1026,13 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query, top []scored) ([]sco
 			down()
 		}
 	}
+	byNum := idx.numbered(r)
 	id := make(bindex.IndexInternalID, 8)
 	for i := range top {
+		if n := top[i].num; n < uint64(len(byNum)) && byNum[n] != nil {
+			top[i].d = byNum[n]
+			continue
+		}
 		id.SetValue(top[i].num)
 		ext, err := r.ExternalID(id)
 		if err != nil {
@@ -1036,6 +1043,42 @@ func (idx *Index) bm25(ctx context.Context, q bquery.Query, top []scored) ([]sco
 		}
 	}
 	return top, nil
+}
+
+// numbering is the documents by bleve's numbers for them in one snapshot
+// of its index.
+type numbering struct {
+	snap bindex.IndexReader
+	docs []*doc // by number; nil where none
+}
+
+// numbered returns the documents by bleve's numbers for them in the
+// snapshot r, made once a snapshot (an index, built once, has one): a
+// candidate is then found without asking bleve for its id and looking
+// that up. Empty when bleve's numbers are not what it expects.
+func (idx *Index) numbered(r bindex.IndexReader) []*doc {
+	if t := idx.byNum.Load(); t != nil && t.snap == r {
+		return t.docs
+	}
+	t := &numbering{snap: r}
+	nums := make([]uint64, 0, len(idx.docs))
+	ds := make([]*doc, 0, len(idx.docs))
+	for id, d := range idx.docs {
+		in, err := r.InternalID(id)
+		if err != nil || len(in) != 8 {
+			nums = nil
+			break
+		}
+		nums, ds = append(nums, in.Value()), append(ds, d)
+	}
+	if len(nums) > 0 && slices.Max(nums) < uint64(4*len(nums)+1024) {
+		t.docs = make([]*doc, slices.Max(nums)+1)
+		for i, n := range nums {
+			t.docs[n] = ds[i]
+		}
+	}
+	idx.byNum.Store(t)
+	return t.docs
 }
 
 // scoringModel is the model bleve scores by: BM25, as newMapping says.

@@ -65,6 +65,9 @@ func TestBM25AsBleve(t *testing.T) {
 	if cut == 0 {
 		t.Error("no question finds more documents than are kept: the cut is not tested")
 	}
+	if n := idx.byNum.Load(); n == nil || len(n.docs) < len(idx.docs) {
+		t.Error("the candidates were not found by bleve's numbers for them")
+	}
 }
 
 // TestDedupeKinds checks that a passage, a project and a target with the same

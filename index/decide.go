@@ -36,7 +36,7 @@ var FeatureNames = []string{
 	"bm25",         // the first answer's BM25 score against the best BM25 score
 	"intent",       // the question asks for the first answer's kind
 	"otherintent",  // the question asks for another kind than the first answer's
-	"outside",      // how many things the question asks that plans do not say (prices, people, hours), at most 3
+	"outside",      // how many things the question asks that plans do not say (prices, people, hours) and the answer does not, at most 3
 	"exact",        // the answer's title stands whole in the question
 	"terms",        // log of the number of words of the question
 	"indicator",    // the first answer is an indicator
@@ -51,6 +51,7 @@ var FeatureNames = []string{
 	"held",         // log of the number of the question's words, not numbers, the first answer holds
 	"nofigure",     // the question asks how many or how much, and the first answer holds no figure
 	"nowhen",       // the question asks when, and the first answer names no year
+	"typemiss",     // the question asks for a count, a time, a place or a person the first answer does not hold
 }
 
 // The indexes of "held" and "namedanswers" in FeatureNames.
@@ -70,7 +71,7 @@ var FeatureSigns = map[string]int{
 	"rel": 1, "sent": 1, "cov": 1, "title": 1, "topic": 1, "margin": 1, "bm25": 1,
 	"intent": 1, "exact": 1, "quantityhit": 1, "namedanswers": 1, "held": 1,
 	"absent": -1, "missing": -1, "unknown": -1, "otherintent": -1, "outside": -1,
-	"nofigure": -1, "nowhen": -1, "sentrel2": -1,
+	"nofigure": -1, "nowhen": -1, "sentrel2": -1, "typemiss": -1,
 }
 
 // FitSigned fits as Fit does, keeping each weight to its sign in signs

@@ -80,3 +80,53 @@ func TestHeldFeature(t *testing.T) {
 		t.Errorf("FeatureNames[%d] = %q, want held", heldFeature, FeatureNames[heldFeature])
 	}
 }
+
+// TestLacksAsked checks the answer-type agreement: a question that asks
+// for a count, a place or a person is told from one its first answer
+// holds that in.
+func TestLacksAsked(t *testing.T) {
+	idx := testIndex(t)
+	tests := []struct {
+		q     string
+		lacks bool
+	}{
+		{"東河區有幾所高中", true},              // 高中 stands in the plan, no count of them
+		{"中心医院那几个院士工作站，具体是哪几位院士", true}, // no one named
+		{"蒙古族手工艺博物馆建在哪儿", true},         // no place given
+		{"铝业园区管委会主任是谁", true},           // no one named
+		{"农村牧区给排水改造一共涉及多少个村", false},    // 对32个自然村
+		{"沙尔沁莲花山景区规划了几个景点", false},      // 主要景点35个
+		{"要新建几所公办幼儿园", false},           // 5所公办幼儿园
+		{"厕所革命最早是谁提出来的", false},         // 由联合国儿童基金会提出
+		{"沙尔沁莲花山景区建设项目", false},         // asks nothing of the kind
+	}
+	for _, tt := range tests {
+		q := idx.qu.understand(tt.q)
+		hits, err := idx.retrieve(t.Context(), q)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%q: no hits (%v)", tt.q, err)
+		}
+		if got := idx.lacksAsked(q, hits[0]); got != tt.lacks {
+			t.Errorf("%q: lacksAsked = %v, want %v (first %s %q)", tt.q, got, tt.lacks, hits[0].d.id, hits[0].d.title)
+		}
+	}
+}
+
+func TestHoldsCount(t *testing.T) {
+	tests := []struct {
+		text  string
+		c     counted
+		holds bool
+	}{
+		{"新建西脑包幼儿园、复生园幼儿园等5所公办幼儿园", counted{"所", []string{"幼儿园"}}, true},
+		{"实施小学扩优、初中提档、高中提质战略", counted{"所", []string{"高中"}}, false},
+		{"按国家5A级旅游景区为建设标杆，主要景点35个。", counted{"个", []string{"景点"}}, true},
+		{"按国家5A级旅游景区为建设标杆，主要景点35个。", counted{"个", []string{"村"}}, false},
+		{"完成老旧小区改造112个", counted{"个", nil}, true},
+	}
+	for _, tt := range tests {
+		if got := holdsCount(tt.text, tt.c); got != tt.holds {
+			t.Errorf("holdsCount(%q, %v) = %v, want %v", tt.text, tt.c, got, tt.holds)
+		}
+	}
+}

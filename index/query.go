@@ -152,9 +152,13 @@ type query struct {
 	// set for any 多少/几 question.
 	Units    []string
 	Quantity bool
-	// Outside counts the cues of what plans do not say (prices, people,
-	// opening hours) that the question holds.
-	Outside int
+	// Counts are the things a 几/多少 question counts, each with its unit
+	// (几所高中 → 所 高中): an answer holds the count where a number in that
+	// unit stands by the thing.
+	Counts []counted
+	// Outside holds the cues of what plans do not say (prices, people,
+	// opening hours) that the question holds, each once.
+	Outside []string
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string
@@ -192,6 +196,14 @@ type synonym struct {
 	// words name (地铁 > 城市轨道交通): a plan that never uses the word
 	// itself has not answered it.
 	kind bool
+}
+
+// counted is a thing a question counts, by its word and the plan's words
+// for it, and the unit it counts it in; either may be empty (几个？,
+// 多少老旧小区).
+type counted struct {
+	unit  string
+	nouns []string
 }
 
 type intentWord struct {
@@ -336,6 +348,37 @@ var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s
 // quantityRe finds how many of what a question asks: 多少户, 几家, 多少钱.
 var quantityRe = regexp.MustCompile(`(?:多少|几)(万户|户|个|家|条|所|座|件|名|人|万人|万吨|吨|亿元|万元|元|钱|亩|万亩|平方米|平方公里|公里|岁|年|天|项|处|张|台|株|套)?`)
 
+// counted reads what a 几/多少 question counts from the words after it:
+// the first that names a thing (几所高中 → 高中). 哪几 asks for a list,
+// 那几个/这几个 points at things named before: neither counts.
+func (u *understander) counted(before, unit, after string) (counted, bool) {
+	// 好几趟, 十几年, 几十个: not a question but a rough number.
+	if r, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune("哪那这好十", r) {
+		return counted{}, false
+	}
+	if r, _ := utf8.DecodeRuneInString(unit + after); strings.ContainsRune("十百千万", r) {
+		return counted{}, false
+	}
+	if unit == "钱" || strings.HasSuffix(unit, "元") {
+		return counted{}, false
+	}
+	c := counted{unit: unit}
+	if toks := u.seg.Cut(after); len(toks) > 0 {
+		w := toks[0].Text
+		if !allHan([]rune(w)) {
+			// 几个N, 几个5G基站: a count the words cannot follow.
+			return counted{}, false
+		}
+		if !u.stop[w] && u.noun != nil && u.noun(w) {
+			c.nouns = append(c.nouns, w)
+			if k, ok := u.byEveryday[w]; ok {
+				c.nouns = append(c.nouns, u.synonyms[k].plan...)
+			}
+		}
+	}
+	return c, c.unit != "" || len(c.nouns) > 0
+}
+
 // maxQueryBytes bounds the work a single question can cause.
 const maxQueryBytes = 600
 
@@ -374,13 +417,19 @@ func (u *understander) understand(raw string) query {
 			}
 		}
 	}
-	for _, m := range quantityRe.FindAllStringSubmatch(q.Normalized, -1) {
+	for _, m := range quantityRe.FindAllStringSubmatchIndex(q.Normalized, -1) {
 		q.Quantity = true
-		unit := m[1]
+		unit := ""
+		if m[2] >= 0 {
+			unit = q.Normalized[m[2]:m[3]]
+		}
 		if unit == "钱" {
 			q.Units = append(q.Units, "元")
 		} else if unit != "" {
 			q.Units = append(q.Units, unit)
+		}
+		if c, ok := u.counted(q.Normalized[:m[0]], unit, q.Normalized[m[1]:]); ok {
+			q.Counts = append(q.Counts, c)
 		}
 	}
 	var outside []string
@@ -400,7 +449,7 @@ func (u *understander) understand(raw string) query {
 			inside = inside || o != w && strings.Contains(o, w)
 		}
 		if !inside {
-			q.Outside++
+			q.Outside = append(q.Outside, w)
 		}
 	}
 	text := q.Normalized

@@ -39,7 +39,7 @@ func TestFit(t *testing.T) {
 		costs[i] = 1
 	}
 	cut := BestCut(probs, ys, costs)
-	d := Decision{Answer: m, Offer: m, AnswerCut: cut, OfferCut: cut / 2}
+	d := Decision{Answer: m, Scope: m, Offer: m, AnswerCut: cut, ScopeCut: cut / 3, OfferCut: cut / 2}
 	var sb strings.Builder
 	if _, err := d.WriteTo(&sb); err != nil {
 		t.Fatal(err)
@@ -49,13 +49,43 @@ func TestFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, x := range xs {
-		if math.Abs(back.Answer.Prob(x)-m.Prob(x)) > 1e-4 {
-			t.Fatalf("read back: %.5f, want %.5f", back.Answer.Prob(x), m.Prob(x))
+		if math.Abs(back.Answer.Prob(x)-m.Prob(x)) > 1e-4 || math.Abs(back.Scope.Prob(x)-m.Prob(x)) > 1e-4 {
+			t.Fatalf("read back: %.5f %.5f, want %.5f", back.Answer.Prob(x), back.Scope.Prob(x), m.Prob(x))
 		}
+	}
+	if math.Abs(back.ScopeCut-d.ScopeCut) > 1e-4 {
+		t.Errorf("read back: scope cut %.5f, want %.5f", back.ScopeCut, d.ScopeCut)
 	}
 	for _, bad := range []string{"", "answer nosuch 1 0 1\ncut answer 0.5\ncut offer 0.5", "cut answer x\ncut offer 1", "answer rel 1 0 0\ncut answer 0.5\ncut offer 0.5"} {
 		if _, err := ParseDecision(bad); err == nil {
 			t.Errorf("ParseDecision(%q) read it", bad)
+		}
+	}
+}
+
+// TestBestCuts checks that a second probability that alone tells the
+// questions the plan does not answer gets the cut that declines them,
+// where the first cannot.
+func TestBestCuts(t *testing.T) {
+	var p1, p2, costs []float64
+	var ys []bool
+	for i := range 100 {
+		switch i % 10 {
+		case 0, 1, 2, 3: // right: found surely, in scope
+			p1, p2, ys, costs = append(p1, 0.8), append(p2, 0.9), append(ys, true), append(costs, 0.3)
+		case 4, 5, 6: // outside the plan: found as surely
+			p1, p2, ys, costs = append(p1, 0.8), append(p2, 0.1), append(ys, false), append(costs, 1.5)
+		default: // in scope, wrong: found weakly
+			p1, p2, ys, costs = append(p1, 0.2), append(p2, 0.9), append(ys, false), append(costs, 0.3)
+		}
+	}
+	if c := BestCut(p1, ys, costs); c < 0.8 {
+		t.Fatalf("BestCut = %.2f: answering the first alone should not pay", c)
+	}
+	c1, c2 := BestCuts(p1, p2, ys, costs)
+	for i := range p1 {
+		if answered := p1[i] >= c1 && p2[i] >= c2; answered != ys[i] {
+			t.Fatalf("BestCuts = %.2f, %.2f: question %d answered %v, want %v", c1, c2, i, answered, ys[i])
 		}
 	}
 }

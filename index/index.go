@@ -937,6 +937,7 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		flag(q.Quantity && !strings.ContainsFunc(h.d.text, unicode.IsDigit)),
 		flag(q.Intents[kindWhen] && !yearRe.MatchString(h.d.text)),
 		flag(idx.lacksAsked(q, h)),
+		flag(q.Whether),
 	}
 	return x
 }
@@ -946,6 +947,8 @@ const (
 	kindWhen  Kind = "when"
 	kindWhere Kind = "where"
 	kindWho   Kind = "who"
+	// kindWhether marks a question whether the plan takes something up.
+	kindWhether Kind = "whether"
 )
 
 // lacksAsked reports whether the first answer lacks what the question

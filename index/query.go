@@ -156,6 +156,9 @@ type query struct {
 	// (几所高中 → 所 高中): an answer holds the count where a number in that
 	// unit stands by the thing.
 	Counts []counted
+	// Whether marks a question whether or how the plan takes something
+	// up (管不管, 有没有, 规划里咋说, …吗).
+	Whether bool
 	// Outside holds the cues of what plans do not say (prices, people,
 	// opening hours) that the question holds, each once.
 	Outside []string
@@ -345,6 +348,18 @@ func dataLines(data string) []string {
 
 var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$|^/?(?:indicator|i)\s+(\d{1,2})\s*$)`)
 
+// asksWhether reads the forms of a question whether: 管不管, 超没超, and a
+// last 吗, 不 or 没.
+func asksWhether(s string) bool {
+	rs := []rune(strings.TrimRight(s, " ?？。!！"))
+	for i := 1; i+1 < len(rs); i++ {
+		if (rs[i] == '不' || rs[i] == '没') && rs[i-1] == rs[i+1] && unicode.Is(unicode.Han, rs[i-1]) {
+			return true
+		}
+	}
+	return len(rs) > 0 && strings.ContainsRune("吗不没么", rs[len(rs)-1])
+}
+
 // quantityRe finds how many of what a question asks: 多少户, 几家, 多少钱.
 var quantityRe = regexp.MustCompile(`(?:多少|几)(万户|户|个|家|条|所|座|件|名|人|万人|万吨|吨|亿元|万元|元|钱|亩|万亩|平方米|平方公里|公里|岁|年|天|项|处|张|台|株|套)?`)
 
@@ -441,6 +456,7 @@ func (u *understander) understand(raw string) query {
 			}
 		}
 	}
+	q.Whether = q.Intents[kindWhether] || asksWhether(q.Normalized)
 	// How many things the question asks that plans do not say: cues, each
 	// counted once even where a longer one holds it (几点 in 几点开门).
 	for _, w := range outside {

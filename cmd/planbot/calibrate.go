@@ -188,7 +188,7 @@ func heldOut(set, id string) bool {
 // fitDecision fits both models and their cuts on samples.
 func fitDecision(samples []sample) index.Decision {
 	var xs [][]float64
-	var at1, at3 []bool
+	var at1, at3, inScope []bool
 	var costs []float64
 	for _, s := range samples {
 		if s.x == nil {
@@ -197,18 +197,23 @@ func fitDecision(samples []sample) index.Decision {
 		xs = append(xs, s.x)
 		at1 = append(at1, s.rank == 1)
 		at3 = append(at3, s.rank >= 1 && s.rank <= 3)
+		inScope = append(inScope, s.q.Kind != "none")
 		if s.q.Kind == "none" {
 			costs = append(costs, outsideCost)
 		} else {
 			costs = append(costs, wrongCost)
 		}
 	}
-	d := index.Decision{Answer: index.FitSigned(xs, at1, lambda, index.FeatureSigns), Offer: index.FitSigned(xs, at3, lambda, index.FeatureSigns)}
-	pa, po := make([]float64, len(xs)), make([]float64, len(xs))
-	for i, x := range xs {
-		pa[i], po[i] = d.Answer.Prob(x), d.Offer.Prob(x)
+	d := index.Decision{
+		Answer: index.FitSigned(xs, at1, lambda, index.FeatureSigns),
+		Scope:  index.FitSigned(xs, inScope, lambda, index.FeatureSigns),
+		Offer:  index.FitSigned(xs, at3, lambda, index.FeatureSigns),
 	}
-	d.AnswerCut = index.BestCut(pa, at1, costs)
+	pa, ps, po := make([]float64, len(xs)), make([]float64, len(xs)), make([]float64, len(xs))
+	for i, x := range xs {
+		pa[i], ps[i], po[i] = d.Answer.Prob(x), d.Scope.Prob(x), d.Offer.Prob(x)
+	}
+	d.AnswerCut, d.ScopeCut = index.BestCuts(pa, ps, at1, costs)
 	d.OfferCut = index.RecallCut(po, at3, offerRecall)
 	return d
 }

@@ -785,6 +785,15 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		if q.Intents[d.kind] {
 			score *= intentBoost[d.kind]
 		}
+		if len(q.Phrases) > 0 {
+			n := 0
+			for _, p := range q.Phrases {
+				if strings.Contains(d.text, p) || strings.Contains(d.title, p) {
+					n++
+				}
+			}
+			score *= 1 + phraseBoost*float64(n)/float64(len(q.Phrases))
+		}
 		exact := idx.exact(d, q)
 		if exact {
 			score *= 1.5
@@ -1053,7 +1062,11 @@ func outsideOf(q query, d *doc) int {
 // phone numbers, people): a feature of the decision to answer.
 const kindOutside Kind = "outside"
 
-var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.5, KindProject: 1.2}
+var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.25, KindProject: 1.2}
+
+// phraseBoost is what an answer gains, at most, for writing the
+// question's words side by side as the question does.
+const phraseBoost = 0.3
 
 // sentences splits text after each full stop, semicolon, or mark of
 // exclamation or question.

@@ -394,3 +394,18 @@ func TestDataFiles(t *testing.T) {
 		t.Error("no stop words")
 	}
 }
+
+// TestPhrases checks that two words of the plan side by side in a
+// question are kept as the phrase they make, and that an answer writing
+// the phrase leads one that holds its words apart.
+func TestPhrases(t *testing.T) {
+	idx := testIndex(t)
+	q := idx.qu.understand("东河制造的名气能打出去不")
+	if !slices.Contains(q.Phrases, "东河制造") {
+		t.Errorf("phrases %q, want 东河制造", q.Phrases)
+	}
+	ans := idx.Search("东河制造", 3)
+	if len(ans.Results) == 0 || !strings.Contains(ans.Results[0].Text, "东河制造") {
+		t.Errorf("东河制造: first result does not write it: %+v", ans.Results)
+	}
+}

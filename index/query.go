@@ -156,6 +156,9 @@ type query struct {
 	// (几所高中 → 所 高中): an answer holds the count where a number in that
 	// unit stands by the thing.
 	Counts []counted
+	// Phrases are two words of the question side by side, as it writes
+	// them.
+	Phrases []string
 	// Whether marks a question whether or how the plan takes something
 	// up (管不管, 有没有, 规划里咋说, …吗).
 	Whether bool
@@ -485,8 +488,14 @@ func (u *understander) understand(raw string) query {
 	// the question (菜 is not found in 蔬菜).
 	toks := u.seg.Cut(text)
 	bounds := map[int]bool{}
-	for _, t := range toks {
+	for i, t := range toks {
 		bounds[t.Start], bounds[t.End] = true, true
+		// Two words of the plan side by side in the question: an answer
+		// that writes them so (东河制造) speaks of the same thing.
+		if i > 0 && toks[i-1].End == t.Start && !u.stop[t.Text] && !u.stop[toks[i-1].Text] &&
+			u.vocab(t.Text) && u.vocab(toks[i-1].Text) && allHan([]rune(text[toks[i-1].Start:t.End])) {
+			q.Phrases = append(q.Phrases, text[toks[i-1].Start:t.End])
+		}
 	}
 	masked := []byte(text)
 	for _, m := range u.synonymsIn(text, bounds) {

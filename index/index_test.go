@@ -409,3 +409,27 @@ func TestPhrases(t *testing.T) {
 		t.Errorf("东河制造: first result does not write it: %+v", ans.Results)
 	}
 }
+
+// TestFoldWhether checks that the forms of a question whether leave the
+// word they ask of, and that a year after 指标 is not an indicator's number.
+func TestFoldWhether(t *testing.T) {
+	idx := testIndex(t)
+	for in, want := range map[string]string{
+		"垃圾分类东河推不推":   "垃圾分类东河推",
+		"排的水超没超标":     "排的水超标",
+		"老垃圾场会封了不？":   "老垃圾场会封了？",
+		"不忘初心":        "不忘初心",
+		"政府管不管，有人盯着没": "政府管，有人盯着",
+		"老人没人管咋介":     "老人没人管咋介",
+	} {
+		if got := idx.qu.foldWhether(in); got != want {
+			t.Errorf("foldWhether(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if q := idx.qu.understand("居民人均可支配收入增长这个指标2020年是多少"); q.Indicator != 0 {
+		t.Errorf("指标2020年: indicator %d, want none", q.Indicator)
+	}
+	if q := idx.qu.understand("指标18"); q.Indicator != 18 {
+		t.Errorf("指标18: indicator %d, want 18", q.Indicator)
+	}
+}

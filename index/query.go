@@ -349,7 +349,37 @@ func dataLines(data string) []string {
 	return out
 }
 
-var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$|^/?(?:indicator|i)\s+(\d{1,2})\s*$)`)
+var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\b\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\b\s*(?:项)?|第\s*(\d{1,2})\b\s*项|^\s*#?(\d{1,2})\b\s*$|^/?(?:indicator|i)\s+(\d{1,2})\b\s*$)`)
+
+// foldWhether writes the forms of a question whether as the word they
+// ask of: 管不管 → 管, 超没超标 → 超标; a last 不 or 没 (会封了不) goes. They
+// say how the question asks, not what of. The first of the pair starts a
+// word (not 人 of 老人没人管).
+func (u *understander) foldWhether(s string) string {
+	starts := map[int]bool{}
+	for _, t := range u.seg.Cut(s) {
+		starts[t.Start] = true
+	}
+	rs := []rune(s)
+	out := make([]rune, 0, len(rs))
+	for i, off := 0, 0; i < len(rs); off, i = off+utf8.RuneLen(rs[i]), i+1 {
+		if i+2 < len(rs) && (rs[i+1] == '不' || rs[i+1] == '没') && rs[i] == rs[i+2] && unicode.Is(unicode.Han, rs[i]) && starts[off] {
+			out = append(out, rs[i])
+			off += utf8.RuneLen(rs[i]) + utf8.RuneLen(rs[i+1])
+			i += 2
+			continue
+		}
+		out = append(out, rs[i])
+	}
+	end := len(out)
+	for end > 0 && strings.ContainsRune(" ?？。!！", out[end-1]) {
+		end--
+	}
+	if end > 1 && (out[end-1] == '不' || out[end-1] == '没') && unicode.Is(unicode.Han, out[end-2]) {
+		out = append(out[:end-1], out[end:]...)
+	}
+	return string(out)
+}
 
 // asksWhether reads the forms of a question whether: 管不管, 超没超, and a
 // last 吗, 不 or 没.
@@ -477,6 +507,7 @@ func (u *understander) understand(raw string) query {
 		// what else the question says is searched.
 		text = indicatorNumRe.ReplaceAllString(text, " ")
 	}
+	text = u.foldWhether(text)
 	// Homophone typos of a pinyin keyboard: a stretch of the question that
 	// the plan never writes but that sounds like one it does.
 	if u.typos != nil {

@@ -393,6 +393,16 @@ func TestDataFiles(t *testing.T) {
 	if len(dataLines(stopwordsData)) == 0 {
 		t.Error("no stop words")
 	}
+	// A frame word weighs a little; a stop word, nothing: one word is not
+	// both.
+	stop := wordTables().stop
+	for _, line := range dataLines(framesData) {
+		for _, w := range strings.Fields(line) {
+			if stop[w] {
+				t.Errorf("frames.txt: %q is also a stop word", w)
+			}
+		}
+	}
 }
 
 // TestPhrases checks that two words of the plan side by side in a

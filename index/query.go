@@ -24,6 +24,8 @@ var (
 	synonymsData string
 	//go:embed data/intents.txt
 	intentsData string
+	//go:embed data/frames.txt
+	framesData string
 	// vocabFiles holds the general vocabulary of everyday words, a file
 	// by domain, in the format of synonyms.txt.
 	//go:embed data/vocab/*.txt
@@ -103,6 +105,7 @@ func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
 // once in each alternative it stands in.
 type termBuilder struct {
 	stop   map[string]bool
+	frames map[string]bool
 	terms  []term
 	seen   map[string]bool
 	groups int
@@ -117,6 +120,9 @@ func (b *termBuilder) add(w string, weight float64, group, alt int) {
 		b.seen = map[string]bool{}
 	}
 	b.seen[key] = true
+	if b.frames[w] {
+		weight *= frameWeight
+	}
 	b.terms = append(b.terms, term{Text: w, Weight: weight, Group: group, Alt: alt})
 }
 
@@ -175,7 +181,8 @@ type query struct {
 type understander struct {
 	seg      *segment.Segmenter
 	stop     map[string]bool
-	synonyms []synonym // longest everyday word first
+	frames   map[string]bool // words that name the kind of answer asked
+	synonyms []synonym       // longest everyday word first
 	intents  []intentWord
 	typos    *homophones
 	vocab    func(string) bool
@@ -221,17 +228,22 @@ type intentWord struct {
 // typos and its vocabulary, over the shared tables.
 func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(string) bool) *understander {
 	t := wordTables()
-	return &understander{seg: seg, stop: t.stop, synonyms: t.synonyms, intents: t.intents, typos: typos, vocab: vocab, maxTokens: 40,
+	return &understander{seg: seg, stop: t.stop, frames: t.frames, synonyms: t.synonyms, intents: t.intents, typos: typos, vocab: vocab, maxTokens: 40,
 		byEveryday: t.byEveryday, longest: t.longest}
 }
 
 // wordTables are the understander's tables of stop words, synonyms and
 // intents: the same for every plan, read once and shared.
 var wordTables = sync.OnceValue(func() *understander {
-	u := &understander{stop: map[string]bool{}}
+	u := &understander{stop: map[string]bool{}, frames: map[string]bool{}}
 	for _, line := range dataLines(stopwordsData) {
 		for _, w := range strings.Fields(line) {
 			u.stop[w] = true
+		}
+	}
+	for _, line := range dataLines(framesData) {
+		for _, w := range strings.Fields(line) {
+			u.frames[w] = true
 		}
 	}
 	// An everyday word named on several lines stands for the plan's words
@@ -427,6 +439,11 @@ func (u *understander) counted(before, unit, after string) (counted, bool) {
 	return c, c.unit != "" || len(c.nouns) > 0
 }
 
+// frameWeight is what a word that names the kind of answer asked
+// (data/frames.txt) weighs in a question, against 1 for a word of its
+// topic.
+const frameWeight = 0.3
+
 // maxQueryBytes bounds the work a single question can cause.
 const maxQueryBytes = 600
 
@@ -513,7 +530,7 @@ func (u *understander) understand(raw string) query {
 	if u.typos != nil {
 		text = u.typos.correct(text, u.seg.Cut(text), func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected)
 	}
-	b := termBuilder{stop: u.stop}
+	b := termBuilder{stop: u.stop, frames: u.frames}
 	// Everyday words the plan does not use: their plan words join the
 	// query as alternatives. An everyday word counts only as whole words of
 	// the question (菜 is not found in 蔬菜).

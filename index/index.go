@@ -802,6 +802,12 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		// answered by what another period will or did do.
 		if asked != 0 && asked&d.periods == 0 && d.periods&^asked != 0 {
 			score *= 0.6
+		} else if asked != 0 && d.periods&^asked != 0 {
+			// … nor by the sentence of another period in a text of both
+			// (到二〇三五年 in a 十四五 plan's goals).
+			if sp := periodsIn(d.sentText[best]); asked&sp == 0 && sp != 0 {
+				score *= 0.6
+			}
 		}
 		// A definition answers a question about its term, not every
 		// question that shares a word with it: a question all of whose
@@ -886,7 +892,7 @@ func isNumber(w string) bool {
 var periods = []string{"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"}
 
 // periodsIn is the set of the five-year periods a text names, a bit for
-// each of periods.
+// each of periods, by their names or by the years it names.
 func periodsIn(text string) uint8 {
 	var set uint8
 	for i, p := range periods {
@@ -894,8 +900,30 @@ func periodsIn(text string) uint8 {
 			set |= 1 << i
 		}
 	}
+	return set | yearPeriods(text)
+}
+
+// yearPeriods is the set of the five-year periods of the years a text
+// names (2025年, 二〇三五年): 2021 to 2025 are 十四五's.
+func yearPeriods(text string) uint8 {
+	var set uint8
+	for _, m := range anyYearRe.FindAllString(text, -1) {
+		y := 0
+		for _, r := range m {
+			if d := strings.IndexRune("〇一二三四五六七八九", r); d >= 0 {
+				y = y*10 + d/len("〇")
+			} else if r >= '0' && r <= '9' {
+				y = y*10 + int(r-'0')
+			}
+		}
+		if i := (y - 2006) / 5; y > 2005 && i < len(periods) {
+			set |= 1 << i
+		}
+	}
 	return set
 }
+
+var anyYearRe = regexp.MustCompile(`(?:[12]\d{3}|[〇一二][〇一二三四五六七八九]{3})年`)
 
 // features describes the best candidate answer of a question for the
 // decision to answer; see FeatureNames.

@@ -443,3 +443,20 @@ func TestFoldWhether(t *testing.T) {
 		t.Errorf("指标18: indicator %d, want 18", q.Indicator)
 	}
 }
+
+// TestYearPeriods checks that the years a text names stand for their
+// five-year periods.
+func TestYearPeriods(t *testing.T) {
+	bit := func(p string) uint8 { return 1 << slices.Index(periods, p) }
+	for text, want := range map[string]uint8{
+		"到2025年，高标准农田达到5万亩":                        bit("十四五"),
+		"到二〇三五年东河区将基本实现社会主义现代化":                    bit("十六五"),
+		"由2015年的1.4:33:65.6调整为2020年的2.2:31.9:65.9": bit("十二五") | bit("十三五"),
+		"“十五五”时期，到2030年":                           bit("十五五"),
+		"建成5G基站1200个":                              0,
+	} {
+		if got := periodsIn(text); got != want {
+			t.Errorf("periodsIn(%q) = %b, want %b", text, got, want)
+		}
+	}
+}

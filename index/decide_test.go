@@ -112,8 +112,8 @@ func TestHeldFeature(t *testing.T) {
 }
 
 // TestLacksAsked checks the answer-type agreement: a question that asks
-// for a count, a place or a person is told from one its first answer
-// holds that in.
+// for a count, a place, a person or which one of a kind is told from one
+// its first answer holds that in.
 func TestLacksAsked(t *testing.T) {
 	idx := testIndex(t)
 	tests := []struct {
@@ -129,6 +129,8 @@ func TestLacksAsked(t *testing.T) {
 		{"要新建几所公办幼儿园", false},           // 5所公办幼儿园
 		{"厕所革命最早是谁提出来的", false},         // 由联合国儿童基金会提出
 		{"沙尔沁莲花山景区建设项目", false},         // asks nothing of the kind
+		{"新冠疫苗在东河哪个社区医院能打", true},       // names no hospital
+		{"哪个医院有医疗院士工作站", false},         // 中心医院3个医疗院士工作站
 	}
 	for _, tt := range tests {
 		q := idx.qu.understand(tt.q)

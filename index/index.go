@@ -998,7 +998,7 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 	if counts && len(q.Counts) > 0 && !slices.ContainsFunc(q.Counts, func(c counted) bool { return holdsCount(h.d.text, c) }) {
 		return true
 	}
-	if !q.Intents[kindWhere] && !q.Intents[kindWho] {
+	if !q.Intents[kindWhere] && !q.Intents[kindWho] && len(q.Which) == 0 {
 		return false
 	}
 	// The sentence that answers the question must hold it.
@@ -1009,12 +1009,15 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 		}
 		end = start + len(h.d.sentText[h.best])
 	}
-	place, person := false, false
+	place, person, named := false, false, false
 	for _, t := range h.d.tokens {
 		if t.Start < start || t.End > end {
 			continue
 		}
 		w := t.Text
+		for _, head := range q.Which {
+			named = named || len(w) > len(head) && strings.HasSuffix(w, head) && !strings.Contains(q.Normalized, w)
+		}
 		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.df[w]*5 >= idx.n {
 			continue
 		}
@@ -1025,7 +1028,7 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 		place = place || placeRe.MatchString(w) || (pos == "ns" || pos == "") && areaRe.MatchString(w)
 		person = person || personRe.MatchString(w)
 	}
-	return q.Intents[kindWhere] && !place || q.Intents[kindWho] && !person
+	return q.Intents[kindWhere] && !place || q.Intents[kindWho] && !person || len(q.Which) > 0 && !named
 }
 
 // placeRe finds a word that places a thing (a road, a street, a side of

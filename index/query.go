@@ -165,6 +165,9 @@ type query struct {
 	// Phrases are two words of the question side by side, as it writes
 	// them.
 	Phrases []string
+	// Which are the things a question asks which one of (哪个社区医院 →
+	// 医院): an answer names one.
+	Which []string
 	// Whether marks a question whether or how the plan takes something
 	// up (管不管, 有没有, 规划里咋说, …吗).
 	Whether bool
@@ -393,6 +396,27 @@ func (u *understander) foldWhether(s string) string {
 	return string(out)
 }
 
+// which reads what a question asks which one of: the last word that
+// names a thing after 哪个, 哪家, 哪所 or 哪座 (哪个社区医院 → 医院).
+func (u *understander) which(s string) []string {
+	var out []string
+	for _, m := range whichRe.FindAllStringIndex(s, -1) {
+		head := ""
+		for _, t := range u.seg.Cut(s[m[1]:]) {
+			if !allHan([]rune(t.Text)) || u.stop[t.Text] || u.noun == nil || !u.noun(t.Text) {
+				break
+			}
+			head = t.Text
+		}
+		if utf8.RuneCountInString(head) > 1 {
+			out = append(out, head)
+		}
+	}
+	return out
+}
+
+var whichRe = regexp.MustCompile(`哪(个|家|所|座)`)
+
 // asksWhether reads the forms of a question whether: 管不管, 超没超, and a
 // last 吗, 不 or 没.
 func asksWhether(s string) bool {
@@ -507,6 +531,7 @@ func (u *understander) understand(raw string) query {
 		}
 	}
 	q.Whether = q.Intents[kindWhether] || asksWhether(q.Normalized)
+	q.Which = u.which(q.Normalized)
 	// How many things the question asks that plans do not say: cues, each
 	// counted once even where a longer one holds it (几点 in 几点开门).
 	for _, w := range outside {

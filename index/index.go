@@ -1009,15 +1009,16 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 		}
 		end = start + len(h.d.sentText[h.best])
 	}
-	place, person, named := false, false, false
+	named := false
+	if len(q.Which) > 0 && end > start {
+		named = slices.ContainsFunc(q.Which, func(head string) bool { return namesOne(h.d.text[start:end], head, q.Normalized) })
+	}
+	place, person := false, false
 	for _, t := range h.d.tokens {
 		if t.Start < start || t.End > end {
 			continue
 		}
 		w := t.Text
-		for _, head := range q.Which {
-			named = named || len(w) > len(head) && strings.HasSuffix(w, head) && !strings.Contains(q.Normalized, w)
-		}
 		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.df[w]*5 >= idx.n {
 			continue
 		}
@@ -1029,6 +1030,23 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 		person = person || personRe.MatchString(w)
 	}
 	return q.Intents[kindWhere] && !place || q.Intents[kindWho] && !person || len(q.Which) > 0 && !named
+}
+
+// namesOne reports whether a sentence names one of a kind (中心医院 for
+// 医院): the kind's word after a character that, with it, the question
+// does not write.
+func namesOne(sentence, head, question string) bool {
+	for off := 0; ; {
+		i := strings.Index(sentence[off:], head)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if r, size := utf8.DecodeLastRuneInString(sentence[:i]); unicode.Is(unicode.Han, r) && !strings.Contains(question, sentence[i-size:i+len(head)]) {
+			return true
+		}
+		off = i + len(head)
+	}
 }
 
 // placeRe finds a word that places a thing (a road, a street, a side of

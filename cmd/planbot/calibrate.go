@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"planbot/index"
@@ -207,7 +208,7 @@ func fitDecision(samples []sample) index.Decision {
 	d := index.Decision{
 		Answer: index.FitSigned(xs, at1, lambda, index.FeatureSigns),
 		Scope:  index.FitSigned(xs, inScope, lambda, index.FeatureSigns),
-		Offer:  index.FitSigned(xs, at3, lambda, index.FeatureSigns),
+		Offer:  index.FitSigned(without(xs, "whether"), at3, lambda, index.FeatureSigns),
 	}
 	pa, ps, po := make([]float64, len(xs)), make([]float64, len(xs)), make([]float64, len(xs))
 	for i, x := range xs {
@@ -216,6 +217,20 @@ func fitDecision(samples []sample) index.Decision {
 	d.AnswerCut, d.ScopeCut = index.BestCuts(pa, ps, at1, costs)
 	d.OfferCut = index.RecallCut(po, at3, offerRecall)
 	return d
+}
+
+// without is xs with the named feature zero: a model fitted on it does not
+// read the feature. Whether a question asks whether the plan takes
+// something up speaks of its scope, not of the closest things the plan has
+// to offer: 东河要建摩天轮 and 东河要建摩天轮吗 are offered alike.
+func without(xs [][]float64, feature string) [][]float64 {
+	i := slices.Index(index.FeatureNames, feature)
+	out := make([][]float64, len(xs))
+	for k, x := range xs {
+		out[k] = slices.Clone(x)
+		out[k][i] = 0
+	}
+	return out
 }
 
 // score adds one sample, decided by d, to the card of its set.

@@ -834,6 +834,30 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 		return hits[i].d.ord < hits[j].d.ord
 	})
+	if !q.Quantity {
+		// A figure of the prose found about as well as its paragraph
+		// gives way to it unless the question asks how many: the
+		// paragraph says more of what the figure is part of.
+		at := map[string]int{}
+		for i, h := range hits {
+			at[h.d.id] = i
+		}
+		for i := 0; i < len(hits); i++ {
+			h := hits[i]
+			if h.d.kind != KindTarget {
+				continue
+			}
+			pid, _, _ := strings.Cut(strings.TrimPrefix(h.d.id, "g"), ".")
+			if j, ok := at[pid]; ok && j > i && hits[j].score >= 0.9*h.score {
+				p := hits[j]
+				copy(hits[i+1:j+1], hits[i:j])
+				hits[i] = p
+				for k := i; k <= j; k++ {
+					at[hits[k].d.id] = k
+				}
+			}
+		}
+	}
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {

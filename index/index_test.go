@@ -460,3 +460,18 @@ func TestYearPeriods(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetGivesWay checks that a figure of the prose found about as well
+// as its paragraph comes after it, unless the question asks how many.
+func TestTargetGivesWay(t *testing.T) {
+	idx := testIndex(t)
+	for q, first := range map[string]string{
+		"中储粮包头粮库搬迁":        "c3s2p4",
+		"中储粮包头粮库搬迁一期项目多少亩": "gc3s2p4.1",
+	} {
+		ans := idx.Search(q, 3)
+		if len(ans.Results) == 0 || ans.Results[0].ID != first {
+			t.Errorf("%q: first %+v, want %s", q, ans.Results, first)
+		}
+	}
+}

@@ -10,6 +10,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +29,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -90,6 +93,21 @@ type Index struct {
 	n        int
 	qu       *understander
 	decision Decision
+
+	// fieldWords holds the words of the titles and of the extras of the
+	// documents, filled on the first search (see inFields).
+	fieldWords     [2]map[string]bool
+	fieldWordsOnce sync.Once
+	scratch        sync.Pool                 // *scratch, for retrieve
+	byNum          atomic.Pointer[numbering] // for bm25
+	// closeMu and closed do for bm25, which reads bleve's index below its
+	// search, what bleve does for a search: Close waits for the searches
+	// in hand, and a search after it fails.
+	closeMu sync.RWMutex
+	closed  bool
+	// matches keeps bleve's pools of matches from one search to the next
+	// (*search.DocumentMatchPool): a search returns every match it takes.
+	matches sync.Pool
 }
 
 // Field names and boosts: a word in a heading, an indicator's name or a
@@ -376,8 +394,17 @@ type analyzed analysis.TokenStream
 
 func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(a) }
 
-// Close releases the index.
-func (idx *Index) Close() error { return idx.bleve.Close() }
+// Close releases the index. It waits for the searches in hand; a search
+// after it fails, and a second Close does nothing.
+func (idx *Index) Close() error {
+	idx.closeMu.Lock()
+	defer idx.closeMu.Unlock()
+	if idx.closed {
+		return nil
+	}
+	idx.closed = true
+	return idx.bleve.Close()
+}
 
 // Name is the plan's short name: the one given to SetName, else the one
 // its title gives (东河区“十四五”).
@@ -621,33 +648,48 @@ func (idx *Index) Features(ctx context.Context, question string, limit int) (Ans
 }
 
 // searched is what a search found its results in: the question as
-// understood and the documents of the results by ID. The excerpts of
+// understood and the documents of the results. The excerpts of
 // results wait for it until they are known to be shown (a library shows a
 // few of the results of every plan).
 type searched struct {
 	idx  *Index
 	q    query
-	docs map[string]*doc
+	docs []*doc // of the results
 }
 
 // excerpts fills in the excerpts of the results that s found.
 func (s searched) excerpts(results []Result) {
+	if s.idx == nil {
+		return
+	}
 	for i := range results {
 		r := &results[i]
-		if d, ok := s.docs[r.ID]; ok && d.items == nil && s.idx != nil && r.Plan == s.idx.name {
-			r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+		if r.Plan != s.idx.name {
+			continue
+		}
+		for _, d := range s.docs {
+			if d.id == r.ID && d.items == nil {
+				r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+				break
+			}
 		}
 	}
 }
 
 // search is Features without the results' excerpts.
 func (idx *Index) search(ctx context.Context, question string, limit int) (Answer, []float64, searched, error) {
-	ans := Answer{Query: question, Missing: []string{}, Results: []Result{}}
+	return idx.searchRead(ctx, idx.qu.read(question), limit)
+}
+
+// searchRead is search of a question already read (understander.read),
+// which plans share.
+func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer, []float64, searched, error) {
+	ans := Answer{Query: read.Raw, Missing: []string{}, Results: []Result{}}
 	if limit <= 0 {
 		limit = 5
 	}
-	q := idx.qu.understand(question)
-	s := searched{idx: idx, q: q, docs: map[string]*doc{}}
+	q := idx.qu.words(read)
+	s := searched{idx: idx, q: q}
 	ans.Missing = idx.missing(q)
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
@@ -660,13 +702,22 @@ func (idx *Index) search(ctx context.Context, question string, limit int) (Answe
 	}
 	var x []float64
 	if len(q.Terms) > 0 {
-		found, err := idx.retrieve(ctx, q)
+		b, _ := idx.scratch.Get().(*scratch)
+		if b == nil {
+			b = new(scratch)
+		}
+		defer idx.scratch.Put(b) // hits go no further than this search
+		found, err := idx.retrieveIn(ctx, q, b)
 		if err != nil {
 			return ans, nil, s, err
 		}
-		for _, h := range found {
-			if len(hits) == 0 || hits[0].d != h.d {
-				hits = append(hits, h)
+		if len(hits) == 0 {
+			hits = found
+		} else {
+			for _, h := range found {
+				if hits[0].d != h.d {
+					hits = append(hits, h)
+				}
 			}
 		}
 	}
@@ -674,9 +725,11 @@ func (idx *Index) search(ctx context.Context, question string, limit int) (Answe
 		return ans, nil, s, nil
 	}
 	x = idx.features(q, hits)
-	for _, h := range dedupe(hits, limit) {
+	shown := dedupe(hits, limit)
+	ans.Results = make([]Result, 0, len(shown))
+	for _, h := range shown {
 		ans.Results = append(ans.Results, idx.result(h.d, h.score))
-		s.docs[h.d.id] = h.d
+		s.docs = append(s.docs, h.d)
 	}
 	return idx.decision.Apply(ans, x), x, s, nil
 }
@@ -698,17 +751,27 @@ type hit struct {
 	named                            bool // the question names it: an indicator's number, a list
 }
 
-// retrieve runs the query through bleve and re-ranks what it found.
-func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
+// bleveQuery is the query bleve runs for a question: each of its words
+// the plan uses, in each field, weighed by the field and the word; nil
+// when the plan uses none.
+func (idx *Index) bleveQuery(q query) bquery.Query {
+	title, extra := idx.inFields()
 	var clauses []bquery.Query
 	for _, t := range q.Terms {
 		if idx.df[t.Text] == 0 {
 			continue
 		}
+		// A field no document holds the word in matches nothing: bleve
+		// would still look the word up in it, and its clause would only
+		// scale every score alike (by how many clauses match of all).
 		for _, f := range []struct {
 			name  string
 			boost float64
-		}{{fieldTitle, boostTitle}, {fieldText, boostText}, {fieldExtra, boostExtra}} {
+			has   bool
+		}{{fieldTitle, boostTitle, title[t.Text]}, {fieldText, boostText, true}, {fieldExtra, boostExtra, extra[t.Text]}} {
+			if !f.has {
+				continue
+			}
 			tq := bleve.NewTermQuery(t.Text)
 			tq.SetField(f.name)
 			tq.SetBoost(f.boost * t.Weight)
@@ -716,40 +779,85 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 	}
 	if len(clauses) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// scratch holds the slices a search fills and drops, kept from one search
+// to the next.
+type scratch struct {
+	found []scored
+	hits  []hit
+}
+
+// retrieve runs the query through bleve and re-ranks what it found.
+func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
+	return idx.retrieveIn(ctx, q, new(scratch))
+}
+
+// retrieveIn is retrieve in b's memory.
+func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, error) {
+	bq := idx.bleveQuery(q)
+	if bq == nil {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), candidates, 0, false)
-	res, err := idx.bleve.SearchInContext(ctx, req)
+	found, err := idx.bm25(ctx, bq, b.found[:0])
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
+	b.found = found
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
 	sc := newScorer(q.Terms, weight)
 	cover := sc.cover
 	total := cover(func(string) bool { return true })
-	topicCover := newScorer(q.Terms, func(t term) float64 {
+	topicSc := newScorer(q.Terms, func(t term) float64 {
 		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
 		return weight(t)
-	}).cover
-	topicTotal := topicCover(func(string) bool { return true })
+	})
+	topicTotal := topicSc.cover(func(string) bool { return true })
 	absent := idx.absent(q)
 	asked := periodsIn(q.Normalized)
 	maxBM := 0.0
-	for _, m := range res.Hits {
-		maxBM = math.Max(maxBM, m.Score)
+	for _, m := range found {
+		maxBM = math.Max(maxBM, m.score)
 	}
-	var hits []hit
+	hits := slices.Grow(b.hits[:0], len(found))
+	defer func() { b.hits = hits }()
 	nt := len(q.Terms)
 	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
 	in := make([][]int32, nt) // the sentences holding each term
 	var held []bool           // by sentence, the terms it or the title holds
-	for _, m := range res.Hits {
-		d := idx.docs[m.ID]
-		for i, t := range q.Terms {
-			in[i], inDoc[i] = d.sentencesOf(t.Text)
-			inTitle[i] = d.titleW[t.Text]
+	// Each word is looked up once a document: a word may stand in the
+	// question several times (on its own, in alternatives), and one the
+	// plan never uses is in no document.
+	var uniq []string
+	of := make([]int, nt) // the place in uniq of each term, -1 for none
+	for i, t := range q.Terms {
+		of[i] = -1
+		if idx.df[t.Text] == 0 {
+			continue
+		}
+		if of[i] = slices.Index(uniq, t.Text); of[i] < 0 {
+			of[i] = len(uniq)
+			uniq = append(uniq, t.Text)
+		}
+	}
+	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
+	for _, m := range found {
+		d := m.d
+		for j, w := range uniq {
+			uIn[j], uDoc[j] = d.sentencesOf(w)
+			uTitle[j] = uDoc[j] && d.titleW[w] // titleW is within words
+		}
+		for i, j := range of {
+			if j < 0 {
+				in[i], inDoc[i], inTitle[i] = nil, false, false
+				continue
+			}
+			in[i], inDoc[i], inTitle[i] = uIn[j], uDoc[j], uTitle[j]
 		}
 		cov := sc.coverHeld(inDoc)
 		titleCov := sc.coverHeld(inTitle)
@@ -780,7 +888,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		mix := 0.55*sent + 0.45*cov
 		// BM25 differs in its last digits from one build of the index to
 		// the next: rounded, equal documents tie, and ties go in order.
-		bm := math.Round(m.Score/maxBM*1e6) / 1e6
+		bm := math.Round(m.score/maxBM*1e6) / 1e6
 		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
 		if q.Intents[d.kind] {
 			score *= intentBoost[d.kind]
@@ -822,38 +930,35 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		rel := (cov + sent) / 2 * total / (total + absent)
 		topic := 0.0
 		if topicTotal > 0 {
-			topic = topicCover(d.has) / topicTotal
+			topic = topicSc.coverHeld(inDoc) / topicTotal
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity, best: best})
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
-	// the order its batch happened to index them.
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
+	// the order its batch happened to index them. No two hits tie in
+	// both, so an unstable sort sorts them as a stable one would.
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return hits[i].d.ord < hits[j].d.ord
+		return cmp.Compare(a.d.ord, b.d.ord)
 	})
 	if !q.Quantity {
 		// A figure of the prose found about as well as its paragraph
 		// gives way to it unless the question asks how many: the
 		// paragraph says more of what the figure is part of.
-		at := map[string]int{}
-		for i, h := range hits {
-			at[h.d.id] = i
-		}
 		for i := 0; i < len(hits); i++ {
 			h := hits[i]
 			if h.d.kind != KindTarget {
 				continue
 			}
 			pid, _, _ := strings.Cut(strings.TrimPrefix(h.d.id, "g"), ".")
-			if j, ok := at[pid]; ok && j > i && hits[j].score >= 0.9*h.score {
-				p := hits[j]
-				copy(hits[i+1:j+1], hits[i:j])
-				hits[i] = p
-				for k := i; k <= j; k++ {
-					at[hits[k].d.id] = k
+			for j := i + 1; j < len(hits) && hits[j].score >= 0.9*h.score; j++ {
+				if hits[j].d.id == pid {
+					p := hits[j]
+					copy(hits[i+1:j+1], hits[i:j])
+					hits[i] = p
+					break
 				}
 			}
 		}
@@ -866,6 +971,174 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 		}
 	}
 	return kept, nil
+}
+
+// scored is a document bleve found, with its BM25 score.
+type scored struct {
+	d     *doc
+	score float64
+	hit   uint64 // the order bleve found it in
+	num   uint64 // bleve's number for it (IndexInternalID)
+}
+
+// bm25 returns the candidate documents of a query (in top's memory), as
+// bleve's search of the best candidates by score would (SearchInContext):
+// the same searcher scores them, by the model the mapping names, and
+// equal scores go in the order bleve found them. It leaves out what a
+// search request costs besides: a collector that keeps every candidate's
+// fields, sort keys and room for all of them, taken anew each time. The
+// candidates come in no particular order.
+func (idx *Index) bm25(ctx context.Context, q bquery.Query, top []scored) ([]scored, error) {
+	idx.closeMu.RLock()
+	defer idx.closeMu.RUnlock()
+	if idx.closed {
+		return nil, bleve.ErrorIndexClosed
+	}
+	ix, err := idx.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	// Each match goes back to the pool once read: the pool need only
+	// hold what the searchers keep, and one more; it grows as needed.
+	pool, _ := idx.matches.Get().(*search.DocumentMatchPool)
+	if pool == nil {
+		pool = search.NewDocumentMatchPool(0, 0)
+	}
+	defer idx.matches.Put(pool) // after the searchers are closed
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(scoringModel))
+	s, err := q.Searcher(ctx, r, idx.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
+	// The best candidates so far, in a heap with the worst on top.
+	top = slices.Grow(top[:0], candidates)
+	worse := func(i, j int) bool {
+		a, b := top[i], top[j]
+		return a.score < b.score || a.score == b.score && a.hit > b.hit
+	}
+	down := func() {
+		for i := 0; ; {
+			w := i
+			for _, c := range []int{2*i + 1, 2*i + 2} {
+				if c < len(top) && worse(c, w) {
+					w = c
+				}
+			}
+			if w == i {
+				return
+			}
+			top[i], top[w] = top[w], top[i]
+			i = w
+		}
+	}
+	for n := uint64(1); ; n++ {
+		if n%1024 == 1 { // as bleve's collector: before the first and every 1024th
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			break
+		}
+		// Later matches lose ties, as in bleve's collector.
+		c := scored{score: m.Score, hit: n, num: m.IndexInternalID.Value()}
+		sctx.DocumentMatchPool.Put(m)
+		switch {
+		case len(top) < candidates:
+			top = append(top, c)
+			for i := len(top) - 1; i > 0 && worse(i, (i-1)/2); i = (i - 1) / 2 {
+				top[i], top[(i-1)/2] = top[(i-1)/2], top[i]
+			}
+		case c.score > top[0].score:
+			top[0] = c
+			down()
+		}
+	}
+	byNum := idx.numbered(r)
+	id := make(bindex.IndexInternalID, 8)
+	for i := range top {
+		if n := top[i].num; n < uint64(len(byNum)) && byNum[n] != nil {
+			top[i].d = byNum[n]
+			continue
+		}
+		id.SetValue(top[i].num)
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		if top[i].d = idx.docs[ext]; top[i].d == nil {
+			return nil, fmt.Errorf("no document %s", ext)
+		}
+	}
+	return top, nil
+}
+
+// numbering is the documents by bleve's numbers for them in one snapshot
+// of its index.
+type numbering struct {
+	snap bindex.IndexReader
+	docs []*doc // by number; nil where none
+}
+
+// numbered returns the documents by bleve's numbers for them in the
+// snapshot r, made once a snapshot (an index, built once, has one): a
+// candidate is then found without asking bleve for its id and looking
+// that up. Empty when bleve's numbers are not what it expects.
+func (idx *Index) numbered(r bindex.IndexReader) []*doc {
+	if t := idx.byNum.Load(); t != nil && t.snap == r {
+		return t.docs
+	}
+	t := &numbering{snap: r}
+	nums := make([]uint64, 0, len(idx.docs))
+	ds := make([]*doc, 0, len(idx.docs))
+	for id, d := range idx.docs {
+		in, err := r.InternalID(id)
+		if err != nil || len(in) != 8 {
+			nums = nil
+			break
+		}
+		nums, ds = append(nums, in.Value()), append(ds, d)
+	}
+	if len(nums) > 0 && slices.Max(nums) < uint64(4*len(nums)+1024) {
+		t.docs = make([]*doc, slices.Max(nums)+1)
+		for i, n := range nums {
+			t.docs[n] = ds[i]
+		}
+	}
+	idx.byNum.Store(t)
+	return t.docs
+}
+
+// scoringModel is the model bleve scores by: BM25, as newMapping says.
+func scoringModel() string { return bindex.BM25Scoring }
+
+// inFields returns the words of the documents' titles and those of their
+// extras: small sets, made on the first search from the documents' words.
+// A word of the plan that neither holds is in a text.
+func (idx *Index) inFields() (title, extra map[string]bool) {
+	idx.fieldWordsOnce.Do(func() {
+		idx.fieldWords = [2]map[string]bool{{}, {}}
+		for _, t := range idx.toks {
+			for _, tok := range t.Title {
+				idx.fieldWords[0][tok.Text] = true
+			}
+			for _, tok := range t.Extra {
+				idx.fieldWords[1][tok.Text] = true
+			}
+		}
+	})
+	return idx.fieldWords[0], idx.fieldWords[1]
 }
 
 // absent weighs the words of the question that the plan never uses: a noun
@@ -928,26 +1201,41 @@ func periodsIn(text string) uint8 {
 }
 
 // yearPeriods is the set of the five-year periods of the years a text
-// names (2025年, 二〇三五年): 2021 to 2025 are 十四五's.
+// names (2025年, 二〇三五年): 2021 to 2025 are 十四五's. It reads the four
+// digits before each 年, so that a search does not allocate for it.
 func yearPeriods(text string) uint8 {
 	var set uint8
-	for _, m := range anyYearRe.FindAllString(text, -1) {
-		y := 0
-		for _, r := range m {
-			if d := strings.IndexRune("〇一二三四五六七八九", r); d >= 0 {
-				y = y*10 + d/len("〇")
-			} else if r >= '0' && r <= '9' {
-				y = y*10 + int(r-'0')
-			}
+	for off := 0; ; {
+		i := strings.Index(text[off:], "年")
+		if i < 0 {
+			return set
 		}
-		if i := (y - 2006) / 5; y > 2005 && i < len(periods) {
-			set |= 1 << i
+		i += off
+		off = i + len("年")
+		y, at := 0, i
+		for n := 0; n < 4; n++ {
+			r, size := utf8.DecodeLastRuneInString(text[:at])
+			var d int
+			if r >= '0' && r <= '9' {
+				d = int(r - '0')
+			} else if k := strings.IndexRune("〇一二三四五六七八九", r); k >= 0 && size > 0 {
+				d = k / len("〇")
+			} else {
+				y = -1
+				break
+			}
+			y += d * [4]int{1, 10, 100, 1000}[n]
+			at -= size
+		}
+		// Not a fifth digit before: 12025年 is no year.
+		if r, _ := utf8.DecodeLastRuneInString(text[:at]); r >= '0' && r <= '9' {
+			continue
+		}
+		if p := (y - 2006) / 5; y > 2005 && p < len(periods) {
+			set |= 1 << p
 		}
 	}
-	return set
 }
-
-var anyYearRe = regexp.MustCompile(`(?:[12]\d{3}|[〇一二][〇一二三四五六七八九]{3})年`)
 
 // features describes the best candidate answer of a question for the
 // decision to answer; see FeatureNames.
@@ -1345,13 +1633,21 @@ func (idx *Index) idf(w string) float64 {
 // exact reports whether the document's title, or one of a term's aliases,
 // stands whole in the question.
 func (idx *Index) exact(d *doc, q query) bool {
-	names := []string{d.title}
-	if d.kind == KindTerm {
-		names = append(names, strings.Fields(d.extra)...)
+	in := func(n string) bool {
+		// Most titles fail on their first character, which is cheaper
+		// to look for than to lower the whole title.
+		r, _ := utf8.DecodeRuneInString(n)
+		return utf8.RuneCountInString(n) >= 2 && strings.ContainsRune(q.Normalized, unicode.ToLower(r)) &&
+			strings.Contains(q.Normalized, strings.ToLower(n))
 	}
-	for _, n := range names {
-		if len([]rune(n)) >= 2 && strings.Contains(q.Normalized, strings.ToLower(n)) {
-			return true
+	if in(d.title) {
+		return true
+	}
+	if d.kind == KindTerm {
+		for n := range strings.FieldsSeq(d.extra) {
+			if in(n) {
+				return true
+			}
 		}
 	}
 	return false
@@ -1360,17 +1656,18 @@ func (idx *Index) exact(d *doc, q query) bool {
 // dedupe drops the hits whose text another hit already shows and keeps
 // at most limit.
 func dedupe(hits []hit, limit int) []hit {
-	seen := map[string]bool{}
-	var out []hit
+	// A passage, a project and a target show the same thing when their
+	// texts are the same; an indicator or a term, when it is also of the
+	// same kind.
+	byText := func(k Kind) bool { return k == KindPassage || k == KindProject || k == KindTarget }
+	same := func(a, b *doc) bool {
+		return a.text == b.text && (a.kind == b.kind || byText(a.kind) && byText(b.kind))
+	}
+	out := make([]hit, 0, min(limit, len(hits)))
 	for _, h := range hits {
-		key := string(h.d.kind) + "\x00" + h.d.text
-		if h.d.kind == KindPassage || h.d.kind == KindProject || h.d.kind == KindTarget {
-			key = h.d.text
-		}
-		if seen[key] {
+		if slices.ContainsFunc(out, func(o hit) bool { return same(o.d, h.d) }) {
 			continue
 		}
-		seen[key] = true
 		out = append(out, h)
 		if len(out) == limit {
 			break

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -226,8 +227,15 @@ func (l *Library) named(question string) ([]*Index, []string) {
 // those of chosen (the names of a chat's choice; unknown names are
 // skipped), else all.
 func (l *Library) Scope(question string, chosen []string) []*Index {
-	if named, _ := l.named(question); len(named) > 0 {
-		return named
+	scope, _ := l.scope(question, chosen)
+	return scope
+}
+
+// scope is Scope with the words that named plans (see named).
+func (l *Library) scope(question string, chosen []string) ([]*Index, []string) {
+	named, naming := l.named(question)
+	if len(named) > 0 {
+		return named, naming
 	}
 	var out []*Index
 	for _, name := range chosen {
@@ -236,9 +244,9 @@ func (l *Library) Scope(question string, chosen []string) []*Index {
 		}
 	}
 	if len(out) > 0 {
-		return out
+		return out, naming
 	}
-	return l.Plans()
+	return l.Plans(), naming
 }
 
 // Search answers a question from the plans of its Scope, with at most limit
@@ -251,8 +259,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	if limit <= 0 {
 		limit = 5
 	}
-	scope := l.Scope(question, chosen)
-	_, naming := l.named(question)
+	scope, naming := l.scope(question, chosen)
 	// The words that name a plan are not always the plan's words: 市里
 	// would count against every answer as a word the plan never uses.
 	asked := func(idx *Index) string {
@@ -267,6 +274,20 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		}
 		return s
 	}
+	// What reading a question owes nothing to a plan is done once for
+	// each text searched (most often one for all plans): the plans share
+	// the tables it reads.
+	reads := make([]query, len(scope))
+	byText := map[string]query{}
+	for i, idx := range scope {
+		s := asked(idx)
+		r, ok := byText[s]
+		if !ok {
+			r = idx.qu.read(s)
+			byText[s] = r
+		}
+		reads[i] = r
+	}
 	answers := make([]Answer, len(scope))
 	found := make([]searched, len(scope))
 	errs := make([]error, len(scope))
@@ -277,7 +298,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				answers[i], _, found[i], errs[i] = scope[i].search(ctx, asked(scope[i]), limit)
+				answers[i], _, found[i], errs[i] = scope[i].searchRead(ctx, reads[i], limit)
 			}
 		}()
 	}
@@ -308,12 +329,17 @@ func merge(answers []Answer, limit int) Answer {
 	for _, a := range answers {
 		out.Answered = out.Answered || a.Answered
 	}
+	n := 0
+	for _, a := range answers {
+		n += len(a.Results)
+	}
+	out.Results = make([]Result, 0, n)
 	for _, a := range answers {
 		if a.Answered == out.Answered {
 			out.Results = append(out.Results, a.Results...)
 		}
 	}
-	sort.SliceStable(out.Results, func(i, j int) bool { return out.Results[i].Score > out.Results[j].Score })
+	slices.SortStableFunc(out.Results, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
 	max := limit
 	if !out.Answered {
 		max = min(limit, maxOffered)

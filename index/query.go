@@ -2,7 +2,6 @@ package index
 
 import (
 	"embed"
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -107,17 +106,23 @@ type termBuilder struct {
 	stop   map[string]bool
 	frames map[string]bool
 	terms  []term
-	seen   map[string]bool
+	seen   map[termKey]bool
 	groups int
 }
 
+// termKey is a word in its place: on its own, or in an alternative.
+type termKey struct {
+	w          string
+	group, alt int
+}
+
 func (b *termBuilder) add(w string, weight float64, group, alt int) {
-	key := fmt.Sprintf("%s\x00%d\x00%d", w, group, alt)
+	key := termKey{w, group, alt}
 	if w == "" || b.stop[w] || b.seen[key] {
 		return
 	}
 	if b.seen == nil {
-		b.seen = map[string]bool{}
+		b.seen = map[termKey]bool{}
 	}
 	b.seen[key] = true
 	if b.frames[w] {
@@ -177,6 +182,9 @@ type query struct {
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string
+	// text is what is searched: Normalized without a reference to an
+	// indicator.
+	text string
 }
 
 // understander turns questions into queries. Its tables are read once and
@@ -495,8 +503,13 @@ func (u *understander) normalize(s string) string {
 }
 
 // understand reads a question.
-func (u *understander) understand(raw string) query {
-	q := query{Raw: raw, Intents: map[Kind]bool{}, Corrected: map[string]string{}}
+func (u *understander) understand(raw string) query { return u.words(u.read(raw)) }
+
+// read is what understanding a question owes nothing to the plan: its
+// form, the indicator, quantity and intents it asks for. Plans share it
+// (a library reads a question once); only words adds to it.
+func (u *understander) read(raw string) query {
+	q := query{Raw: raw, Intents: map[Kind]bool{}}
 	q.Normalized = u.normalize(raw)
 	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
 		for _, g := range m[1:] {
@@ -543,23 +556,35 @@ func (u *understander) understand(raw string) query {
 			q.Outside = append(q.Outside, w)
 		}
 	}
-	text := q.Normalized
+	q.text = q.Normalized
 	if q.Indicator > 0 {
 		// The reference to the indicator is answered by the indicator;
 		// what else the question says is searched.
-		text = indicatorNumRe.ReplaceAllString(text, " ")
+		q.text = indicatorNumRe.ReplaceAllString(q.text, " ")
 	}
-	text = u.foldWhether(text)
+	q.text = u.foldWhether(q.text)
+	return q
+}
+
+// words finds the words of a question that read, in the plan's terms:
+// its typos corrected, its everyday words and the plan's, its words
+// unknown to both. q's maps are not changed: plans share them.
+func (u *understander) words(q query) query {
+	q.Corrected = map[string]string{}
+	text := q.text
+	// A text is cut once, and again only where it changed.
+	toks := u.seg.Cut(text)
 	// Homophone typos of a pinyin keyboard: a stretch of the question that
 	// the plan never writes but that sounds like one it does.
 	if u.typos != nil {
-		text = u.typos.correct(text, u.seg.Cut(text), func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected)
+		if c := u.typos.correct(text, toks, func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected); c != text {
+			text, toks = c, u.seg.Cut(c)
+		}
 	}
 	b := termBuilder{stop: u.stop, frames: u.frames}
 	// Everyday words the plan does not use: their plan words join the
 	// query as alternatives. An everyday word counts only as whole words of
 	// the question (菜 is not found in 蔬菜).
-	toks := u.seg.Cut(text)
 	bounds := map[int]bool{}
 	for i, t := range toks {
 		bounds[t.Start], bounds[t.End] = true, true
@@ -622,7 +647,10 @@ func (u *understander) understand(raw string) query {
 			b.add(syn.everyday, 1, 0, 0)
 		}
 	}
-	for _, tok := range u.joinUnknown(string(masked), u.seg.Cut(string(masked))) {
+	if string(masked) != text {
+		toks = u.seg.Cut(string(masked))
+	}
+	for _, tok := range u.joinUnknown(string(masked), toks) {
 		if tok.unknown {
 			// A name the dictionary and the plan both lack (核酸, 比特币):
 			// it counts against every answer like a noun the plan lacks.

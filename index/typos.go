@@ -27,6 +27,10 @@ type homophones struct {
 	soundID map[string]uint16  // toneless pinyin → its number, from 1
 	sound   []uint16           // the sound of each rune of text, 0 if none
 	bySound map[uint16][]int32 // positions of each sound in text
+	// runeSound is the sound of each character of text: looking a
+	// character's sound up (soundOf) is slow, and a question's characters
+	// are mostly the plan's.
+	runeSound map[rune]uint16
 }
 
 // newHomophones corrects typos against the texts that texts returns,
@@ -59,6 +63,7 @@ func (h *homophones) build() {
 		// A plan writes a few thousand characters, each many times: each
 		// is looked up once (the lookup is slow).
 		sounds := map[rune]uint16{}
+		h.runeSound = sounds
 		for i, r := range h.text {
 			s, ok := sounds[r]
 			if !ok {
@@ -148,7 +153,7 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 	rarest := -1
 	for i, r := range w {
 		// A sound the plan never has matches nothing.
-		if sounds[i] = h.soundID[soundOf(r)]; sounds[i] == 0 {
+		if sounds[i] = h.soundOfRune(r); sounds[i] == 0 {
 			return "", false
 		}
 		if rarest < 0 || len(h.bySound[sounds[i]]) < len(h.bySound[sounds[rarest]]) {
@@ -184,6 +189,15 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 		found = c
 	}
 	return found, found != ""
+}
+
+// soundOfRune is the number of a character's sound, 0 for one the plan
+// never has.
+func (h *homophones) soundOfRune(r rune) uint16 {
+	if s, ok := h.runeSound[r]; ok {
+		return s
+	}
+	return h.soundID[soundOf(r)]
 }
 
 func allHan(rs []rune) bool {

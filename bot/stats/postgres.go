@@ -565,50 +565,42 @@ func (s *Postgres) Report(ctx context.Context, since, until time.Time, n int) (R
 	topics, kinds, questions, disliked := counter{}, counter{}, counter{}, counter{}
 	where, args := period(since, until)
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT kind, topic, count(*) FROM answers"+where+" GROUP BY kind, topic", args...)
-		if err != nil {
+		// each runs a grouped count over the period and calls f per row.
+		each := func(sql string, dest []any, f func()) error {
+			rows, err := tx.Query(ctx, sql, args...)
+			if err != nil {
+				return err
+			}
+			_, err = pgx.ForEachRow(rows, dest, func() error { f(); return nil })
 			return err
 		}
-		var kind, topic string
+		var kind, topic, q, result string
+		var up bool
 		var c int
-		_, err = pgx.ForEachRow(rows, []any{&kind, &topic, &c}, func() error {
+		err := each("SELECT kind, topic, count(*) FROM answers"+where+" GROUP BY kind, topic", []any{&kind, &topic, &c}, func() {
 			r.Answered += c
 			kinds[kind] += c
 			if topic != "" {
 				topics[topic] += c
 			}
-			return nil
 		})
 		if err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, "SELECT question, count(*) FROM unanswered"+where+" GROUP BY question", args...)
-		if err != nil {
-			return err
-		}
-		var q string
-		_, err = pgx.ForEachRow(rows, []any{&q, &c}, func() error {
+		err = each("SELECT question, count(*) FROM unanswered"+where+" GROUP BY question", []any{&q, &c}, func() {
 			r.Unanswered += c
 			questions[q] += c
-			return nil
 		})
 		if err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, "SELECT result, up, count(*) FROM feedback"+where+" GROUP BY result, up", args...)
-		if err != nil {
-			return err
-		}
-		var result string
-		var up bool
-		_, err = pgx.ForEachRow(rows, []any{&result, &up, &c}, func() error {
+		err = each("SELECT result, up, count(*) FROM feedback"+where+" GROUP BY result, up", []any{&result, &up, &c}, func() {
 			if up {
 				r.Up += c
 			} else {
 				r.Down += c
 				disliked[result] += c
 			}
-			return nil
 		})
 		return err
 	})

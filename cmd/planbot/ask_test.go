@@ -193,3 +193,23 @@ func TestCalibrate(t *testing.T) {
 		t.Errorf("dump has %d lines, want a header and 6", n)
 	}
 }
+
+// TestCalibrateKeepsSets: a question set named where calibrate writes
+// (-dump's word taken for a set) is refused, and left as it was.
+func TestCalibrateKeepsSets(t *testing.T) {
+	dir := t.TempDir()
+	set := `{"id":"a","q":"森林覆盖率到2025年要到多少","kind":"indicator","any":["森林覆盖率"]}` + "\n"
+	if err := writeFile(dir+"/set.jsonl", set); err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"-dump", "-o"} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), []string{"calibrate", flag, dir + "/set.jsonl", dir + "/set.jsonl"}, nil, &out, &errb)
+		if err == nil || !strings.Contains(errb.String(), "question set") {
+			t.Errorf("calibrate %s SET: err %v, stderr %q", flag, err, errb.String())
+		}
+		if got, _ := os.ReadFile(dir + "/set.jsonl"); string(got) != set {
+			t.Errorf("calibrate %s SET changed the set: %q", flag, got)
+		}
+	}
+}

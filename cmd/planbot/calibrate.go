@@ -52,6 +52,14 @@ func runCalibrate(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, "usage: planbot calibrate [-o FILE] [PLAN"+setSepPlans+"]SET.jsonl ...")
 		return errUsage
 	}
+	// A flag's file is written: never a question set (-dump takes the
+	// next word, and a set named there would be lost).
+	for _, path := range []string{*out, *dump} {
+		if strings.HasSuffix(path, ".jsonl") {
+			fmt.Fprintf(stderr, "calibrate: %s is a question set; -o and -dump name the files to write\n", path)
+			return errUsage
+		}
+	}
 	m, err := newMatcher()
 	if err != nil {
 		return err

@@ -184,3 +184,41 @@ func TestCalibSetNational(t *testing.T) {
 	}
 	checkFound(t, m, "national", qs, units)
 }
+
+// TestCalibSetOutlines checks the everyday sets written on the shared
+// outlines that have them (nanjing-everyday.jsonl on nanjing-15th.txt, …):
+// each expected string stands whole in one unit of the parsed plan of the
+// question's kind.
+func TestCalibSetOutlines(t *testing.T) {
+	for _, name := range []string{"nanjing", "suzhou"} {
+		t.Run(name, func(t *testing.T) {
+			qs := readCalibSet(t, calibDir+name+"-everyday.jsonl")
+			file := "../../../shared/plans/" + name + "-15th.txt"
+			src, err := os.ReadFile(file)
+			if errors.Is(err, fs.ErrNotExist) {
+				t.Skip(file + " is not here")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := corpus.Parse(file, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := newMatcher()
+			if err != nil {
+				t.Fatal(err)
+			}
+			units := map[string][]string{}
+			for _, p := range pl.Passages {
+				units["passage"] = append(units["passage"], m.fold(p.Heading+p.Text))
+			}
+			for _, b := range pl.Boxes {
+				for _, it := range b.Items {
+					units["project"] = append(units["project"], m.fold(it))
+				}
+			}
+			checkFound(t, m, name, qs, units)
+		})
+	}
+}

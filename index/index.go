@@ -896,7 +896,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		if len(q.Phrases) > 0 {
 			n := 0
 			for _, p := range q.Phrases {
-				if strings.Contains(d.text, p) || strings.Contains(d.title, p) {
+				if d.has(p.first) && d.has(p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
 					n++
 				}
 			}

@@ -415,7 +415,7 @@ func TestDataFiles(t *testing.T) {
 func TestPhrases(t *testing.T) {
 	idx := testIndex(t)
 	q := idx.qu.understand("东河制造的名气能打出去不")
-	if !slices.Contains(q.Phrases, "东河制造") {
+	if !slices.ContainsFunc(q.Phrases, func(p phrase) bool { return p.both == "东河制造" }) {
 		t.Errorf("phrases %q, want 东河制造", q.Phrases)
 	}
 	ans := idx.Search("东河制造", 3)

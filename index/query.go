@@ -169,7 +169,7 @@ type query struct {
 	Counts []counted
 	// Phrases are two words of the question side by side, as it writes
 	// them.
-	Phrases []string
+	Phrases []phrase
 	// Which are the things a question asks which one of (哪个社区医院 →
 	// 医院): an answer names one.
 	Which []string
@@ -221,6 +221,9 @@ type synonym struct {
 	// itself has not answered it.
 	kind bool
 }
+
+// phrase is two words of a question side by side, and the two as written.
+type phrase struct{ first, second, both string }
 
 // counted is a thing a question counts, by its word and the plan's words
 // for it, and the unit it counts it in; either may be empty (几个？,
@@ -379,6 +382,9 @@ var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\b\s*(?:项|个|条)?
 // say how the question asks, not what of. The first of the pair starts a
 // word (not 人 of 老人没人管).
 func (u *understander) foldWhether(s string) string {
+	if !strings.ContainsAny(s, "不没") {
+		return s
+	}
 	starts := map[int]bool{}
 	for _, t := range u.seg.Cut(s) {
 		starts[t.Start] = true
@@ -592,7 +598,7 @@ func (u *understander) words(q query) query {
 		// that writes them so (东河制造) speaks of the same thing.
 		if i > 0 && toks[i-1].End == t.Start && !u.stop[t.Text] && !u.stop[toks[i-1].Text] &&
 			u.vocab(t.Text) && u.vocab(toks[i-1].Text) && allHan([]rune(text[toks[i-1].Start:t.End])) {
-			q.Phrases = append(q.Phrases, text[toks[i-1].Start:t.End])
+			q.Phrases = append(q.Phrases, phrase{toks[i-1].Text, t.Text, text[toks[i-1].Start:t.End]})
 		}
 	}
 	masked := []byte(text)

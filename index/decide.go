@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ var FeatureNames = []string{
 	"bm25",         // the first answer's BM25 score against the best BM25 score
 	"intent",       // the question asks for the first answer's kind
 	"otherintent",  // the question asks for another kind than the first answer's
-	"outside",      // how many things the question asks that plans do not say (prices, people, hours), at most 3
+	"outside",      // how many things the question asks that plans do not say (prices, people, hours) and the answer does not, at most 3
 	"exact",        // the answer's title stands whole in the question
 	"terms",        // log of the number of words of the question
 	"indicator",    // the first answer is an indicator
@@ -51,6 +52,8 @@ var FeatureNames = []string{
 	"held",         // log of the number of the question's words, not numbers, the first answer holds
 	"nofigure",     // the question asks how many or how much, and the first answer holds no figure
 	"nowhen",       // the question asks when, and the first answer names no year
+	"typemiss",     // the question asks for a count, a place or a person the first answer does not hold
+	"whether",      // the question asks whether or how the plan takes something up (管不管, 有没有, …吗)
 }
 
 // The indexes of "held" and "namedanswers" in FeatureNames.
@@ -68,9 +71,9 @@ const (
 // few hundred questions, not how questions work.
 var FeatureSigns = map[string]int{
 	"rel": 1, "sent": 1, "cov": 1, "title": 1, "topic": 1, "margin": 1, "bm25": 1,
-	"intent": 1, "exact": 1, "quantityhit": 1, "namedanswers": 1, "held": 1,
+	"intent": 1, "exact": 1, "quantityhit": 1, "namedanswers": 1, "held": 1, "whether": 1,
 	"absent": -1, "missing": -1, "unknown": -1, "otherintent": -1, "outside": -1,
-	"nofigure": -1, "nowhen": -1, "sentrel2": -1,
+	"nofigure": -1, "nowhen": -1, "sentrel2": -1, "typemiss": -1,
 }
 
 // FitSigned fits as Fit does, keeping each weight to its sign in signs
@@ -111,12 +114,17 @@ func FitSigned(xs [][]float64, ys []bool, lambda float64, signs map[string]int) 
 const topicOffer = 0.6
 
 // Decision holds the fitted models: Answer reads whether the first result
-// is right, Offer whether a right one is among the first three. A
-// question is answered when the first model's probability reaches
-// AnswerCut, offered when the second's reaches OfferCut, else declined.
+// is right, Scope whether the plan answers the question at all, Offer
+// whether a right result is among the first three. A question is answered
+// when the first model's probability reaches AnswerCut and the second's
+// ScopeCut, offered when the third's reaches OfferCut, else declined. The
+// two of answering differ: a question about a detail the plan leaves out
+// (几所高中) may find its topic as surely as one the plan answers, and a
+// question the plan answers in other words than the question's may find
+// the right answer as weakly as a wrong one.
 type Decision struct {
-	Answer, Offer       Model
-	AnswerCut, OfferCut float64
+	Answer, Scope, Offer          Model
+	AnswerCut, ScopeCut, OfferCut float64
 }
 
 // Model is a logistic model over standardized features.
@@ -267,6 +275,41 @@ func solve(a [][]float64, b []float64) []float64 {
 // each positive at or above the cut gains 1, each negative there costs
 // its cost. Probabilities are tried at the midpoints between observed ones.
 func BestCut(probs []float64, ys []bool, costs []float64) float64 {
+	cut, _ := bestCut(probs, ys, costs)
+	return cut
+}
+
+// BestCuts are the cuts of two probabilities, answering where both reach
+// theirs, that maximize the gain of the decision as BestCut reckons it.
+// The second's cut is tried at the midpoints between its observed values.
+func BestCuts(p1, p2 []float64, ys []bool, costs []float64) (cut1, cut2 float64) {
+	cands := append([]float64(nil), p2...)
+	sort.Float64s(cands)
+	cands = slices.Compact(cands)
+	cut1, best := bestCut(p1, ys, costs)
+	cut2 = 0
+	for i := range cands {
+		c := cands[i] / 2
+		if i > 0 {
+			c = (cands[i-1] + cands[i]) / 2
+		}
+		var q1 []float64
+		var qy []bool
+		var qc []float64
+		for k := range p1 {
+			if p2[k] >= c {
+				q1, qy, qc = append(q1, p1[k]), append(qy, ys[k]), append(qc, costs[k])
+			}
+		}
+		if cut, gain := bestCut(q1, qy, qc); gain > best {
+			cut1, cut2, best = cut, c, gain
+		}
+	}
+	return cut1, cut2
+}
+
+// bestCut is BestCut with the gain at its cut.
+func bestCut(probs []float64, ys []bool, costs []float64) (float64, float64) {
 	type pt struct {
 		p, cost float64
 		y       bool
@@ -295,7 +338,7 @@ func BestCut(probs []float64, ys []bool, costs []float64) float64 {
 			}
 		}
 	}
-	return best
+	return best, bestGain
 }
 
 // RecallCut is the highest probability cut that keeps at least share of
@@ -325,7 +368,7 @@ func (d Decision) Apply(ans Answer, x []float64) Answer {
 	switch {
 	case len(ans.Results) == 0 || x == nil:
 		ans.Results = []Result{}
-	case d.Answer.Weights == nil || x[namedFeature] > 0 || d.Answer.Prob(x) >= d.AnswerCut:
+	case d.Answer.Weights == nil || x[namedFeature] > 0 || d.Answer.Prob(x) >= d.AnswerCut && (d.Scope.Weights == nil || d.Scope.Prob(x) >= d.ScopeCut):
 		// What the question names (an indicator by its number, a list)
 		// the plan's structure answers: no guess to weigh.
 		ans.Answered = true
@@ -349,13 +392,20 @@ func (d Decision) WriteTo(w io.Writer) (int64, error) {
 	for _, mm := range []struct {
 		name string
 		m    Model
-	}{{"answer", d.Answer}, {"offer", d.Offer}} {
+	}{{"answer", d.Answer}, {"scope", d.Scope}, {"offer", d.Offer}} {
+		if mm.m.Weights == nil {
+			continue
+		}
 		fmt.Fprintf(&sb, "%s bias %s\n", mm.name, num(mm.m.Bias))
 		for i, f := range FeatureNames {
 			fmt.Fprintf(&sb, "%s %s %s %s %s\n", mm.name, f, num(mm.m.Weights[i]), num(mm.m.Mean[i]), num(mm.m.Scale[i]))
 		}
 	}
-	fmt.Fprintf(&sb, "cut answer %s\ncut offer %s\n", num(d.AnswerCut), num(d.OfferCut))
+	fmt.Fprintf(&sb, "cut answer %s\n", num(d.AnswerCut))
+	if d.Scope.Weights != nil {
+		fmt.Fprintf(&sb, "cut scope %s\n", num(d.ScopeCut))
+	}
+	fmt.Fprintf(&sb, "cut offer %s\n", num(d.OfferCut))
 	n, err := io.WriteString(w, sb.String())
 	return int64(n), err
 }
@@ -364,14 +414,18 @@ func num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 
 // ParseDecision reads a decision file. Features it does not name keep a
 // zero weight; a feature it names that the program does not know is an
-// error, as is a file without both models and cuts.
+// error, as is a file without the answer and offer models and cuts. The
+// scope model is optional: without it, answering reads the answer model
+// alone.
 func ParseDecision(data string) (Decision, error) {
 	var d Decision
 	col := map[string]int{}
 	for i, f := range FeatureNames {
 		col[f] = i
 	}
-	models := map[string]*Model{"answer": &d.Answer, "offer": &d.Offer}
+	var scope Model
+	hasScope := false
+	models := map[string]*Model{"answer": &d.Answer, "scope": &scope, "offer": &d.Offer}
 	for _, m := range models {
 		m.Weights = make([]float64, len(FeatureNames))
 		m.Mean = make([]float64, len(FeatureNames))
@@ -396,6 +450,8 @@ func ParseDecision(data string) (Decision, error) {
 			vals = append(vals, v)
 		}
 		switch {
+		case f[0] == "cut" && len(vals) == 1 && f[1] == "scope":
+			d.ScopeCut = vals[0]
 		case f[0] == "cut" && len(vals) == 1 && (f[1] == "answer" || f[1] == "offer"):
 			if f[1] == "answer" {
 				d.AnswerCut = vals[0]
@@ -405,6 +461,7 @@ func ParseDecision(data string) (Decision, error) {
 			cuts++
 		case models[f[0]] != nil && f[1] == "bias" && len(vals) == 1:
 			models[f[0]].Bias = vals[0]
+			hasScope = hasScope || f[0] == "scope"
 		case models[f[0]] != nil && len(vals) == 3:
 			i, ok := col[f[1]]
 			if !ok {
@@ -421,6 +478,9 @@ func ParseDecision(data string) (Decision, error) {
 	}
 	if cuts != 2 {
 		return Decision{}, fmt.Errorf("index: decision: want the cuts of both models")
+	}
+	if hasScope {
+		d.Scope = scope
 	}
 	return d, nil
 }

@@ -39,7 +39,7 @@ func TestFit(t *testing.T) {
 		costs[i] = 1
 	}
 	cut := BestCut(probs, ys, costs)
-	d := Decision{Answer: m, Offer: m, AnswerCut: cut, OfferCut: cut / 2}
+	d := Decision{Answer: m, Scope: m, Offer: m, AnswerCut: cut, ScopeCut: cut / 3, OfferCut: cut / 2}
 	var sb strings.Builder
 	if _, err := d.WriteTo(&sb); err != nil {
 		t.Fatal(err)
@@ -49,13 +49,43 @@ func TestFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, x := range xs {
-		if math.Abs(back.Answer.Prob(x)-m.Prob(x)) > 1e-4 {
-			t.Fatalf("read back: %.5f, want %.5f", back.Answer.Prob(x), m.Prob(x))
+		if math.Abs(back.Answer.Prob(x)-m.Prob(x)) > 1e-4 || math.Abs(back.Scope.Prob(x)-m.Prob(x)) > 1e-4 {
+			t.Fatalf("read back: %.5f %.5f, want %.5f", back.Answer.Prob(x), back.Scope.Prob(x), m.Prob(x))
 		}
+	}
+	if math.Abs(back.ScopeCut-d.ScopeCut) > 1e-4 {
+		t.Errorf("read back: scope cut %.5f, want %.5f", back.ScopeCut, d.ScopeCut)
 	}
 	for _, bad := range []string{"", "answer nosuch 1 0 1\ncut answer 0.5\ncut offer 0.5", "cut answer x\ncut offer 1", "answer rel 1 0 0\ncut answer 0.5\ncut offer 0.5"} {
 		if _, err := ParseDecision(bad); err == nil {
 			t.Errorf("ParseDecision(%q) read it", bad)
+		}
+	}
+}
+
+// TestBestCuts checks that a second probability that alone tells the
+// questions the plan does not answer gets the cut that declines them,
+// where the first cannot.
+func TestBestCuts(t *testing.T) {
+	var p1, p2, costs []float64
+	var ys []bool
+	for i := range 100 {
+		switch i % 10 {
+		case 0, 1, 2, 3: // right: found surely, in scope
+			p1, p2, ys, costs = append(p1, 0.8), append(p2, 0.9), append(ys, true), append(costs, 0.3)
+		case 4, 5, 6: // outside the plan: found as surely
+			p1, p2, ys, costs = append(p1, 0.8), append(p2, 0.1), append(ys, false), append(costs, 1.5)
+		default: // in scope, wrong: found weakly
+			p1, p2, ys, costs = append(p1, 0.2), append(p2, 0.9), append(ys, false), append(costs, 0.3)
+		}
+	}
+	if c := BestCut(p1, ys, costs); c < 0.8 {
+		t.Fatalf("BestCut = %.2f: answering the first alone should not pay", c)
+	}
+	c1, c2 := BestCuts(p1, p2, ys, costs)
+	for i := range p1 {
+		if answered := p1[i] >= c1 && p2[i] >= c2; answered != ys[i] {
+			t.Fatalf("BestCuts = %.2f, %.2f: question %d answered %v, want %v", c1, c2, i, answered, ys[i])
 		}
 	}
 }
@@ -78,5 +108,57 @@ func TestHeldFeature(t *testing.T) {
 	}
 	if FeatureNames[heldFeature] != "held" {
 		t.Errorf("FeatureNames[%d] = %q, want held", heldFeature, FeatureNames[heldFeature])
+	}
+}
+
+// TestLacksAsked checks the answer-type agreement: a question that asks
+// for a count, a place, a person or which one of a kind is told from one
+// its first answer holds that in.
+func TestLacksAsked(t *testing.T) {
+	idx := testIndex(t)
+	tests := []struct {
+		q     string
+		lacks bool
+	}{
+		{"東河區有幾所高中", true},              // 高中 stands in the plan, no count of them
+		{"中心医院那几个院士工作站，具体是哪几位院士", true}, // no one named
+		{"蒙古族手工艺博物馆建在哪儿", true},         // no place given
+		{"铝业园区管委会主任是谁", true},           // no one named
+		{"农村牧区给排水改造一共涉及多少个村", false},    // 对32个自然村
+		{"沙尔沁莲花山景区规划了几个景点", false},      // 主要景点35个
+		{"要新建几所公办幼儿园", false},           // 5所公办幼儿园
+		{"厕所革命最早是谁提出来的", false},         // 由联合国儿童基金会提出
+		{"沙尔沁莲花山景区建设项目", false},         // asks nothing of the kind
+		{"新冠疫苗在东河哪个社区医院能打", true},       // names no hospital
+		{"哪个医院有医疗院士工作站", false},         // 中心医院3个医疗院士工作站
+	}
+	for _, tt := range tests {
+		q := idx.qu.understand(tt.q)
+		hits, err := idx.retrieve(t.Context(), q)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%q: no hits (%v)", tt.q, err)
+		}
+		if got := idx.lacksAsked(q, hits[0]); got != tt.lacks {
+			t.Errorf("%q: lacksAsked = %v, want %v (first %s %q)", tt.q, got, tt.lacks, hits[0].d.id, hits[0].d.title)
+		}
+	}
+}
+
+func TestHoldsCount(t *testing.T) {
+	tests := []struct {
+		text  string
+		c     counted
+		holds bool
+	}{
+		{"新建西脑包幼儿园、复生园幼儿园等5所公办幼儿园", counted{"所", []string{"幼儿园"}}, true},
+		{"实施小学扩优、初中提档、高中提质战略", counted{"所", []string{"高中"}}, false},
+		{"按国家5A级旅游景区为建设标杆，主要景点35个。", counted{"个", []string{"景点"}}, true},
+		{"按国家5A级旅游景区为建设标杆，主要景点35个。", counted{"个", []string{"村"}}, false},
+		{"完成老旧小区改造112个", counted{"个", nil}, true},
+	}
+	for _, tt := range tests {
+		if got := holdsCount(tt.text, tt.c); got != tt.holds {
+			t.Errorf("holdsCount(%q, %v) = %v, want %v", tt.text, tt.c, got, tt.holds)
+		}
 	}
 }

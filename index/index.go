@@ -800,6 +800,7 @@ type hit struct {
 	// the question's nouns; bm is its BM25 score against the best.
 	rel, sent, cov, title, topic, bm float64
 	quantity                         bool // its best sentence has a figure in the unit asked
+	best                             int  // its best sentence, by its place in the text
 	named                            bool // the question names it: an indicator's number, a list
 }
 
@@ -923,7 +924,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			}
 		}
 		// The best sentence: most questions ask what one sentence says.
-		sent, quantity := 0.0, false
+		sent, quantity, best := 0.0, false, 0
 		for i := range d.sentText {
 			c := sc.coverHeld(held[i*nt : (i+1)*nt])
 			if d.digits[i] {
@@ -932,7 +933,9 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 					quantity = true
 				}
 			}
-			sent = math.Max(sent, c)
+			if c > sent {
+				sent, best = c, i
+			}
 		}
 		cov, titleCov, sent = cov/total, titleCov/total, sent/total
 		mix := 0.55*sent + 0.45*cov
@@ -943,6 +946,15 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		if q.Intents[d.kind] {
 			score *= intentBoost[d.kind]
 		}
+		if len(q.Phrases) > 0 {
+			n := 0
+			for _, p := range q.Phrases {
+				if d.has(p.first) && d.has(p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
+					n++
+				}
+			}
+			score *= 1 + phraseBoost*float64(n)/float64(len(q.Phrases))
+		}
 		exact := idx.exact(d, q)
 		if exact {
 			score *= 1.5
@@ -951,10 +963,17 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		// answered by what another period will or did do.
 		if asked != 0 && asked&d.periods == 0 && d.periods&^asked != 0 {
 			score *= 0.6
+		} else if asked != 0 && d.periods&^asked != 0 {
+			// … nor by the sentence of another period in a text of both
+			// (到二〇三五年 in a 十四五 plan's goals).
+			if sp := periodsIn(d.sentText[best]); asked&sp == 0 && sp != 0 {
+				score *= 0.6
+			}
 		}
 		// A definition answers a question about its term, not every
-		// question that shares a word with it.
-		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] {
+		// question that shares a word with it: a question all of whose
+		// words its name holds (八横 of “二环五纵八横”) is about it.
+		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] && titleCov < 0.999 {
 			score *= 0.6
 		}
 		// How relevant: the share of the question the document holds, and
@@ -966,7 +985,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		if topicTotal > 0 {
 			topic = topicSc.coverHeld(inDoc) / topicTotal
 		}
-		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity})
+		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity, best: best})
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
 	// the order its batch happened to index them. No two hits tie in
@@ -977,6 +996,26 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		}
 		return cmp.Compare(a.d.ord, b.d.ord)
 	})
+	if !q.Quantity {
+		// A figure of the prose found about as well as its paragraph
+		// gives way to it unless the question asks how many: the
+		// paragraph says more of what the figure is part of.
+		for i := 0; i < len(hits); i++ {
+			h := hits[i]
+			if h.d.kind != KindTarget {
+				continue
+			}
+			pid, _, _ := strings.Cut(strings.TrimPrefix(h.d.id, "g"), ".")
+			for j := i + 1; j < len(hits) && hits[j].score >= 0.9*h.score; j++ {
+				if hits[j].d.id == pid {
+					p := hits[j]
+					copy(hits[i+1:j+1], hits[i:j])
+					hits[i] = p
+					break
+				}
+			}
+		}
+	}
 	top := hits[0].score
 	kept := hits[:0]
 	for _, h := range hits {
@@ -1172,11 +1211,8 @@ func (idx *Index) absent(q query) float64 {
 	return absent
 }
 
-// whenRe finds a question asking when; yearRe a year in an answer.
-var (
-	whenRe = regexp.MustCompile(`哪年|哪一年|啥时候|什么时候|何时|几时|多会儿|啥时间|什么时间|哪天`)
-	yearRe = regexp.MustCompile(`\d{4}年|[〇一二三四五六七八九]{4}年|年底|年前|年内`)
-)
+// yearRe finds a year in an answer.
+var yearRe = regexp.MustCompile(`\d{4}年|[〇一二三四五六七八九]{4}年|年底|年前|年内`)
 
 // held counts the question's words, not numbers, that a document holds;
 // the alternatives of a word count once. A word of the plan's title (its
@@ -1206,7 +1242,7 @@ func isNumber(w string) bool {
 var periods = []string{"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"}
 
 // periodsIn is the set of the five-year periods a text names, a bit for
-// each of periods.
+// each of periods, by their names or by the years it names.
 func periodsIn(text string) uint8 {
 	var set uint8
 	for i, p := range periods {
@@ -1214,7 +1250,44 @@ func periodsIn(text string) uint8 {
 			set |= 1 << i
 		}
 	}
-	return set
+	return set | yearPeriods(text)
+}
+
+// yearPeriods is the set of the five-year periods of the years a text
+// names (2025年, 二〇三五年): 2021 to 2025 are 十四五's. It reads the four
+// digits before each 年, so that a search does not allocate for it.
+func yearPeriods(text string) uint8 {
+	var set uint8
+	for off := 0; ; {
+		i := strings.Index(text[off:], "年")
+		if i < 0 {
+			return set
+		}
+		i += off
+		off = i + len("年")
+		y, at := 0, i
+		for n := 0; n < 4; n++ {
+			r, size := utf8.DecodeLastRuneInString(text[:at])
+			var d int
+			if r >= '0' && r <= '9' {
+				d = int(r - '0')
+			} else if k := strings.IndexRune("〇一二三四五六七八九", r); k >= 0 && size > 0 {
+				d = k / len("〇")
+			} else {
+				y = -1
+				break
+			}
+			y += d * [4]int{1, 10, 100, 1000}[n]
+			at -= size
+		}
+		// Not a fifth digit before: 12025年 is no year.
+		if r, _ := utf8.DecodeLastRuneInString(text[:at]); r >= '0' && r <= '9' {
+			continue
+		}
+		if p := (y - 2006) / 5; y > 2005 && p < len(periods) {
+			set |= 1 << p
+		}
+	}
 }
 
 // features describes the best candidate answer of a question for the
@@ -1257,23 +1330,157 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		h.rel, h.sent, h.cov, h.title, h.topic,
 		share(absent), math.Log1p(float64(len(idx.missing(q)))), share(unknown),
 		1 - second, h.bm,
-		flag(q.Intents[h.d.kind]), flag(otherIntent), math.Min(float64(q.Outside), 3), flag(idx.exact(h.d, q)),
+		flag(q.Intents[h.d.kind]), flag(otherIntent), math.Min(float64(outsideOf(q, h.d)), 3), flag(idx.exact(h.d, q)),
 		math.Log1p(float64(len(q.Terms))),
 		flag(h.d.kind == KindIndicator), flag(h.d.kind == KindTerm), flag(h.d.kind == KindProject), flag(h.d.kind == KindTarget),
 		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
 		math.Min(rel2, 2), flag(h.named),
 		math.Log1p(float64(idx.held(q, h.d))),
 		flag(q.Quantity && !strings.ContainsFunc(h.d.text, unicode.IsDigit)),
-		flag(whenRe.MatchString(q.Normalized) && !yearRe.MatchString(h.d.text)),
+		flag(q.Intents[kindWhen] && !yearRe.MatchString(h.d.text)),
+		flag(idx.lacksAsked(q, h)),
+		flag(q.Whether),
 	}
 	return x
+}
+
+// The intents of what a question asks an answer to hold (data/intents.txt).
+const (
+	kindWhen  Kind = "when"
+	kindWhere Kind = "where"
+	kindWho   Kind = "who"
+	// kindWhether marks a question whether the plan takes something up.
+	kindWhether Kind = "whether"
+)
+
+// lacksAsked reports whether the first answer lacks what the question
+// asks for: a count of what it counts, a place, a person or a firm. Such
+// a question is about a detail of the answer's topic that the plan leaves
+// out (几所高中, 建在哪, 是哪几位院士).
+func (idx *Index) lacksAsked(q query, h hit) bool {
+	// An indicator counts in its own unit, a list by its items.
+	counts := h.d.kind != KindIndicator && !h.named
+	if counts && len(q.Counts) > 0 && !slices.ContainsFunc(q.Counts, func(c counted) bool { return holdsCount(h.d.text, c) }) {
+		return true
+	}
+	if !q.Intents[kindWhere] && !q.Intents[kindWho] && len(q.Which) == 0 {
+		return false
+	}
+	// The sentence that answers the question must hold it.
+	var start, end int
+	if h.best < len(h.d.sentText) {
+		for _, st := range h.d.sentText[:h.best] {
+			start += len(st)
+		}
+		end = start + len(h.d.sentText[h.best])
+	}
+	named := false
+	if len(q.Which) > 0 && end > start {
+		named = slices.ContainsFunc(q.Which, func(head string) bool { return namesOne(h.d.text[start:end], head, q.Normalized) })
+	}
+	place, person := false, false
+	for _, t := range h.d.tokens {
+		if t.Start < start || t.End > end {
+			continue
+		}
+		w := t.Text
+		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.df[w]*5 >= idx.n {
+			continue
+		}
+		// The dictionary's parts of speech are too loose to trust alone
+		// (新建 ns, 智慧 nr): a place is a road or a side of something, or
+		// a place name of an administrative kind (吴中区, 沙尔沁镇).
+		pos := idx.seg.Pos(w)
+		place = place || placeRe.MatchString(w) || (pos == "ns" || pos == "") && areaRe.MatchString(w)
+		person = person || personRe.MatchString(w)
+	}
+	return q.Intents[kindWhere] && !place || q.Intents[kindWho] && !person || len(q.Which) > 0 && !named
+}
+
+// namesOne reports whether a sentence names one of a kind (中心医院 for
+// 医院): the kind's word after a character that, with it, the question
+// does not write.
+func namesOne(sentence, head, question string) bool {
+	for off := 0; ; {
+		i := strings.Index(sentence[off:], head)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if r, size := utf8.DecodeLastRuneInString(sentence[:i]); unicode.Is(unicode.Han, r) && !strings.Contains(question, sentence[i-size:i+len(head)]) {
+			return true
+		}
+		off = i + len(head)
+	}
+}
+
+// placeRe finds a word that places a thing (a road, a street, a side of
+// something); personRe one that names a person by office, a firm or a
+// body.
+var (
+	placeRe  = regexp.MustCompile(`(路|街|大道|巷|以东|以西|以南|以北|东侧|西侧|南侧|北侧|沿线|地块)$|^(位于|坐落)`)
+	areaRe   = regexp.MustCompile(`(区|县|旗|市|镇|乡|村|嘎查)$`)
+	personRe = regexp.MustCompile(`(总书记|主席|同志|公司|集团|有限|基金会|协会|学会|研究院|大学)$`)
+)
+
+// holdsCount reports whether a text gives the count a question asks: a
+// number in its unit by the thing counted (5所公办幼儿园, 主要景点35个).
+// A text that never names the thing does not count it.
+func holdsCount(text string, c counted) bool {
+	if len(c.nouns) == 0 {
+		return c.unit == "" || numberInUnit(text, c.unit)
+	}
+	return slices.ContainsFunc(c.nouns, func(noun string) bool { return countedBy(text, c.unit, noun) })
+}
+
+// countedBy reports whether a number in unit stands near noun in text.
+func countedBy(text, unit, noun string) bool {
+	const before, after = 12, 16 // runes around the thing
+	for off := 0; ; {
+		i := strings.Index(text[off:], noun)
+		if i < 0 {
+			return false
+		}
+		i += off
+		lo, hi := i, i+len(noun)
+		for n := 0; n < before && lo > 0; n++ {
+			_, size := utf8.DecodeLastRuneInString(text[:lo])
+			lo -= size
+		}
+		for n := 0; n < after && hi < len(text); n++ {
+			_, size := utf8.DecodeRuneInString(text[hi:])
+			hi += size
+		}
+		window := text[lo:hi]
+		if unit == "" && strings.ContainsFunc(window, unicode.IsDigit) || unit != "" && numberInUnit(window, unit) {
+			return true
+		}
+		off = i + len(noun)
+	}
+}
+
+// outsideOf counts the question's cues of what plans do not say that the
+// answer does not say either: an answer that speaks of 待遇 or 收费 itself
+// is the plan saying it.
+func outsideOf(q query, d *doc) int {
+	n := 0
+	for _, w := range q.Outside {
+		if !strings.Contains(d.text, w) && !strings.Contains(d.title, w) {
+			n++
+		}
+	}
+	return n
 }
 
 // kindOutside is the intent of questions a plan does not answer (prices,
 // phone numbers, people): a feature of the decision to answer.
 const kindOutside Kind = "outside"
 
-var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.5, KindProject: 1.2}
+var intentBoost = map[Kind]float64{KindTerm: 2, KindIndicator: 1.25, KindProject: 1.2}
+
+// phraseBoost is what an answer gains, at most, for writing the
+// question's words side by side as the question does.
+const phraseBoost = 0.3
 
 // sentences splits text after each full stop, semicolon, or mark of
 // exclamation or question.

@@ -381,7 +381,7 @@ func BenchmarkSearch(b *testing.B) {
 // is well formed and names known kinds, so a typo there is an error, not a
 // rule silently dropped.
 func TestDataFiles(t *testing.T) {
-	kinds := map[Kind]bool{KindPassage: true, KindIndicator: true, KindTerm: true, KindProject: true, KindTarget: true, kindOutside: true}
+	kinds := map[Kind]bool{KindPassage: true, KindIndicator: true, KindTerm: true, KindProject: true, KindTarget: true, kindOutside: true, kindWhen: true, kindWhere: true, kindWho: true, kindWhether: true}
 	for name, data := range map[string]string{"synonyms.txt": synonymsData, "intents.txt": intentsData} {
 		for _, line := range dataLines(data) {
 			left, right, ok := strings.Cut(line, "=")
@@ -396,5 +396,88 @@ func TestDataFiles(t *testing.T) {
 	}
 	if len(dataLines(stopwordsData)) == 0 {
 		t.Error("no stop words")
+	}
+	// A frame word weighs a little; a stop word, nothing: one word is not
+	// both.
+	stop := wordTables().stop
+	for _, line := range dataLines(framesData) {
+		for _, w := range strings.Fields(line) {
+			if stop[w] {
+				t.Errorf("frames.txt: %q is also a stop word", w)
+			}
+		}
+	}
+}
+
+// TestPhrases checks that two words of the plan side by side in a
+// question are kept as the phrase they make, and that an answer writing
+// the phrase leads one that holds its words apart.
+func TestPhrases(t *testing.T) {
+	idx := testIndex(t)
+	q := idx.qu.understand("东河制造的名气能打出去不")
+	if !slices.ContainsFunc(q.Phrases, func(p phrase) bool { return p.both == "东河制造" }) {
+		t.Errorf("phrases %q, want 东河制造", q.Phrases)
+	}
+	ans := idx.Search("东河制造", 3)
+	if len(ans.Results) == 0 || !strings.Contains(ans.Results[0].Text, "东河制造") {
+		t.Errorf("东河制造: first result does not write it: %+v", ans.Results)
+	}
+}
+
+// TestFoldWhether checks that the forms of a question whether leave the
+// word they ask of, and that a year after 指标 is not an indicator's number.
+func TestFoldWhether(t *testing.T) {
+	idx := testIndex(t)
+	for in, want := range map[string]string{
+		"垃圾分类东河推不推":   "垃圾分类东河推",
+		"排的水超没超标":     "排的水超标",
+		"老垃圾场会封了不？":   "老垃圾场会封了？",
+		"不忘初心":        "不忘初心",
+		"政府管不管，有人盯着没": "政府管，有人盯着",
+		"老人没人管咋介":     "老人没人管咋介",
+	} {
+		if got := idx.qu.foldWhether(in); got != want {
+			t.Errorf("foldWhether(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if q := idx.qu.understand("居民人均可支配收入增长这个指标2020年是多少"); q.Indicator != 0 {
+		t.Errorf("指标2020年: indicator %d, want none", q.Indicator)
+	}
+	if q := idx.qu.understand("指标18"); q.Indicator != 18 {
+		t.Errorf("指标18: indicator %d, want 18", q.Indicator)
+	}
+}
+
+// TestYearPeriods checks that the years a text names stand for their
+// five-year periods.
+func TestYearPeriods(t *testing.T) {
+	bit := func(p string) uint8 { return 1 << slices.Index(periods, p) }
+	for text, want := range map[string]uint8{
+		"到2025年，高标准农田达到5万亩":                        bit("十四五"),
+		"到二〇三五年东河区将基本实现社会主义现代化":                    bit("十六五"),
+		"由2015年的1.4:33:65.6调整为2020年的2.2:31.9:65.9": bit("十二五") | bit("十三五"),
+		"“十五五”时期，到2030年":                           bit("十五五"),
+		"建成5G基站1200个":                              0,
+		"每年组织高技能人才培训，今年":                           0,
+		"第12025年": 0,
+	} {
+		if got := periodsIn(text); got != want {
+			t.Errorf("periodsIn(%q) = %b, want %b", text, got, want)
+		}
+	}
+}
+
+// TestTargetGivesWay checks that a figure of the prose found about as well
+// as its paragraph comes after it, unless the question asks how many.
+func TestTargetGivesWay(t *testing.T) {
+	idx := testIndex(t)
+	for q, first := range map[string]string{
+		"中储粮包头粮库搬迁":        "c3s2p4",
+		"中储粮包头粮库搬迁一期项目多少亩": "gc3s2p4.1",
+	} {
+		ans := idx.Search(q, 3)
+		if len(ans.Results) == 0 || ans.Results[0].ID != first {
+			t.Errorf("%q: first %+v, want %s", q, ans.Results, first)
+		}
 	}
 }

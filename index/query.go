@@ -23,6 +23,8 @@ var (
 	synonymsData string
 	//go:embed data/intents.txt
 	intentsData string
+	//go:embed data/frames.txt
+	framesData string
 	// vocabFiles holds the general vocabulary of everyday words, a file
 	// by domain, in the format of synonyms.txt.
 	//go:embed data/vocab/*.txt
@@ -102,6 +104,7 @@ func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
 // once in each alternative it stands in.
 type termBuilder struct {
 	stop   map[string]bool
+	frames map[string]bool
 	terms  []term
 	seen   map[termKey]bool
 	groups int
@@ -122,6 +125,9 @@ func (b *termBuilder) add(w string, weight float64, group, alt int) {
 		b.seen = map[termKey]bool{}
 	}
 	b.seen[key] = true
+	if b.frames[w] {
+		weight *= frameWeight
+	}
 	b.terms = append(b.terms, term{Text: w, Weight: weight, Group: group, Alt: alt})
 }
 
@@ -157,9 +163,22 @@ type query struct {
 	// set for any 多少/几 question.
 	Units    []string
 	Quantity bool
-	// Outside counts the cues of what plans do not say (prices, people,
-	// opening hours) that the question holds.
-	Outside int
+	// Counts are the things a 几/多少 question counts, each with its unit
+	// (几所高中 → 所 高中): an answer holds the count where a number in that
+	// unit stands by the thing.
+	Counts []counted
+	// Phrases are two words of the question side by side, as it writes
+	// them.
+	Phrases []phrase
+	// Which are the things a question asks which one of (哪个社区医院 →
+	// 医院): an answer names one.
+	Which []string
+	// Whether marks a question whether or how the plan takes something
+	// up (管不管, 有没有, 规划里咋说, …吗).
+	Whether bool
+	// Outside holds the cues of what plans do not say (prices, people,
+	// opening hours) that the question holds, each once.
+	Outside []string
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string
@@ -173,7 +192,8 @@ type query struct {
 type understander struct {
 	seg      *segment.Segmenter
 	stop     map[string]bool
-	synonyms []synonym // longest everyday word first
+	frames   map[string]bool // words that name the kind of answer asked
+	synonyms []synonym       // longest everyday word first
 	intents  []intentWord
 	typos    *homophones
 	vocab    func(string) bool
@@ -202,6 +222,17 @@ type synonym struct {
 	kind bool
 }
 
+// phrase is two words of a question side by side, and the two as written.
+type phrase struct{ first, second, both string }
+
+// counted is a thing a question counts, by its word and the plan's words
+// for it, and the unit it counts it in; either may be empty (几个？,
+// 多少老旧小区).
+type counted struct {
+	unit  string
+	nouns []string
+}
+
 type intentWord struct {
 	word string
 	kind Kind
@@ -211,17 +242,22 @@ type intentWord struct {
 // typos and its vocabulary, over the shared tables.
 func newUnderstander(seg *segment.Segmenter, typos *homophones, vocab func(string) bool) *understander {
 	t := wordTables()
-	return &understander{seg: seg, stop: t.stop, synonyms: t.synonyms, intents: t.intents, typos: typos, vocab: vocab, maxTokens: 40,
+	return &understander{seg: seg, stop: t.stop, frames: t.frames, synonyms: t.synonyms, intents: t.intents, typos: typos, vocab: vocab, maxTokens: 40,
 		byEveryday: t.byEveryday, longest: t.longest}
 }
 
 // wordTables are the understander's tables of stop words, synonyms and
 // intents: the same for every plan, read once and shared.
 var wordTables = sync.OnceValue(func() *understander {
-	u := &understander{stop: map[string]bool{}}
+	u := &understander{stop: map[string]bool{}, frames: map[string]bool{}}
 	for _, line := range dataLines(stopwordsData) {
 		for _, w := range strings.Fields(line) {
 			u.stop[w] = true
+		}
+	}
+	for _, line := range dataLines(framesData) {
+		for _, w := range strings.Fields(line) {
+			u.frames[w] = true
 		}
 	}
 	// An everyday word named on several lines stands for the plan's words
@@ -339,10 +375,112 @@ func dataLines(data string) []string {
 	return out
 }
 
-var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\s*(?:项)?|第\s*(\d{1,2})\s*项|^\s*#?(\d{1,2})\s*$|^/?(?:indicator|i)\s+(\d{1,2})\s*$)`)
+var indicatorNumRe = regexp.MustCompile(`(?:第\s*(\d{1,2})\b\s*(?:项|个|条)?\s*指标|指标\s*(?:第)?\s*(\d{1,2})\b\s*(?:项)?|第\s*(\d{1,2})\b\s*项|^\s*#?(\d{1,2})\b\s*$|^/?(?:indicator|i)\s+(\d{1,2})\b\s*$)`)
+
+// foldWhether writes the forms of a question whether as the word they
+// ask of: 管不管 → 管, 超没超标 → 超标; a last 不 or 没 (会封了不) goes. They
+// say how the question asks, not what of. The first of the pair starts a
+// word (not 人 of 老人没人管).
+func (u *understander) foldWhether(s string) string {
+	if !strings.ContainsAny(s, "不没") {
+		return s
+	}
+	starts := map[int]bool{}
+	for _, t := range u.seg.Cut(s) {
+		starts[t.Start] = true
+	}
+	rs := []rune(s)
+	out := make([]rune, 0, len(rs))
+	for i, off := 0, 0; i < len(rs); off, i = off+utf8.RuneLen(rs[i]), i+1 {
+		if i+2 < len(rs) && (rs[i+1] == '不' || rs[i+1] == '没') && rs[i] == rs[i+2] && unicode.Is(unicode.Han, rs[i]) && starts[off] {
+			out = append(out, rs[i])
+			off += utf8.RuneLen(rs[i]) + utf8.RuneLen(rs[i+1])
+			i += 2
+			continue
+		}
+		out = append(out, rs[i])
+	}
+	end := len(out)
+	for end > 0 && strings.ContainsRune(" ?？。!！", out[end-1]) {
+		end--
+	}
+	if end > 1 && (out[end-1] == '不' || out[end-1] == '没') && unicode.Is(unicode.Han, out[end-2]) {
+		out = append(out[:end-1], out[end:]...)
+	}
+	return string(out)
+}
+
+// which reads what a question asks which one of: the last word that
+// names a thing after 哪个, 哪家, 哪所 or 哪座 (哪个社区医院 → 医院).
+func (u *understander) which(s string) []string {
+	var out []string
+	for _, m := range whichRe.FindAllStringIndex(s, -1) {
+		head := ""
+		for _, t := range u.seg.Cut(s[m[1]:]) {
+			if !allHan([]rune(t.Text)) || u.stop[t.Text] || u.noun == nil || !u.noun(t.Text) {
+				break
+			}
+			head = t.Text
+		}
+		if utf8.RuneCountInString(head) > 1 {
+			out = append(out, head)
+		}
+	}
+	return out
+}
+
+var whichRe = regexp.MustCompile(`哪(个|家|所|座)`)
+
+// asksWhether reads the forms of a question whether: 管不管, 超没超, and a
+// last 吗, 不 or 没.
+func asksWhether(s string) bool {
+	rs := []rune(strings.TrimRight(s, " ?？。!！"))
+	for i := 1; i+1 < len(rs); i++ {
+		if (rs[i] == '不' || rs[i] == '没') && rs[i-1] == rs[i+1] && unicode.Is(unicode.Han, rs[i-1]) {
+			return true
+		}
+	}
+	return len(rs) > 0 && strings.ContainsRune("吗不没么", rs[len(rs)-1])
+}
 
 // quantityRe finds how many of what a question asks: 多少户, 几家, 多少钱.
 var quantityRe = regexp.MustCompile(`(?:多少|几)(万户|户|个|家|条|所|座|件|名|人|万人|万吨|吨|亿元|万元|元|钱|亩|万亩|平方米|平方公里|公里|岁|年|天|项|处|张|台|株|套)?`)
+
+// counted reads what a 几/多少 question counts from the words after it:
+// the first that names a thing (几所高中 → 高中). 哪几 asks for a list,
+// 那几个/这几个 points at things named before: neither counts.
+func (u *understander) counted(before, unit, after string) (counted, bool) {
+	// 好几趟, 十几年, 几十个: not a question but a rough number.
+	if r, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune("哪那这好十", r) {
+		return counted{}, false
+	}
+	if r, _ := utf8.DecodeRuneInString(unit + after); strings.ContainsRune("十百千万", r) {
+		return counted{}, false
+	}
+	if unit == "钱" || strings.HasSuffix(unit, "元") {
+		return counted{}, false
+	}
+	c := counted{unit: unit}
+	if toks := u.seg.Cut(after); len(toks) > 0 {
+		w := toks[0].Text
+		if !allHan([]rune(w)) {
+			// 几个N, 几个5G基站: a count the words cannot follow.
+			return counted{}, false
+		}
+		if !u.stop[w] && u.noun != nil && u.noun(w) {
+			c.nouns = append(c.nouns, w)
+			if k, ok := u.byEveryday[w]; ok {
+				c.nouns = append(c.nouns, u.synonyms[k].plan...)
+			}
+		}
+	}
+	return c, c.unit != "" || len(c.nouns) > 0
+}
+
+// frameWeight is what a word that names the kind of answer asked
+// (data/frames.txt) weighs in a question, against 1 for a word of its
+// topic.
+const frameWeight = 0.3
 
 // maxQueryBytes bounds the work a single question can cause.
 const maxQueryBytes = 600
@@ -387,13 +525,19 @@ func (u *understander) read(raw string) query {
 			}
 		}
 	}
-	for _, m := range quantityRe.FindAllStringSubmatch(q.Normalized, -1) {
+	for _, m := range quantityRe.FindAllStringSubmatchIndex(q.Normalized, -1) {
 		q.Quantity = true
-		unit := m[1]
+		unit := ""
+		if m[2] >= 0 {
+			unit = q.Normalized[m[2]:m[3]]
+		}
 		if unit == "钱" {
 			q.Units = append(q.Units, "元")
 		} else if unit != "" {
 			q.Units = append(q.Units, unit)
+		}
+		if c, ok := u.counted(q.Normalized[:m[0]], unit, q.Normalized[m[1]:]); ok {
+			q.Counts = append(q.Counts, c)
 		}
 	}
 	var outside []string
@@ -405,6 +549,8 @@ func (u *understander) read(raw string) query {
 			}
 		}
 	}
+	q.Whether = q.Intents[kindWhether] || asksWhether(q.Normalized)
+	q.Which = u.which(q.Normalized)
 	// How many things the question asks that plans do not say: cues, each
 	// counted once even where a longer one holds it (几点 in 几点开门).
 	for _, w := range outside {
@@ -413,7 +559,7 @@ func (u *understander) read(raw string) query {
 			inside = inside || o != w && strings.Contains(o, w)
 		}
 		if !inside {
-			q.Outside++
+			q.Outside = append(q.Outside, w)
 		}
 	}
 	q.text = q.Normalized
@@ -422,6 +568,7 @@ func (u *understander) read(raw string) query {
 		// what else the question says is searched.
 		q.text = indicatorNumRe.ReplaceAllString(q.text, " ")
 	}
+	q.text = u.foldWhether(q.text)
 	return q
 }
 
@@ -440,13 +587,19 @@ func (u *understander) words(q query) query {
 			text, toks = c, u.seg.Cut(c)
 		}
 	}
-	b := termBuilder{stop: u.stop}
+	b := termBuilder{stop: u.stop, frames: u.frames}
 	// Everyday words the plan does not use: their plan words join the
 	// query as alternatives. An everyday word counts only as whole words of
 	// the question (菜 is not found in 蔬菜).
 	bounds := map[int]bool{}
-	for _, t := range toks {
+	for i, t := range toks {
 		bounds[t.Start], bounds[t.End] = true, true
+		// Two words of the plan side by side in the question: an answer
+		// that writes them so (东河制造) speaks of the same thing.
+		if i > 0 && toks[i-1].End == t.Start && !u.stop[t.Text] && !u.stop[toks[i-1].Text] &&
+			u.vocab(t.Text) && u.vocab(toks[i-1].Text) && allHan([]rune(text[toks[i-1].Start:t.End])) {
+			q.Phrases = append(q.Phrases, phrase{toks[i-1].Text, t.Text, text[toks[i-1].Start:t.End]})
+		}
 	}
 	masked := []byte(text)
 	for _, m := range u.synonymsIn(text, bounds) {

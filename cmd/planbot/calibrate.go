@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"planbot/index"
@@ -196,7 +197,7 @@ func heldOut(set, id string) bool {
 // fitDecision fits both models and their cuts on samples.
 func fitDecision(samples []sample) index.Decision {
 	var xs [][]float64
-	var at1, at3 []bool
+	var at1, at3, inScope []bool
 	var costs []float64
 	for _, s := range samples {
 		if s.x == nil {
@@ -205,20 +206,39 @@ func fitDecision(samples []sample) index.Decision {
 		xs = append(xs, s.x)
 		at1 = append(at1, s.rank == 1)
 		at3 = append(at3, s.rank >= 1 && s.rank <= 3)
+		inScope = append(inScope, s.q.Kind != "none")
 		if s.q.Kind == "none" {
 			costs = append(costs, outsideCost)
 		} else {
 			costs = append(costs, wrongCost)
 		}
 	}
-	d := index.Decision{Answer: index.FitSigned(xs, at1, lambda, index.FeatureSigns), Offer: index.FitSigned(xs, at3, lambda, index.FeatureSigns)}
-	pa, po := make([]float64, len(xs)), make([]float64, len(xs))
-	for i, x := range xs {
-		pa[i], po[i] = d.Answer.Prob(x), d.Offer.Prob(x)
+	d := index.Decision{
+		Answer: index.FitSigned(xs, at1, lambda, index.FeatureSigns),
+		Scope:  index.FitSigned(xs, inScope, lambda, index.FeatureSigns),
+		Offer:  index.FitSigned(without(xs, "whether"), at3, lambda, index.FeatureSigns),
 	}
-	d.AnswerCut = index.BestCut(pa, at1, costs)
+	pa, ps, po := make([]float64, len(xs)), make([]float64, len(xs)), make([]float64, len(xs))
+	for i, x := range xs {
+		pa[i], ps[i], po[i] = d.Answer.Prob(x), d.Scope.Prob(x), d.Offer.Prob(x)
+	}
+	d.AnswerCut, d.ScopeCut = index.BestCuts(pa, ps, at1, costs)
 	d.OfferCut = index.RecallCut(po, at3, offerRecall)
 	return d
+}
+
+// without is xs with the named feature zero: a model fitted on it does not
+// read the feature. Whether a question asks whether the plan takes
+// something up speaks of its scope, not of the closest things the plan has
+// to offer: 东河要建摩天轮 and 东河要建摩天轮吗 are offered alike.
+func without(xs [][]float64, feature string) [][]float64 {
+	i := slices.Index(index.FeatureNames, feature)
+	out := make([][]float64, len(xs))
+	for k, x := range xs {
+		out[k] = slices.Clone(x)
+		out[k][i] = 0
+	}
+	return out
 }
 
 // score adds one sample, decided by d, to the card of its set.

@@ -45,13 +45,13 @@ type doc struct {
 	text     string
 	extra    string // aliases, category, box title: words that find it
 	location string
-	// words holds every token of title, text and extra, each with the
-	// sentences of text that hold it: a run of in, in order (none for a
-	// word only of title or extra). One map a document, not one a
-	// sentence.
-	words    map[string]run
+	// words holds every word of title, text and extra by its number in
+	// the plan's lexicon, in order of it, each with the sentences of text
+	// that hold it: a run of in, in order (none for a word only of title
+	// or extra). A sorted slice a document, not a map.
+	words    []wordRun
+	lex      *lexicon
 	in       []int32
-	titleW   map[string]bool // the tokens of title and extra
 	sentText []string        // the sentences of text
 	digits   []bool          // whether each sentence holds a number
 	tokens   []segment.Token // the words of text, with their offsets
@@ -60,19 +60,69 @@ type doc struct {
 	periods  uint8           // the periods its text and extra name (periodsIn)
 }
 
-// run is a stretch of a slice: from off, n long.
-type run struct{ off, n uint32 }
+// wordRun is a word of a document: its number in the plan's lexicon,
+// whether its title or extra holds it, and the stretch of the document's
+// in that lists the sentences holding it, from off, n long.
+type wordRun struct {
+	id     int32
+	title  bool
+	off, n uint32
+}
 
-// sentencesOf lists the sentences of the document's text that hold the
-// word, in order, and whether the document holds it at all.
-func (d *doc) sentencesOf(w string) ([]int32, bool) {
-	r, ok := d.words[w]
-	return d.in[r.off : r.off+r.n], ok
+// lexicon numbers the words of a plan's documents, so that a document
+// keeps its words as numbers, sorted, and a word of a question is looked
+// up once a plan rather than once a document.
+type lexicon struct {
+	ids   map[string]int32
+	words []string
+	// seen and slot are scratch of assemble, by word: the document that
+	// last had the word (stamp counts the documents), and the word's place
+	// in that document's list.
+	seen, slot []int32
+	stamp      int32
+}
+
+// newLexicon makes a lexicon sized for the words of toks: about a fifth
+// of their tokens are distinct.
+func newLexicon(toks []docTokens) *lexicon {
+	n := 0
+	for _, t := range toks {
+		n += len(t.Title) + len(t.Extra) + len(t.Text)
+	}
+	return &lexicon{ids: make(map[string]int32, n/5)}
+}
+
+// id is the number of w, made when w is new.
+func (l *lexicon) id(w string) int32 {
+	if id, ok := l.ids[w]; ok {
+		return id
+	}
+	id := int32(len(l.words))
+	l.ids[w] = id
+	l.words = append(l.words, w)
+	l.seen, l.slot = append(l.seen, -1), append(l.slot, 0)
+	return id
+}
+
+// find is the document's word of number id.
+func (d *doc) find(id int32) (wordRun, bool) {
+	i, ok := slices.BinarySearchFunc(d.words, id, func(r wordRun, id int32) int { return int(r.id - id) })
+	if !ok {
+		return wordRun{}, false
+	}
+	return d.words[i], true
 }
 
 // has reports whether the document holds the word.
 func (d *doc) has(w string) bool {
-	_, ok := d.words[w]
+	if d.lex == nil { // a list made for a question holds no words
+		return false
+	}
+	id, ok := d.lex.ids[w]
+	if !ok {
+		return false
+	}
+	_, ok = d.find(id)
 	return ok
 }
 
@@ -87,6 +137,7 @@ type Index struct {
 	bleve    bleve.Index
 	docs     map[string]*doc
 	df       map[string]int      // documents containing each word
+	lex      *lexicon            // the numbers of the documents' words
 	byChar   map[string][]string // two-character words by character
 	byFirst  map[rune][]string   // words of three to five characters by their first
 	chars    sync.Once           // fills byChar and byFirst, on the first question that needs them
@@ -169,8 +220,9 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		}()
 	}
 	wg.Wait()
+	lex := newLexicon(toks)
 	for i, d := range docs {
-		assemble(d, toks[i])
+		assemble(d, toks[i], lex)
 	}
 	return build(plan, seg, words, targets, docs, toks, nil)
 }
@@ -186,24 +238,34 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	// A plan's distinct words are about a fifth of its documents' words
 	// counted once a document: the map of them is sized so, and grows
 	// once at most.
-	n := 0
-	for _, d := range docs {
-		n += len(d.words)
+	var lex *lexicon
+	if len(docs) > 0 {
+		lex = docs[0].lex
+	} else {
+		lex = newLexicon(nil)
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, n/5), decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, len(lex.words)), lex: lex, decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err
 		}
 	}
 	idx.bleve = b
+	df := make([]int, len(lex.words))
 	for i, d := range docs {
-		for w := range d.words {
-			idx.df[w]++
+		for _, r := range d.words {
+			df[r.id]++
 		}
 		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
+	for id, n := range df {
+		if n > 0 {
+			idx.df[lex.words[id]] = n
+		}
+	}
+	// The scratch of assembling is not needed any more.
+	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.df[w] > 0 })
 	idx.titleW = idx.titleWords(plan.Title)
@@ -358,16 +420,22 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
-func assemble(d *doc, t docTokens) {
-	// Sized for the words a document has, about two thirds of its
-	// tokens: few maps grow while they are filled, and none is left
-	// twice too large (power-of-two tables).
-	d.words = make(map[string]run, (len(t.Title)+len(t.Extra)+len(t.Text))*5/8)
-	d.titleW = make(map[string]bool, len(t.Title)+len(t.Extra))
+func assemble(d *doc, t docTokens, lex *lexicon) {
+	d.lex = lex
+	lex.stamp++
+	stamp := lex.stamp
+	d.words = make([]wordRun, 0, (len(t.Title)+len(t.Extra)+len(t.Text))*5/8)
+	add := func(w string) int32 {
+		id := lex.id(w)
+		if lex.seen[id] != stamp {
+			lex.seen[id], lex.slot[id] = stamp, int32(len(d.words))
+			d.words = append(d.words, wordRun{id: id})
+		}
+		return lex.slot[id]
+	}
 	for _, field := range [][]segment.Token{t.Title, t.Extra} {
 		for _, tok := range field {
-			d.words[tok.Text] = run{}
-			d.titleW[tok.Text] = true
+			d.words[add(tok.Text)].title = true
 		}
 	}
 	d.periods = periodsIn(d.text) | periodsIn(d.extra)
@@ -377,13 +445,12 @@ func assemble(d *doc, t docTokens) {
 	}
 	d.tokens = t.Text
 	// Each word of text and each sentence it stands in, once, by word:
-	// the sentences of a word are a run of d.in. A first pass numbers the
-	// words (for now a word's run is its number, n 1) and counts their
-	// sentences; a second lays the sentences out, in order.
-	work := make([]int32, 4*len(d.tokens))
-	ids := work[:len(d.tokens)] // the word of each token; -1 when its sentence is counted
-	sents := work[len(d.tokens) : 2*len(d.tokens)]
-	count, last := work[2*len(d.tokens):2*len(d.tokens)], work[3*len(d.tokens):3*len(d.tokens)]
+	// the sentences of a word are a run of d.in. A first pass counts the
+	// sentences of each word (in n); a second lays them out, in order.
+	work := make([]int32, 2*len(d.tokens))
+	slots := work[:len(d.tokens)] // the word of each token; -1 when its sentence is counted
+	sents := work[len(d.tokens):]
+	last := make([]int32, 0, len(d.tokens)) // by slot, the last sentence counted
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
@@ -393,37 +460,32 @@ func assemble(d *doc, t docTokens) {
 			sent++
 			end += len(d.sentText[sent])
 		}
-		r, ok := d.words[tok.Text]
-		if !ok || r.n == 0 {
-			r = run{off: uint32(len(count)), n: 1}
-			d.words[tok.Text] = r
-			count, last = append(count, 0), append(last, -1)
+		k := add(tok.Text)
+		for len(last) < len(d.words) {
+			last = append(last, -1)
 		}
-		ids[i], sents[i] = int32(r.off), int32(sent)
-		if last[r.off] == int32(sent) {
-			ids[i] = -1
+		slots[i], sents[i] = k, int32(sent)
+		if last[k] == int32(sent) {
+			slots[i] = -1
 			continue
 		}
-		last[r.off] = int32(sent)
-		count[r.off]++
+		last[k] = int32(sent)
+		d.words[k].n++
 	}
-	at, total := make([]uint32, len(count)), uint32(0)
-	for k, c := range count {
+	at, total := make([]uint32, len(d.words)), uint32(0)
+	for k := range d.words {
 		at[k] = total
-		total += uint32(c)
+		d.words[k].off = total
+		total += d.words[k].n
 	}
 	d.in = make([]int32, total)
-	for w, r := range d.words {
-		if r.n > 0 {
-			d.words[w] = run{at[r.off], uint32(count[r.off])}
-		}
-	}
-	for i, k := range ids {
+	for i, k := range slots {
 		if k >= 0 {
 			d.in[at[k]] = sents[i]
 			at[k]++
 		}
 	}
+	slices.SortFunc(d.words, func(a, b wordRun) int { return int(a.id - b.id) })
 }
 
 // analyzed is an analyzer that hands bleve a field's tokens, already cut:
@@ -886,24 +948,25 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	// Each word is looked up once a document: a word may stand in the
 	// question several times (on its own, in alternatives), and one the
 	// plan never uses is in no document.
-	var uniq []string
+	var uniq []int32
 	of := make([]int, nt) // the place in uniq of each term, -1 for none
 	for i, t := range q.Terms {
 		of[i] = -1
-		if idx.df[t.Text] == 0 {
+		id, ok := idx.lex.ids[t.Text]
+		if !ok || idx.df[t.Text] == 0 {
 			continue
 		}
-		if of[i] = slices.Index(uniq, t.Text); of[i] < 0 {
+		if of[i] = slices.Index(uniq, id); of[i] < 0 {
 			of[i] = len(uniq)
-			uniq = append(uniq, t.Text)
+			uniq = append(uniq, id)
 		}
 	}
 	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
 	for _, m := range found {
 		d := m.d
-		for j, w := range uniq {
-			uIn[j], uDoc[j] = d.sentencesOf(w)
-			uTitle[j] = uDoc[j] && d.titleW[w] // titleW is within words
+		for j, id := range uniq {
+			r, ok := d.find(id)
+			uIn[j], uDoc[j], uTitle[j] = d.in[r.off:r.off+r.n], ok, r.title
 		}
 		for i, j := range of {
 			if j < 0 {

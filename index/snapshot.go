@@ -326,8 +326,9 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 			return nil, errSnapshot
 		}
 	}
+	lex := newLexicon(toks)
 	for i, d := range docs {
-		assemble(d, toks[i])
+		assemble(d, toks[i], lex)
 	}
 	// Only now the segmenter: the dictionary may still be loading.
 	seg, err := bl.segmenter(s.Words)

@@ -1307,10 +1307,19 @@ var periods = []string{"十一五", "十二五", "十三五", "十四五", "十�
 // periodsIn is the set of the five-year periods a text names, a bit for
 // each of periods, by their names or by the years it names.
 func periodsIn(text string) uint8 {
+	// Every name ends in 五: one pass over the 五s of the text, not one a
+	// name.
 	var set uint8
-	for i, p := range periods {
-		if strings.Contains(text, p) {
-			set |= 1 << i
+	for off := 0; ; {
+		i := strings.Index(text[off:], "五")
+		if i < 0 {
+			break
+		}
+		off += i + len("五")
+		for k, p := range periods {
+			if strings.HasSuffix(text[:off], p) {
+				set |= 1 << k
+			}
 		}
 	}
 	return set | yearPeriods(text)

@@ -67,7 +67,7 @@ func TestTextScans(t *testing.T) {
 		return out
 	}
 	texts := append(planTexts(t), "二〇三五年", "一二〇三五年年", "年二〇二〇年二〇二五年", "二〇二五二〇三五年",
-		"x九九九年", "〇〇〇〇年a", "\xff九九九九年", "２０２５年", "٣", "一。二；三！四？", "")
+		"x九九九年", "〇〇〇〇年a", "\xff九九九九年", "２０２５年", "٣", "一。二；三！四？", "十五五五", "十十四五五", "五十三五", "")
 	for _, text := range texts {
 		if got, want := digitYears(text), years(text); got != want {
 			t.Errorf("digitYears(%.30q) = %q, want %q", text, got, want)
@@ -77,6 +77,15 @@ func TestTextScans(t *testing.T) {
 		}
 		if got, want := sentences(text), split(text); !slices.Equal(got, want) {
 			t.Errorf("sentences(%.30q) = %q, want %q", text, got, want)
+		}
+		var named uint8
+		for i, p := range periods {
+			if strings.Contains(text, p) {
+				named |= 1 << i
+			}
+		}
+		if got, want := periodsIn(text), named|yearPeriods(text); got != want {
+			t.Errorf("periodsIn(%.30q) = %b, want %b", text, got, want)
 		}
 	}
 	for r := rune(0x3000); r <= 0x9fff; r++ {

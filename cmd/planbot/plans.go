@@ -110,19 +110,23 @@ func (s *planSource) flags(fs *flag.FlagSet) {
 	fs.StringVar(&s.file, "plan", "", "read this plan `file` instead of the built-in one")
 }
 
-// load reads the configuration, if any: the plans and the data directory.
-func (s *planSource) load() ([]planEntry, string, error) {
+// load reads the configuration, if any: the plans, and where what is
+// built of them is kept: data.dir, else the user's cache.
+func (s *planSource) load() ([]planEntry, planCache, error) {
 	if s.config == "" {
-		return []planEntry{{File: s.file}}, "", nil
+		return []planEntry{{File: s.file}}, userPlanCache(os.Getenv), nil
 	}
 	if s.file != "" {
-		return nil, "", errors.New("give -config or -plan, not both")
+		return nil, planCache{}, errors.New("give -config or -plan, not both")
 	}
 	cfg, err := loadPlansConfig(s.config, os.Getenv)
 	if err != nil {
-		return nil, "", err
+		return nil, planCache{}, err
 	}
-	return cfg.Plans, cfg.Data.Dir, nil
+	if cfg.Data.Dir != "" {
+		return cfg.Plans, planCache{dir: cfg.Data.Dir}, nil
+	}
+	return cfg.Plans, userPlanCache(os.Getenv), nil
 }
 
 // plan parses one plan of the source: the one named, else the default.
@@ -156,22 +160,21 @@ func (s *planSource) plan(name string) (*corpus.Plan, error) {
 
 // open loads the plans and makes their library.
 func (s *planSource) open(ctx context.Context) (*index.Library, error) {
-	entries, dir, err := s.load()
+	entries, cache, err := s.load()
 	if err != nil {
 		return nil, err
 	}
-	return openLibrary(ctx, entries, dir)
+	return openLibrary(ctx, entries, cache)
 }
 
 // openLibrary parses and indexes the plans of entries and makes their
-// library, in the order of entries. dataDir, when set, keeps what was
-// built of each plan for the next start (see planCache). The plans are
-// read side by side, on every core, and beside the dictionary's load.
-func openLibrary(ctx context.Context, entries []planEntry, dataDir string) (*index.Library, error) {
+// library, in the order of entries. The cache keeps what was built of
+// each plan for the next start. The plans are read side by side, on every
+// core, and beside the dictionary's load.
+func openLibrary(ctx context.Context, entries []planEntry, cache planCache) (*index.Library, error) {
 	// The dictionary loads while the plans are read; they wait for it
 	// only when they need it.
 	go segment.Default()
-	cache := planCache{dir: dataDir}
 	var bl index.Builder
 	plans := make([]*index.Index, len(entries))
 	errs := make([]error, len(entries))
@@ -271,11 +274,11 @@ func runPlans(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "usage: planbot plans [-json] [-config FILE | -plan FILE]")
 		return errUsage
 	}
-	entries, dir, err := src.load()
+	entries, cache, err := src.load()
 	if err != nil {
 		return err
 	}
-	lib, err := openLibrary(ctx, entries, dir)
+	lib, err := openLibrary(ctx, entries, cache)
 	if err != nil {
 		return err
 	}

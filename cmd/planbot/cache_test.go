@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"planbot/corpus"
+	"planbot/index"
 )
 
 // TestMain keeps the tests' plan cache out of the user's: in a directory
@@ -206,4 +208,35 @@ func TestPrune(t *testing.T) {
 			t.Errorf("%d entries left of %d used within %v", len(des), n, keepUnused)
 		}
 	})
+}
+
+// TestKeepConcurrently checks that processes keeping the same plan at once
+// leave one entry that opens, and nothing half written.
+func TestKeepConcurrently(t *testing.T) {
+	c := planCache{dir: t.TempDir()}
+	var bl index.Builder
+	pl, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bl.New(pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	src := corpus.DefaultSource()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { c.keep(idx, src) })
+	}
+	wg.Wait()
+	des, _ := os.ReadDir(c.plans())
+	if len(des) != 1 || des[0].Name() != filepath.Base(c.path(src)) {
+		t.Fatalf("left in the cache: %v, want the one entry", des)
+	}
+	kept, ok := c.open(&bl, src)
+	if !ok {
+		t.Fatal("the entry kept does not open")
+	}
+	kept.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -177,23 +178,11 @@ func openLibrary(ctx context.Context, entries []planEntry, cache planCache) (*in
 	go segment.Default()
 	var bl index.Builder
 	plans := make([]*index.Index, len(entries))
+	srcs := make([][]byte, len(entries)) // of the plans built anew
 	errs := make([]error, len(entries))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(len(entries), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				plans[i], errs[i] = openPlan(ctx, &bl, cache, entries[i])
-			}
-		}()
-	}
-	for i := range entries {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	onEveryCore(len(entries), func(i int) {
+		plans[i], srcs[i], errs[i] = openPlan(ctx, &bl, cache, entries[i])
+	})
 	fail := func(err error) (*index.Library, error) {
 		for _, idx := range plans {
 			if idx != nil {
@@ -218,34 +207,65 @@ func openLibrary(ctx context.Context, entries []planEntry, cache planCache) (*in
 		}
 		return fail(err)
 	}
+	if cache.dir != "" && slices.ContainsFunc(srcs, func(src []byte) bool { return src != nil }) {
+		// What the builds allocated is garbage by now: collected before
+		// the saves allocate, it leaves the peak of a first start near
+		// that of a start without a cache.
+		runtime.GC()
+		onEveryCore(len(entries), func(i int) {
+			if srcs[i] != nil {
+				cache.keep(plans[i], srcs[i])
+			}
+		})
+	}
 	return lib, nil
 }
 
+// onEveryCore calls f(0) … f(n-1), as many at a time as there are cores.
+func onEveryCore(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
 // openPlan reads what the cache keeps of a plan, else parses and indexes
-// it and keeps that.
-func openPlan(ctx context.Context, bl *index.Builder, cache planCache, e planEntry) (*index.Index, error) {
+// it; then src is the plan's text, for the cache to keep what was built.
+func openPlan(ctx context.Context, bl *index.Builder, cache planCache, e planEntry) (idx *index.Index, src []byte, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	src, err := planSourceBytes(e.File)
+	text, err := planSourceBytes(e.File)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	idx, ok := cache.open(bl, src)
+	idx, ok := cache.open(bl, text)
 	if !ok {
-		pl, err := parsePlan(e.File, src)
+		pl, err := parsePlan(e.File, text)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if idx, err = bl.New(pl); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		cache.keep(idx, src)
+		src = text
 	}
 	if e.Name != "" {
 		idx.SetName(e.Name)
 	}
-	return idx, nil
+	return idx, src, nil
 }
 
 // planInfo is what planbot plans says of a plan.

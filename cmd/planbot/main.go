@@ -38,6 +38,9 @@ Usage:
 
 ask, console, eval, targets, plans and web read the plans (plans:) and data.dir
 of the configuration given with -config, or one plan file with -plan FILE.
+Without data.dir, ask, console, eval and plans keep what they build of the
+plans in the user's cache ($XDG_CACHE_HOME/planbot or ~/.cache/planbot);
+PLANBOT_CACHE names another directory, or is off for none.
 `
 
 func main() {

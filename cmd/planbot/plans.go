@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -110,19 +111,23 @@ func (s *planSource) flags(fs *flag.FlagSet) {
 	fs.StringVar(&s.file, "plan", "", "read this plan `file` instead of the built-in one")
 }
 
-// load reads the configuration, if any: the plans and the data directory.
-func (s *planSource) load() ([]planEntry, string, error) {
+// load reads the configuration, if any: the plans, and where what is
+// built of them is kept: data.dir, else the user's cache.
+func (s *planSource) load() ([]planEntry, planCache, error) {
 	if s.config == "" {
-		return []planEntry{{File: s.file}}, "", nil
+		return []planEntry{{File: s.file}}, userPlanCache(os.Getenv), nil
 	}
 	if s.file != "" {
-		return nil, "", errors.New("give -config or -plan, not both")
+		return nil, planCache{}, errors.New("give -config or -plan, not both")
 	}
 	cfg, err := loadPlansConfig(s.config, os.Getenv)
 	if err != nil {
-		return nil, "", err
+		return nil, planCache{}, err
 	}
-	return cfg.Plans, cfg.Data.Dir, nil
+	if cfg.Data.Dir != "" {
+		return cfg.Plans, planCache{dir: cfg.Data.Dir}, nil
+	}
+	return cfg.Plans, userPlanCache(os.Getenv), nil
 }
 
 // plan parses one plan of the source: the one named, else the default.
@@ -156,41 +161,28 @@ func (s *planSource) plan(name string) (*corpus.Plan, error) {
 
 // open loads the plans and makes their library.
 func (s *planSource) open(ctx context.Context) (*index.Library, error) {
-	entries, dir, err := s.load()
+	entries, cache, err := s.load()
 	if err != nil {
 		return nil, err
 	}
-	return openLibrary(ctx, entries, dir)
+	return openLibrary(ctx, entries, cache)
 }
 
 // openLibrary parses and indexes the plans of entries and makes their
-// library, in the order of entries. dataDir, when set, keeps what was
-// built of each plan for the next start (see planCache). The plans are
-// read side by side, on every core, and beside the dictionary's load.
-func openLibrary(ctx context.Context, entries []planEntry, dataDir string) (*index.Library, error) {
+// library, in the order of entries. The cache keeps what was built of
+// each plan for the next start. The plans are read side by side, on every
+// core, and beside the dictionary's load.
+func openLibrary(ctx context.Context, entries []planEntry, cache planCache) (*index.Library, error) {
 	// The dictionary loads while the plans are read; they wait for it
 	// only when they need it.
 	go segment.Default()
-	cache := planCache{dir: dataDir}
 	var bl index.Builder
 	plans := make([]*index.Index, len(entries))
+	srcs := make([][]byte, len(entries)) // of the plans built anew
 	errs := make([]error, len(entries))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(len(entries), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				plans[i], errs[i] = openPlan(ctx, &bl, cache, entries[i])
-			}
-		}()
-	}
-	for i := range entries {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	onEveryCore(len(entries), func(i int) {
+		plans[i], srcs[i], errs[i] = openPlan(ctx, &bl, cache, entries[i])
+	})
 	fail := func(err error) (*index.Library, error) {
 		for _, idx := range plans {
 			if idx != nil {
@@ -215,34 +207,65 @@ func openLibrary(ctx context.Context, entries []planEntry, dataDir string) (*ind
 		}
 		return fail(err)
 	}
+	if cache.dir != "" && slices.ContainsFunc(srcs, func(src []byte) bool { return src != nil }) {
+		// What the builds allocated is garbage by now: collected before
+		// the saves allocate, it leaves the peak of a first start near
+		// that of a start without a cache.
+		runtime.GC()
+		onEveryCore(len(entries), func(i int) {
+			if srcs[i] != nil {
+				cache.keep(plans[i], srcs[i])
+			}
+		})
+	}
 	return lib, nil
 }
 
+// onEveryCore calls f(0) … f(n-1), as many at a time as there are cores.
+func onEveryCore(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
 // openPlan reads what the cache keeps of a plan, else parses and indexes
-// it and keeps that.
-func openPlan(ctx context.Context, bl *index.Builder, cache planCache, e planEntry) (*index.Index, error) {
+// it; then src is the plan's text, for the cache to keep what was built.
+func openPlan(ctx context.Context, bl *index.Builder, cache planCache, e planEntry) (idx *index.Index, src []byte, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	src, err := planSourceBytes(e.File)
+	text, err := planSourceBytes(e.File)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	idx, ok := cache.open(bl, src)
+	idx, ok := cache.open(bl, text)
 	if !ok {
-		pl, err := parsePlan(e.File, src)
+		pl, err := parsePlan(e.File, text)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if idx, err = bl.New(pl); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		cache.keep(idx, src)
+		src = text
 	}
 	if e.Name != "" {
 		idx.SetName(e.Name)
 	}
-	return idx, nil
+	return idx, src, nil
 }
 
 // planInfo is what planbot plans says of a plan.
@@ -271,11 +294,11 @@ func runPlans(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "usage: planbot plans [-json] [-config FILE | -plan FILE]")
 		return errUsage
 	}
-	entries, dir, err := src.load()
+	entries, cache, err := src.load()
 	if err != nil {
 		return err
 	}
-	lib, err := openLibrary(ctx, entries, dir)
+	lib, err := openLibrary(ctx, entries, cache)
 	if err != nil {
 		return err
 	}

@@ -167,7 +167,9 @@ func TestPlanCache(t *testing.T) {
 	if cached := ask("-config", path); cached != cold {
 		t.Errorf("answers from the cache differ:\n%s\nbuilt:\n%s", cached, cold)
 	}
-	// Without a data directory: built anew, the same answers.
+	// Without a data directory, nor the user's cache: built anew, the
+	// same answers.
+	t.Setenv(cacheEnv, "off")
 	cfg, _ := os.ReadFile(path)
 	noCache := filepath.Join(filepath.Dir(path), "nocache.yaml")
 	os.WriteFile(noCache, []byte(strings.Split(string(cfg), "data:")[0]), 0o600)

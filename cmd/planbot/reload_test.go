@@ -25,7 +25,7 @@ func TestReload(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		lib, err := openLibrary(ctx, cfg.Plans, "")
+		lib, err := openLibrary(ctx, cfg.Plans, planCache{})
 		if err != nil {
 			return nil, err
 		}

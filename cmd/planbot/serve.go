@@ -184,7 +184,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		shared = pg
 		m.sharePostgres(pg)
 	}
-	lib, err := openLibrary(ctx, cfg.Plans, cfg.Data.Dir)
+	lib, err := openLibrary(ctx, cfg.Plans, planCache{dir: cfg.Data.Dir})
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return nil, err
 		}
-		lib, err := openLibrary(ctx, again.Plans, cfg.Data.Dir)
+		lib, err := openLibrary(ctx, again.Plans, planCache{dir: cfg.Data.Dir})
 		if err != nil {
 			return nil, err
 		}

@@ -230,7 +230,7 @@ func runWeb(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if len(cfg.Plans) == 0 {
 		cfg.Plans = []planEntry{{}}
 	}
-	lib, err := openLibrary(ctx, cfg.Plans, cfg.Data.Dir)
+	lib, err := openLibrary(ctx, cfg.Plans, planCache{dir: cfg.Data.Dir})
 	if err != nil {
 		return err
 	}

@@ -645,6 +645,10 @@ func (u *understander) words(q query) query {
 			}
 		}
 		if len(alts) == 0 {
+			// The plan writes neither the word nor any of its plan words:
+			// it is a word of the question the plan never uses, as it
+			// would be without the vocabulary.
+			b.add(syn.everyday, 1, 0, 0)
 			continue
 		}
 		b.group(alts, 0.9)

@@ -52,12 +52,12 @@ type doc struct {
 	words    []wordRun
 	lex      *lexicon
 	in       []int32
-	sentText []string        // the sentences of text
-	digits   []bool          // whether each sentence holds a number
-	tokens   []segment.Token // the words of text, with their offsets
-	items    []string        // what a list answer lists
-	ord      int             // its place among the plan's documents
-	periods  uint8           // the periods its text and extra name (periodsIn)
+	sentText []string // the sentences of text
+	digits   []bool   // whether each sentence holds a number
+	spans    spans    // the words of text, with their offsets, kept small (textTokens)
+	items    []string // what a list answer lists
+	ord      int      // its place among the plan's documents
+	periods  uint8    // the periods its text and extra name (periodsIn)
 }
 
 // wordRun is a word of a document: its number in the plan's lexicon,
@@ -82,12 +82,12 @@ type lexicon struct {
 	stamp      int32
 }
 
-// newLexicon makes a lexicon sized for the words of toks: about a fifth
-// of their tokens are distinct.
-func newLexicon(toks []docTokens) *lexicon {
+// newLexicon makes a lexicon sized for the words of documents of these
+// tokens: about a fifth of them are distinct.
+func newLexicon(sp []snapTokens) *lexicon {
 	n := 0
-	for _, t := range toks {
-		n += len(t.Title) + len(t.Extra) + len(t.Text)
+	for _, t := range sp {
+		n += t.Title.N + t.Extra.N + t.Text.N
 	}
 	return &lexicon{ids: make(map[string]int32, n/5)}
 }
@@ -113,6 +113,13 @@ func (d *doc) find(id int32) (wordRun, bool) {
 	return d.words[i], true
 }
 
+// textTokens are the words of the document's text, with their offsets,
+// read from its spans: wanted for the few documents a search shows.
+func (d *doc) textTokens() []segment.Token {
+	toks, _ := d.spans.tokens(d.text)
+	return toks
+}
+
 // has reports whether the document holds the word.
 func (d *doc) has(w string) bool {
 	if d.lex == nil { // a list made for a question holds no words
@@ -132,7 +139,7 @@ type Index struct {
 	plan     *corpus.Plan
 	seg      *segment.Segmenter
 	words    []string        // the words the plan adds to the dictionary
-	toks     []docTokens     // the words of each document, for a snapshot
+	spans    []snapTokens    // the words of each document, in order, kept small, for a snapshot
 	targets  []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
 	bleve    bleve.Index
 	docs     map[string]*doc
@@ -220,17 +227,22 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 		}()
 	}
 	wg.Wait()
-	lex := newLexicon(toks)
+	sp := make([]snapTokens, len(docs))
 	for i, d := range docs {
-		assemble(d, toks[i], lex)
+		t := toks[i]
+		sp[i] = snapTokens{Title: toSpans(d.title, t.Title), Extra: toSpans(d.extra, t.Extra), Text: toSpans(d.text, t.Text)}
 	}
-	return build(plan, seg, words, targets, docs, toks, nil)
+	lex := newLexicon(sp)
+	for i, d := range docs {
+		assemble(d, toks[i], sp[i].Text, lex)
+	}
+	return build(plan, seg, words, targets, docs, toks, sp, nil)
 }
 
 // build makes the index of a plan from its documents, assembled, and
 // their words, over b, bleve's index of them, or one built in memory when
 // b is nil.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, b bleve.Index) (*Index, error) {
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
@@ -244,7 +256,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	} else {
 		lex = newLexicon(nil)
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, toks: toks, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, len(lex.words)), lex: lex, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, len(lex.words)), lex: lex, decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err
@@ -420,8 +432,9 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
-func assemble(d *doc, t docTokens, lex *lexicon) {
+func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
 	d.lex = lex
+	d.spans = text
 	lex.stamp++
 	stamp := lex.stamp
 	d.words = make([]wordRun, 0, (len(t.Title)+len(t.Extra)+len(t.Text))*5/8)
@@ -443,19 +456,18 @@ func assemble(d *doc, t docTokens, lex *lexicon) {
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, hasDigit(st))
 	}
-	d.tokens = t.Text
 	// Each word of text and each sentence it stands in, once, by word:
 	// the sentences of a word are a run of d.in. A first pass counts the
 	// sentences of each word (in n); a second lays them out, in order.
-	work := make([]int32, 2*len(d.tokens))
-	slots := work[:len(d.tokens)] // the word of each token; -1 when its sentence is counted
-	sents := work[len(d.tokens):]
-	last := make([]int32, 0, len(d.tokens)) // by slot, the last sentence counted
+	work := make([]int32, 2*len(t.Text))
+	slots := work[:len(t.Text)] // the word of each token; -1 when its sentence is counted
+	sents := work[len(t.Text):]
+	last := make([]int32, 0, len(t.Text)) // by slot, the last sentence counted
 	sent, end := 0, 0
 	if len(d.sentText) > 0 {
 		end = len(d.sentText[0])
 	}
-	for i, tok := range d.tokens {
+	for i, tok := range t.Text {
 		for tok.Start >= end && sent+1 < len(d.sentText) {
 			sent++
 			end += len(d.sentText[sent])
@@ -784,7 +796,7 @@ func (s searched) excerpts(results []Result) {
 		}
 		for _, d := range s.docs {
 			if d.id == r.ID && d.items == nil {
-				r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.tokens, s.q)
+				r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.textTokens(), s.q)
 				break
 			}
 		}
@@ -1245,11 +1257,13 @@ func scoringModel() string { return bindex.BM25Scoring }
 func (idx *Index) inFields() (title, extra map[string]bool) {
 	idx.fieldWordsOnce.Do(func() {
 		idx.fieldWords = [2]map[string]bool{{}, {}}
-		for _, t := range idx.toks {
-			for _, tok := range t.Title {
+		for i, d := range idx.ordered() {
+			title, _ := idx.spans[i].Title.tokens(d.title)
+			for _, tok := range title {
 				idx.fieldWords[0][tok.Text] = true
 			}
-			for _, tok := range t.Extra {
+			extra, _ := idx.spans[i].Extra.tokens(d.extra)
+			for _, tok := range extra {
 				idx.fieldWords[1][tok.Text] = true
 			}
 		}
@@ -1451,7 +1465,7 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 		named = slices.ContainsFunc(q.Which, func(head string) bool { return namesOne(h.d.text[start:end], head, q.Normalized) })
 	}
 	place, person := false, false
-	for _, t := range h.d.tokens {
+	for _, t := range h.d.textTokens() {
 		if t.Start < start || t.End > end {
 			continue
 		}

@@ -87,12 +87,32 @@ func toSpans(field string, toks []segment.Token) spans {
 // tokens are the tokens of sp in field; ok is false when sp does not fit
 // the field.
 func (sp spans) tokens(field string) ([]segment.Token, bool) {
+	return sp.appendTokens(nil, field)
+}
+
+// docTokens are the tokens of a document of these spans.
+func (t snapTokens) docTokens(d *doc) (docTokens, bool) {
+	return t.appendTokens(docTokens{}, d)
+}
+
+// appendTokens reads the tokens of a document into the slices of dst,
+// emptied.
+func (t snapTokens) appendTokens(dst docTokens, d *doc) (docTokens, bool) {
+	var ok [3]bool
+	dst.Title, ok[0] = t.Title.appendTokens(dst.Title[:0], d.title)
+	dst.Extra, ok[1] = t.Extra.appendTokens(dst.Extra[:0], d.extra)
+	dst.Text, ok[2] = t.Text.appendTokens(dst.Text[:0], d.text)
+	return dst, ok == [3]bool{true, true, true}
+}
+
+// appendTokens appends the tokens of sp in field to toks.
+func (sp spans) appendTokens(toks []segment.Token, field string) ([]segment.Token, bool) {
 	if sp.N < 0 || sp.N > len(sp.At) {
 		return nil, false
 	}
-	toks := make([]segment.Token, sp.N)
+	toks = slices.Grow(toks, sp.N)
 	at, start := sp.At, 0
-	for i := range toks {
+	for i := range sp.N {
 		delta, n := binary.Varint(at)
 		if n <= 0 {
 			return nil, false
@@ -111,7 +131,7 @@ func (sp spans) tokens(field string) ([]segment.Token, bool) {
 		if !ok {
 			text = field[start:end]
 		}
-		toks[i] = segment.Token{Text: text, Start: start, End: end}
+		toks = append(toks, segment.Token{Text: text, Start: start, End: end})
 	}
 	return toks, len(at) == 0
 }
@@ -129,13 +149,7 @@ func (idx *Index) WriteSnapshot(w io.Writer) error {
 }
 
 func (idx *Index) writeSnapshot(w io.Writer, files []fileSum) error {
-	docs := idx.ordered()
-	toks := make([]snapTokens, len(docs))
-	for i, d := range docs {
-		t := idx.toks[i]
-		toks[i] = snapTokens{Title: toSpans(d.title, t.Title), Extra: toSpans(d.extra, t.Extra), Text: toSpans(d.text, t.Text)}
-	}
-	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: toks, Files: files}
+	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.spans, Files: files}
 	if err := gob.NewEncoder(w).Encode(s); err != nil {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
@@ -154,7 +168,12 @@ func (idx *Index) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	b, err := bleveIndex(filepath.Join(dir, bleveDir), idx.ordered(), idx.toks)
+	docs := idx.ordered()
+	toks := make([]docTokens, len(docs))
+	for i, d := range docs {
+		toks[i], _ = idx.spans[i].docTokens(d)
+	}
+	b, err := bleveIndex(filepath.Join(dir, bleveDir), docs, toks)
 	if err != nil {
 		return err
 	}
@@ -180,7 +199,7 @@ func (idx *Index) Save(dir string) error {
 	return err
 }
 
-// ordered lists the index's documents in their order, that of idx.toks.
+// ordered lists the index's documents in their order, that of idx.spans.
 func (idx *Index) ordered() []*doc {
 	return slices.SortedFunc(maps.Values(idx.docs), func(a, b *doc) int { return a.ord - b.ord })
 }
@@ -310,30 +329,35 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	if len(docs) != len(s.Tokens) {
 		return nil, errSnapshot
 	}
-	toks := make([]docTokens, len(docs))
-	for i, d := range docs {
-		var ok [3]bool
-		t := s.Tokens[i]
-		toks[i].Title, ok[0] = t.Title.tokens(d.title)
-		toks[i].Extra, ok[1] = t.Extra.tokens(d.extra)
-		toks[i].Text, ok[2] = t.Text.tokens(d.text)
-		if ok != [3]bool{true, true, true} {
-			return nil, errSnapshot
-		}
-	}
 	if b != nil {
 		if n, err := b.DocCount(); err != nil || n != uint64(len(docs)) {
 			return nil, errSnapshot
 		}
 	}
-	lex := newLexicon(toks)
+	// A document's tokens are read for assembling it, into one buffer;
+	// they are kept only to build bleve's index in memory.
+	var toks []docTokens
+	if b == nil {
+		toks = make([]docTokens, len(docs))
+	}
+	var scratch docTokens
+	lex := newLexicon(s.Tokens)
 	for i, d := range docs {
-		assemble(d, toks[i], lex)
+		t, ok := s.Tokens[i].appendTokens(scratch, d)
+		if !ok {
+			return nil, errSnapshot
+		}
+		assemble(d, t, s.Tokens[i].Text, lex)
+		if b == nil {
+			toks[i], scratch = t, docTokens{}
+		} else {
+			scratch = docTokens{Title: t.Title[:0], Extra: t.Extra[:0], Text: t.Text[:0]}
+		}
 	}
 	// Only now the segmenter: the dictionary may still be loading.
 	seg, err := bl.segmenter(s.Words)
 	if err != nil {
 		return nil, err
 	}
-	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, b)
+	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b)
 }

@@ -46,6 +46,8 @@ import (
 
 	"github.com/go-ego/gse"
 
+	"planbot/index/segment/internal/newwords"
+
 	"planbot/corpus"
 )
 
@@ -109,7 +111,13 @@ func run(out, wordsOut string, minFreq float64, vocabDir, vocabOut string) error
 		pruned.AddToken(w, 3000, "nz")
 	}
 	pruned.CalcToken()
-	words = append(words, newWords(plan.Texts(), pruned)...)
+	words = append(words, newwords.Find(plan.Texts(), 4, func(run string) []string {
+		var out []string
+		for _, sg := range pruned.Segment([]byte(run)) {
+			out = append(out, sg.Token().Text())
+		}
+		return out
+	})...)
 	slices.Sort(words)
 	words = slices.Compact(words)
 	if err := writeWords(wordsOut, words); err != nil {
@@ -237,57 +245,6 @@ func vocabDict(dict string, planWords []string, words map[string]string) (string
 			return format(), nil
 		}
 	}
-}
-
-// functionChars are characters that seldom stand inside a name: a run of
-// them is grammar, not a word of the plan.
-const functionChars = "的是了在和与等中指之及为对将把从被也都而或其这那个万〇一二三四五六七八九十大新各地"
-
-// newWords finds the plan's words that gse knows nothing of: strings of
-// two or three characters that the dictionary cuts into single characters
-// and that recur (北梁, 冷链, 文旅). A string inside a longer one that
-// recurs as often is left for the longer one (呼包鄂, not 呼包).
-func newWords(texts []string, seg *gse.Segmenter) []string {
-	count := map[string]int{}
-	for _, text := range texts {
-		for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
-			var singles []rune
-			flush := func() {
-				for n := 2; n <= 3; n++ {
-					for k := 0; k+n <= len(singles); k++ {
-						count[string(singles[k:k+n])]++
-					}
-				}
-				singles = singles[:0]
-			}
-			for _, sg := range seg.Segment([]byte(run)) {
-				w := sg.Token().Text()
-				if utf8.RuneCountInString(w) == 1 {
-					singles = append(singles, []rune(w)...)
-				} else {
-					flush()
-				}
-			}
-			flush()
-		}
-	}
-	var out []string
-	for w, n := range count {
-		if n < 4 || strings.ContainsAny(w, functionChars) {
-			continue
-		}
-		longer := false
-		for v, m := range count {
-			if m >= n && len(v) > len(w) && strings.Contains(v, w) && !strings.ContainsAny(v, functionChars) {
-				longer = true
-				break
-			}
-		}
-		if !longer {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // entry is a dictionary word's frequency and part of speech.

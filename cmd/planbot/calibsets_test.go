@@ -136,6 +136,12 @@ func TestCalibSetDonghe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkFound(t, m, "donghe", qs, planUnits(m, pl))
+}
+
+// planUnits are the units of a plan an expected string may stand in, by
+// kind: paragraphs, indicators' names, glossary entries, boxes' items.
+func planUnits(m *matcher, pl *corpus.Plan) map[string][]string {
 	units := map[string][]string{}
 	for _, p := range pl.Passages {
 		units["passage"] = append(units["passage"], m.fold(p.Heading+p.Text))
@@ -151,7 +157,7 @@ func TestCalibSetDonghe(t *testing.T) {
 			units["project"] = append(units["project"], m.fold(it))
 		}
 	}
-	checkFound(t, m, "donghe", qs, units)
+	return units
 }
 
 // TestCalibSetNational checks the everyday set on the national 十五五
@@ -209,16 +215,7 @@ func TestCalibSetOutlines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			units := map[string][]string{}
-			for _, p := range pl.Passages {
-				units["passage"] = append(units["passage"], m.fold(p.Heading+p.Text))
-			}
-			for _, b := range pl.Boxes {
-				for _, it := range b.Items {
-					units["project"] = append(units["project"], m.fold(it))
-				}
-			}
-			checkFound(t, m, name, qs, units)
+			checkFound(t, m, name, qs, planUnits(m, pl))
 		})
 	}
 }

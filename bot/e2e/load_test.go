@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"planbot/internal/testlock"
 )
 
 // entry is a message in the emulator's history: a user's (with a chat) or
@@ -66,7 +68,7 @@ func TestLoad(t *testing.T) {
 	s := need(t)
 	// The limits are checked on the emulator's clock, which a busy machine
 	// skews: the headless browser of bot/web's tests waits meanwhile.
-	exclusive(t)
+	testlock.Exclusive(t)
 	tests := []struct {
 		name, token string
 		chats, each int

@@ -4,31 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
-
-// exclusive keeps the tests that need the machine to themselves from
-// running at once, across the packages go test runs side by side: the load
-// test, which measures time on the emulator's clock, and the browser tests
-// of bot/web, which keep both cores busy. It holds a lock on a file of the
-// temporary directory until the test ends.
-func exclusive(t *testing.T) {
-	t.Helper()
-	f, err := os.OpenFile(filepath.Join(os.TempDir(), "planbot-exclusive-tests.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() }) // closing releases the lock
-}
 
 // TestWebSameAsTelegram runs one planbot serve with both channels, Telegram
 // (on the emulator) and the web (web.listen), asks each the same

@@ -10,12 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"planbot/internal/testlock"
 )
 
 // The page in a real browser: headless Chromium (Debian's chromium
@@ -36,23 +37,6 @@ func chromium() (string, error) {
 		}
 	}
 	return "", err
-}
-
-// exclusive keeps the browser, which keeps both cores busy, from running
-// beside the tests that measure time (bot/e2e's load test) in the packages
-// go test runs side by side: it holds a lock on a file of the temporary
-// directory, which those take too, until the test ends.
-func exclusive(t *testing.T) {
-	t.Helper()
-	f, err := os.OpenFile(filepath.Join(os.TempDir(), "planbot-exclusive-tests.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() }) // closing releases the lock
 }
 
 // noBrowser skips the test, or fails it under CI.
@@ -80,7 +64,7 @@ func open(t *testing.T, width, height int) *session {
 	if err != nil {
 		noBrowser(t, "no Chromium: %v", err)
 	}
-	exclusive(t)
+	testlock.Exclusive(t)
 	srv := httptest.NewServer(newServer(t, unlimited))
 	t.Cleanup(srv.Close)
 

@@ -429,15 +429,7 @@ func (s *Postgres) write(ctx context.Context) {
 				return
 			}
 		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.queue:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch = s.fill(batch)
 		wctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 		err := s.insert(wctx, batch)
 		cancel()
@@ -459,20 +451,25 @@ func (s *Postgres) write(ctx context.Context) {
 	}
 }
 
+// fill adds to batch what is queued, up to maxBatch, without waiting.
+func (s *Postgres) fill(batch []row) []row {
+	for len(batch) < maxBatch {
+		select {
+		case r := <-s.queue:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
 // drain writes batch and what is queued, within Timeout.
 func (s *Postgres) drain(batch []row) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
 	defer cancel()
 	for {
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.queue:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch = s.fill(batch)
 		if len(batch) == 0 {
 			return
 		}

@@ -417,16 +417,23 @@ func TestReplicas(t *testing.T) {
 	}
 }
 
-// BenchmarkPostgresRecord records answered questions as fast as they come
-// and waits until the database has them all: the records a replica can
-// write in a second.
-func BenchmarkPostgresRecord(b *testing.B) {
+// benchPostgres is a store on a database of its own for a benchmark,
+// closed when it ends.
+func benchPostgres(b *testing.B) *Postgres {
 	srv := pgtest.Need(b, pgServer, pgErr)
 	s, err := OpenPostgres(context.Background(), srv.NewDB(b), PostgresOptions{Heartbeat: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkPostgresRecord records answered questions as fast as they come
+// and waits until the database has them all: the records a replica can
+// write in a second.
+func BenchmarkPostgresRecord(b *testing.B) {
+	s := benchPostgres(b)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := range b.N {
@@ -446,12 +453,7 @@ func BenchmarkPostgresRecord(b *testing.B) {
 // BenchmarkReserveChat reserves messages to chats across the database, as
 // each message sent by a replica does.
 func BenchmarkReserveChat(b *testing.B) {
-	srv := pgtest.Need(b, pgServer, pgErr)
-	s, err := OpenPostgres(context.Background(), srv.NewDB(b), PostgresOptions{Heartbeat: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchPostgres(b)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := range b.N {

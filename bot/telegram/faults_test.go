@@ -210,16 +210,7 @@ func TestKill9(t *testing.T) {
 	first.Close()
 	_ = stop() // the old client only talks to a dead server now
 
-	stop = poll(dialQueue(t, srv, &logs, Options{}), echo{})
-	waitFor(t, "the unfinished answer", func() bool { return f.answered()[stuck] == 1 && f.pending() == 0 })
-	if err := stop(); err != nil {
-		t.Fatal(err)
-	}
-	for id, n := range f.answered() {
-		if n != 1 {
-			t.Errorf("update %d answered %d times", id, n)
-		}
-	}
+	resume(t, f, srv, &logs, stuck, "the unfinished answer")
 }
 
 // TestAnonymousAdmin: a message sent as the group (an anonymous admin,

@@ -263,6 +263,22 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// resume polls again with a new client until the update left over,
+// stuck, is answered, and checks every update was answered once.
+func resume(t *testing.T, f *queueAPI, srv *httptest.Server, logs *logBuffer, stuck int, what string) {
+	t.Helper()
+	stop := poll(dialQueue(t, srv, logs, Options{}), echo{})
+	waitFor(t, what, func() bool { return f.answered()[stuck] == 1 && f.pending() == 0 })
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for id, n := range f.answered() {
+		if n != 1 {
+			t.Errorf("update %d answered %d times", id, n)
+		}
+	}
+}
+
 // poll runs Poll in the background; the function returned stops it and
 // returns Poll's result.
 func poll(c *Client, h Handler) func() error {
@@ -389,16 +405,7 @@ func TestPollShutdownDeadline(t *testing.T) {
 	f.mu.Lock()
 	f.gate = nil
 	f.mu.Unlock()
-	stop = poll(dialQueue(t, srv, &logs, Options{}), echo{})
-	waitFor(t, "the interrupted answer", func() bool { return f.answered()[stuck] == 1 && f.pending() == 0 })
-	if err := stop(); err != nil {
-		t.Fatal(err)
-	}
-	for id, n := range f.answered() {
-		if n != 1 {
-			t.Errorf("update %d answered %d times", id, n)
-		}
-	}
+	resume(t, f, srv, &logs, stuck, "the interrupted answer")
 }
 
 const testSecret = "s3cret_Webhook-value"

@@ -162,3 +162,29 @@ func TestHoldsCount(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsideRank checks the rank cues: a question of a rank (排第几) is of
+// what plans do not say, unless the answer states a rank as plans do
+// (居全市第一, 进入全市前列).
+func TestOutsideRank(t *testing.T) {
+	idx := testIndex(t)
+	tests := []struct {
+		q       string
+		outside int
+	}{
+		{"国家级龙头企业有几家，排名怎么样", 0}, // 国家级龙头企业2家，居全市第一
+		{"初中学校教学质量在全市排第几", 0},   // 更多初中学校教学质量进入全市前列
+		{"东河的空气质量在全国排第几", 1},    // no rank stated
+		{"东河区的公园门票多少钱", 2},      // not a rank: 门票 and 多少钱 stay
+	}
+	for _, tt := range tests {
+		q := idx.qu.understand(tt.q)
+		hits, err := idx.retrieve(t.Context(), q)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%q: no hits (%v)", tt.q, err)
+		}
+		if got := outsideOf(q, hits[0].d); got != tt.outside {
+			t.Errorf("%q: outsideOf = %d, want %d (first %s %q)", tt.q, got, tt.outside, hits[0].d.id, hits[0].d.text)
+		}
+	}
+}

@@ -1437,6 +1437,10 @@ const (
 	kindWho   Kind = "who"
 	// kindWhether marks a question whether the plan takes something up.
 	kindWhether Kind = "whether"
+	// kindRank marks a question of a rank (排第几): a cue of what plans do
+	// not say, unless the answer states a rank (kindRanked, its forms).
+	kindRank   Kind = "rank"
+	kindRanked Kind = "ranked"
 )
 
 // lacksAsked reports whether the first answer lacks what the question
@@ -1551,11 +1555,17 @@ func countedBy(text, unit, noun string) bool {
 func outsideOf(q query, d *doc) int {
 	n := 0
 	for _, w := range q.Outside {
-		if !strings.Contains(d.text, w) && !strings.Contains(d.title, w) {
+		if !strings.Contains(d.text, w) && !strings.Contains(d.title, w) && !(q.Intents[kindRank] && statesRank(d.text)) {
 			n++
 		}
 	}
 	return n
+}
+
+// statesRank reports whether text states a rank as plans do (居全市第一,
+// 位列全国前十).
+func statesRank(text string) bool {
+	return slices.ContainsFunc(wordTables().ranked, func(w string) bool { return strings.Contains(text, w) })
 }
 
 // kindOutside is the intent of questions a plan does not answer (prices,

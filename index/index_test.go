@@ -381,7 +381,7 @@ func BenchmarkSearch(b *testing.B) {
 // is well formed and names known kinds, so a typo there is an error, not a
 // rule silently dropped.
 func TestDataFiles(t *testing.T) {
-	kinds := map[Kind]bool{KindPassage: true, KindIndicator: true, KindTerm: true, KindProject: true, KindTarget: true, kindOutside: true, kindWhen: true, kindWhere: true, kindWho: true, kindWhether: true}
+	kinds := map[Kind]bool{KindPassage: true, KindIndicator: true, KindTerm: true, KindProject: true, KindTarget: true, kindOutside: true, kindWhen: true, kindWhere: true, kindWho: true, kindWhether: true, kindRank: true, kindRanked: true}
 	for name, data := range map[string]string{"synonyms.txt": synonymsData, "intents.txt": intentsData} {
 		for _, line := range dataLines(data) {
 			left, right, ok := strings.Cut(line, "=")

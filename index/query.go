@@ -195,6 +195,7 @@ type understander struct {
 	frames   map[string]bool // words that name the kind of answer asked
 	synonyms []synonym       // longest everyday word first
 	intents  []intentWord
+	ranked   []string // how plans state a rank (data/intents.txt)
 	typos    *homophones
 	vocab    func(string) bool
 	// charWords lists the plan's two-character words holding a character.
@@ -298,8 +299,13 @@ var wordTables = sync.OnceValue(func() *understander {
 		if !ok {
 			continue
 		}
+		k := Kind(strings.TrimSpace(kind))
+		if k == kindRanked {
+			u.ranked = append(u.ranked, strings.Fields(words)...)
+			continue
+		}
 		for _, w := range strings.Fields(words) {
-			u.intents = append(u.intents, intentWord{word: w, kind: Kind(strings.TrimSpace(kind))})
+			u.intents = append(u.intents, intentWord{word: w, kind: k})
 		}
 	}
 	return u
@@ -544,7 +550,7 @@ func (u *understander) read(raw string) query {
 	for _, iw := range u.intents {
 		if strings.Contains(q.Normalized, iw.word) {
 			q.Intents[iw.kind] = true
-			if iw.kind == kindOutside {
+			if iw.kind == kindOutside || iw.kind == kindRank {
 				outside = append(outside, iw.word)
 			}
 		}

@@ -2,6 +2,8 @@ package index
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -478,6 +480,52 @@ func TestTargetGivesWay(t *testing.T) {
 		ans := idx.Search(q, 3)
 		if len(ans.Results) == 0 || ans.Results[0].ID != first {
 			t.Errorf("%q: first %+v, want %s", q, ans.Results, first)
+		}
+	}
+}
+
+// TestListFamilies checks list questions that name an indicator category
+// in another plan's words (民生福祉 for 百姓富, 生态 for 环境美) on the outlines
+// whose tables name them so: the whole category, counted from the parse.
+func TestListFamilies(t *testing.T) {
+	tests := []struct{ q, category string }{
+		{"民生福祉类指标有哪些", "百姓富"},
+		{"生态环保方面的指标有几项", "环境美"},
+		{"绿色生态方面定了哪些指标", "环境美"},
+	}
+	for _, file := range []string{"nanjing-15th.txt", "suzhou-15th.txt"} {
+		src, err := os.ReadFile(filepath.Join("../../shared/plans", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := corpus.Parse(file, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx, err := New(pl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { idx.Close() })
+		for _, tt := range tests {
+			var names []string
+			for _, ind := range pl.Indicators {
+				if ind.Category == tt.category {
+					names = append(names, ind.Name)
+				}
+			}
+			if len(names) == 0 {
+				t.Fatalf("%s: no category %s", file, tt.category)
+			}
+			ans := idx.Search(tt.q, 5)
+			if len(ans.Results) == 0 || !ans.Answered {
+				t.Errorf("%s %q: %s, want the list of %s", file, tt.q, ans.Outcome(), tt.category)
+				continue
+			}
+			r := ans.Results[0]
+			if got := itemNames(r.Items); !slices.Equal(got, names) || !strings.HasPrefix(r.Text, fmt.Sprintf("共%d项", len(names))) {
+				t.Errorf("%s %q: first %q %q, items %q, want the %d of %s: %q", file, tt.q, r.Title, r.Text, got, len(names), tt.category, names)
+			}
 		}
 	}
 }

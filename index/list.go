@@ -1,10 +1,13 @@
 package index
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"planbot/corpus"
 )
@@ -17,6 +20,31 @@ import (
 
 // listRe finds the words that ask for a list or a count.
 var listRe = regexp.MustCompile(`有哪些|有啥|有什么|都有什么|都是什么|是哪些|哪些|哪几|几项|几个|几类|几大类|多少项|多少个|一共|总共|共有|列了|包括什么|包括哪|清单|名单|都有`)
+
+//go:embed data/categories.txt
+var categoriesData string
+
+// categoryFamilies are the families of indicator categories, from
+// categories.txt: the words of each.
+var categoryFamilies = sync.OnceValue(func() [][]string {
+	var out [][]string
+	for _, line := range dataLines(categoriesData) {
+		out = append(out, strings.Fields(line))
+	}
+	return out
+})
+
+// sameFamily reports whether a question names a category of the
+// indicator table in the words of its family (生态 for 环境美).
+func sameFamily(question, category string) bool {
+	has := func(s string) func(string) bool { return func(w string) bool { return strings.Contains(s, w) } }
+	for _, f := range categoryFamilies() {
+		if slices.ContainsFunc(f, has(question)) && slices.ContainsFunc(f, has(category)) {
+			return true
+		}
+	}
+	return false
+}
 
 // listNounRe finds what is listed: indicators or projects.
 var listNounRe = regexp.MustCompile(`指标|项目|工程`)
@@ -85,7 +113,7 @@ func (idx *Index) indicatorScope(q query) (*doc, bool) {
 		}
 		seen[c] = true
 		rs := []rune(c)
-		if strings.Contains(text, c) || len(rs) >= 4 && regexp.MustCompile(regexp.QuoteMeta(string(rs[:2]))+`(类|方面|领域)`).MatchString(text) {
+		if strings.Contains(text, c) || len(rs) >= 4 && regexp.MustCompile(regexp.QuoteMeta(string(rs[:2]))+`(类|方面|领域)`).MatchString(text) || sameFamily(text, c) {
 			cats = append(cats, c)
 		}
 	}

@@ -823,6 +823,9 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 	named, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]
 	if ok && q.Indicator > 0 {
 		hits = append(hits, hit{d: named, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})
+	} else if d, ok := idx.outline(q); ok {
+		// A question about a part, chapter or section gets what it holds.
+		hits = append(hits, hit{d: d, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})
 	} else if d, ok := idx.list(q); ok {
 		// A question asking for a list gets the whole list first.
 		hits = append(hits, hit{d: d, score: 1, rel: 1, sent: 1, cov: 1, title: 1, topic: 1, bm: 1, named: true})

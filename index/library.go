@@ -287,6 +287,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 			byText[s] = r
 		}
 		reads[i] = r
+		reads[i].Naming = naming
 	}
 	answers := make([]Answer, len(scope))
 	found := make([]searched, len(scope))

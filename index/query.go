@@ -179,6 +179,9 @@ type query struct {
 	// Outside holds the cues of what plans do not say (prices, people,
 	// opening hours) that the question holds, each once.
 	Outside []string
+	// Naming holds the words that named the plans searched (国家, 南京),
+	// when a library chose them by the question: not its topic.
+	Naming []string
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string

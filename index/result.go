@@ -25,7 +25,9 @@ type Result struct {
 	// "t3" for the third glossary entry, "b2.5" for item 5 of 专栏2; a
 	// list answer is "list:b9" (the items of 专栏9) or "list:i:SCOPE" (the
 	// indicators of a category or attribute, all of them when SCOPE is
-	// empty).
+	// empty), or a place of the outline: "list:c5" (第五章's sections),
+	// "list:c5s2" (a section), "list:p3" (a part's chapters), "list:n章"
+	// (how many chapters the plan has).
 	ID string `json:"id"`
 	// Items are what a list answer lists, in order; Text counts them
 	// (共N项：…).

@@ -1,0 +1,234 @@
+package index
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"planbot/corpus"
+)
+
+// Questions about the plan's outline (第五章讲什么, 第三篇是什么, 第六章第二节,
+// 规划一共有多少章) are answered from its structure: the part, chapter or
+// section named, with what it holds, or the count asked. Search would find
+// a passage that happens to say 第五 or 章.
+
+// outlineRe finds a part or a chapter named by its number, and a section
+// of the chapter: 第五章, 第十二章第三节, 第2篇.
+var outlineRe = regexp.MustCompile(`第\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*(篇|章)(?:\s*第\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*节)?`)
+
+// outlineCountRe finds a question of how many parts, chapters or sections
+// the plan has.
+var outlineCountRe = regexp.MustCompile(`(?:多少|几)个?(篇|章|节)`)
+
+// outlineFiller are the words of an outline question that ask about the
+// place named, not about a topic: what is left once they are gone is a
+// topic, and the question one for search (第五章里的生态补偿是什么意思).
+var outlineFiller = regexp.MustCompile(`规划|纲要|全文|里面|里|中|的|讲了?|说了?|写了?|是|了|什么|啥|甚|哪些|哪几|主要|内容|标题|题目|名字|叫|有|一共|总共|共|分|分为|分成|包括|包含|都|关于|部分|大概|大致|具体|介绍|一下|概括|吗|呢|呀|啊|个|请问|告诉我|我想知道`)
+
+// outline answers a question about the plan's outline, or reports false.
+func (idx *Index) outline(q query) (*doc, bool) {
+	text := q.Normalized
+	if m := outlineRe.FindStringSubmatchIndex(text); m != nil {
+		if !idx.onlyFiller(q, text[:m[0]]+" "+text[m[1]:]) {
+			return nil, false
+		}
+		n := outlineNumber(text[m[2]:m[3]])
+		if text[m[4]:m[5]] == "篇" {
+			if m[6] >= 0 {
+				return nil, false // 第二篇第三节: no such place
+			}
+			return idx.partDoc(n)
+		}
+		sec := 0
+		if m[6] >= 0 {
+			sec = outlineNumber(text[m[6]:m[7]])
+		}
+		return idx.chapterDoc(n, sec)
+	}
+	if m := outlineCountRe.FindStringSubmatchIndex(text); m != nil {
+		if !idx.onlyFiller(q, text[:m[0]]+" "+text[m[1]:]) {
+			return nil, false
+		}
+		return idx.outlineCount(text[m[2]:m[3]])
+	}
+	return nil, false
+}
+
+// onlyFiller reports whether s, a part of question q, holds nothing but
+// outline filler words, words of the plan's title or naming it (南京,
+// 国家, 十五五), punctuation
+// and spaces.
+func (idx *Index) onlyFiller(q query, s string) bool {
+	for _, t := range q.Terms {
+		if t.Group == 0 && strings.Contains(idx.plan.Title, t.Text) {
+			s = strings.ReplaceAll(s, t.Text, " ")
+		}
+	}
+	for _, w := range q.Naming {
+		s = strings.ReplaceAll(s, w, " ")
+	}
+	s = periodRe.ReplaceAllString(s, " ")
+	s = outlineFiller.ReplaceAllString(s, "")
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+// periodRe finds a five-year period named in a question: 十五五, “十四五”.
+var periodRe = regexp.MustCompile(`十[一二三四五六七八九]五`)
+
+// outlineNumber reads a heading number in digits or Chinese numerals.
+func outlineNumber(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	for n := 1; n < 100; n++ {
+		if corpus.HanNumeral(n) == s {
+			return n
+		}
+	}
+	return 0
+}
+
+// chapterDoc is the answer for a chapter, or one of its sections when sec
+// is not 0. A chapter is found by the number printed in its heading; in a
+// plan whose chapters restart in every part, by its running number when
+// several print the same.
+func (idx *Index) chapterDoc(n, sec int) (*doc, bool) {
+	plan := idx.plan
+	var ch *corpus.Chapter
+	for i := range plan.Chapters {
+		c := &plan.Chapters[i]
+		if c.Printed == n && (ch == nil || c.Number == n) {
+			ch = c
+		}
+	}
+	if ch == nil {
+		return nil, false
+	}
+	where := fmt.Sprintf("第%s章", corpus.HanNumeral(ch.Printed))
+	if ch.Printed != ch.Number && ch.Part > 0 {
+		where = fmt.Sprintf("第%s篇 %s", corpus.HanNumeral(ch.Part), where)
+	}
+	if sec > 0 {
+		if sec > len(ch.Sections) {
+			return nil, false
+		}
+		s := ch.Sections[sec-1]
+		where = fmt.Sprintf("%s 第%s节", where, corpus.HanNumeral(sec))
+		items := make([]string, len(s.Subsections))
+		for i, sub := range s.Subsections {
+			items[i] = sub.Title
+		}
+		return idx.placeDoc(fmt.Sprintf("list:c%ds%d", ch.Number, sec), where+" "+s.Title, "项", items, ch.Number, sec, where+" · "+s.Title)
+	}
+	items := make([]string, len(ch.Sections))
+	for i, s := range ch.Sections {
+		items[i] = s.Title
+	}
+	return idx.placeDoc(fmt.Sprintf("list:c%d", ch.Number), where+" "+ch.Title, "节", items, ch.Number, 0, where+" · "+ch.Title)
+}
+
+// placeDoc is the answer for a chapter or a section: the headings it is
+// divided into, counted; else the lead phrases of its paragraphs; else its
+// first paragraph, as search would show it.
+func (idx *Index) placeDoc(id, title, unit string, items []string, chapter, section int, location string) (*doc, bool) {
+	var first *doc
+	if len(items) == 0 {
+		unit = "项"
+		for _, p := range idx.plan.Passages {
+			if p.Chapter != chapter || p.Section != section {
+				continue
+			}
+			if first == nil {
+				first = idx.docs[p.ID]
+			}
+			if p.Heading != "" {
+				items = append(items, p.Heading)
+			}
+		}
+	}
+	switch {
+	case len(items) > 0:
+		return outlineDoc(id, title, unit, items, location), true
+	case first != nil:
+		return first, true
+	}
+	return nil, false
+}
+
+// partDoc is the answer for a part: its chapters.
+func (idx *Index) partDoc(n int) (*doc, bool) {
+	plan := idx.plan
+	if n < 1 || n > len(plan.Parts) {
+		return nil, false
+	}
+	pt := plan.Parts[n-1]
+	var items []string
+	for _, c := range plan.Chapters {
+		if c.Part == pt.Number {
+			items = append(items, fmt.Sprintf("第%s章 %s", corpus.HanNumeral(c.Printed), c.Title))
+		}
+	}
+	where := fmt.Sprintf("第%s篇", corpus.HanNumeral(pt.Number))
+	return outlineDoc(fmt.Sprintf("list:p%d", pt.Number), where+" "+pt.Title, "章", items, where+" · "+pt.Title), true
+}
+
+// outlineCount answers how many parts, chapters or sections the plan has:
+// the count, and the parts or chapters by name.
+func (idx *Index) outlineCount(unit string) (*doc, bool) {
+	plan := idx.plan
+	var items []string
+	switch unit {
+	case "篇":
+		if len(plan.Parts) == 0 {
+			// A plan without parts: its chapters, and that it has no parts.
+			d, ok := idx.outlineCount("章")
+			if ok {
+				d.text = "本规划不分篇，" + d.text
+			}
+			return d, ok
+		}
+		for _, pt := range plan.Parts {
+			items = append(items, fmt.Sprintf("第%s篇 %s", corpus.HanNumeral(pt.Number), pt.Title))
+		}
+	case "章":
+		for _, c := range plan.Chapters {
+			items = append(items, fmt.Sprintf("第%s章 %s", corpus.HanNumeral(c.Printed), c.Title))
+		}
+	case "节":
+		n := 0
+		for _, c := range plan.Chapters {
+			n += len(c.Sections)
+		}
+		if n == 0 {
+			return nil, false
+		}
+		for _, c := range plan.Chapters {
+			items = append(items, fmt.Sprintf("第%s章 %s：%d节", corpus.HanNumeral(c.Printed), c.Title, len(c.Sections)))
+		}
+		d := outlineDoc("list:n节", "各节", "章", items, "目录")
+		d.text = fmt.Sprintf("共%d节，分在%d章：%s", n, len(plan.Chapters), strings.TrimPrefix(d.text, fmt.Sprintf("共%d章：", len(items))))
+		return d, true
+	}
+	if len(items) == 0 {
+		return nil, false
+	}
+	return outlineDoc("list:n"+unit, "各"+unit, unit, items, "目录"), true
+}
+
+// outlineDoc is an answer listing what a place of the outline holds,
+// counted: 共3节：….
+func outlineDoc(id, title, unit string, items []string, location string) *doc {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "共%d%s：", len(items), unit)
+	for i, it := range items {
+		if i > 0 {
+			sb.WriteString("；")
+		}
+		fmt.Fprintf(&sb, "%d.%s", i+1, it)
+	}
+	sb.WriteString("。")
+	return &doc{id: id, kind: KindPassage, title: title, text: sb.String(), location: location, items: items}
+}

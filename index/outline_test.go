@@ -1,0 +1,114 @@
+package index
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"planbot/corpus"
+)
+
+// TestOutline checks questions about the outline on the built-in plan and
+// on an outline with parts: the place named, with what it holds, counted
+// against the parse; a question with a topic besides is searched.
+func TestOutline(t *testing.T) {
+	idx := testIndex(t)
+	pl := idx.Plan()
+	src, err := os.ReadFile("../../shared/plans/nanjing-15th.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nj, err := corpus.Parse("nanjing-15th.txt", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	njIdx, err := New(nj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { njIdx.Close() })
+
+	sections := func(c corpus.Chapter) []string {
+		var out []string
+		for _, s := range c.Sections {
+			out = append(out, s.Title)
+		}
+		return out
+	}
+	chapters := func(p *corpus.Plan, part int) []string {
+		var out []string
+		for _, c := range p.Chapters {
+			if part == 0 || c.Part == part {
+				out = append(out, fmt.Sprintf("第%s章 %s", corpus.HanNumeral(c.Printed), c.Title))
+			}
+		}
+		return out
+	}
+	var parts []string
+	for _, p := range nj.Parts {
+		parts = append(parts, fmt.Sprintf("第%s篇 %s", corpus.HanNumeral(p.Number), p.Title))
+	}
+	tests := []struct {
+		idx   *Index
+		q     string
+		title string
+		items []string
+	}{
+		{idx, "第五章讲什么", "第五章 " + pl.Chapters[4].Title, sections(pl.Chapters[4])},
+		{idx, "第8章主要内容是啥", "第八章 " + pl.Chapters[7].Title, sections(pl.Chapters[7])},
+		{idx, "规划一共有多少章", "各章", chapters(pl, 0)},
+		{idx, "一共分几篇", "各章", chapters(pl, 0)}, // no parts: its chapters
+		{njIdx, "第三篇是什么", "第三篇 " + nj.Parts[2].Title, chapters(nj, 3)},
+		{njIdx, "南京的规划一共几篇", "各篇", parts},
+		{njIdx, "第九章讲的什么", "第九章 " + nj.Chapters[8].Title, sections(nj.Chapters[8])},
+	}
+	for _, tt := range tests {
+		ans := tt.idx.Search(tt.q, 5)
+		if len(ans.Results) == 0 || !ans.Answered {
+			t.Errorf("%q: %s, want %q", tt.q, ans.Outcome(), tt.title)
+			continue
+		}
+		r := ans.Results[0]
+		if r.Title != tt.title || !slices.Equal(r.Items, tt.items) || !strings.Contains(r.Text, fmt.Sprintf("共%d", len(tt.items))) {
+			t.Errorf("%q: first %q %q with %q, want %q with %d items %q", tt.q, r.Title, r.Text, r.Items, tt.title, len(tt.items), tt.items)
+		}
+	}
+	// A section without headings of its own answers with its first
+	// paragraph, where it stands.
+	c := -1
+	for i, ch := range pl.Chapters {
+		if len(ch.Sections) >= 2 {
+			c = i
+			break
+		}
+	}
+	q := fmt.Sprintf("第%s章第二节讲的啥", corpus.HanNumeral(pl.Chapters[c].Printed))
+	ans := idx.Search(q, 5)
+	if len(ans.Results) == 0 || !strings.Contains(ans.Results[0].Location, pl.Chapters[c].Sections[1].Title) {
+		t.Errorf("%q: %+v, want the section %q", q, ans.Results, pl.Chapters[c].Sections[1].Title)
+	}
+	// A topic besides the place is searched; a place the plan lacks is no
+	// answer of the outline.
+	for _, q := range []string{"第五章里的生态补偿是什么意思", "第四十章讲什么", "沙尔沁镇一共有几个村"} {
+		if ans := idx.Search(q, 5); len(ans.Results) > 0 && strings.HasPrefix(ans.Results[0].ID, "list:") {
+			t.Errorf("%q: answered with %q", q, ans.Results[0].Title)
+		}
+	}
+}
+
+// TestLibraryOutline checks that the words naming a plan (国家, 区里) are
+// no topic of a question about its outline.
+func TestLibraryOutline(t *testing.T) {
+	lib := testLibrary(t)
+	for q, plan := range map[string]string{"国家规划第一章讲什么": "国家“十五五”", "区里的规划第五章讲的啥": "东河区“十四五”"} {
+		ans, err := lib.Search(t.Context(), q, nil, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ans.Results) == 0 || !ans.Answered || !strings.HasPrefix(ans.Results[0].ID, "list:c") || ans.Results[0].Plan != plan {
+			t.Errorf("%q: %s %+v, want a chapter of %s", q, ans.Outcome(), ans.Results, plan)
+		}
+	}
+}

@@ -48,7 +48,8 @@ type doc struct {
 	// words holds every word of title, text and extra by its number in
 	// the plan's lexicon, in order of it, each with the sentences of text
 	// that hold it: a run of in, in order (none for a word only of title
-	// or extra). A sorted slice a document, not a map.
+	// or extra). It serves building the index, which turns it around into
+	// the documents of each word (Index.post), and is then dropped.
 	words    []wordRun
 	lex      *lexicon
 	in       []int32
@@ -104,13 +105,14 @@ func (l *lexicon) id(w string) int32 {
 	return id
 }
 
-// find is the document's word of number id.
-func (d *doc) find(id int32) (wordRun, bool) {
-	i, ok := slices.BinarySearchFunc(d.words, id, func(r wordRun, id int32) int { return int(r.id - id) })
-	if !ok {
-		return wordRun{}, false
-	}
-	return d.words[i], true
+// posting is a document holding a word: its place among the plan's
+// documents (ord-1), whether its title or extra holds the word, and the
+// stretch of its in that lists the sentences holding it, from off, n
+// long.
+type posting struct {
+	doc    int32
+	title  bool
+	off, n uint32
 }
 
 // textTokens are the words of the document's text, with their offsets,
@@ -120,31 +122,42 @@ func (d *doc) textTokens() []segment.Token {
 	return toks
 }
 
+// postings are the documents holding the word of number id, in the
+// plan's order.
+func (idx *Index) postings(id int32) []posting {
+	return idx.post[idx.postAt[id]:idx.postAt[id+1]]
+}
+
 // has reports whether the document holds the word.
-func (d *doc) has(w string) bool {
-	if d.lex == nil { // a list made for a question holds no words
+func (idx *Index) has(d *doc, w string) bool {
+	if d.ord == 0 { // a list made for a question holds no words
 		return false
 	}
-	id, ok := d.lex.ids[w]
+	id, ok := idx.lex.ids[w]
 	if !ok {
 		return false
 	}
-	_, ok = d.find(id)
+	_, ok = slices.BinarySearchFunc(idx.postings(id), int32(d.ord-1), func(p posting, doc int32) int { return int(p.doc - doc) })
 	return ok
 }
 
 // Index searches one plan. It is safe for concurrent use.
 type Index struct {
-	name     string
-	plan     *corpus.Plan
-	seg      *segment.Segmenter
-	words    []string        // the words the plan adds to the dictionary
-	spans    []snapTokens    // the words of each document, in order, kept small, for a snapshot
-	targets  []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
-	bleve    bleve.Index
-	docs     map[string]*doc
-	df       map[string]int      // documents containing each word
-	lex      *lexicon            // the numbers of the documents' words
+	name    string
+	plan    *corpus.Plan
+	seg     *segment.Segmenter
+	words   []string        // the words the plan adds to the dictionary
+	spans   []snapTokens    // the words of each document, in order, kept small, for a snapshot
+	targets []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
+	bleve   bleve.Index
+	docs    map[string]*doc
+	df      map[string]int // documents containing each word
+	lex     *lexicon       // the numbers of the documents' words
+	// post holds the documents of each word of the lexicon, by its
+	// number: those of word id from postAt[id] to postAt[id+1]. A search
+	// reads the candidates of its words there, a word at a time.
+	post     []posting
+	postAt   []int32
 	byChar   map[string][]string // two-character words by character
 	byFirst  map[rune][]string   // words of three to five characters by their first
 	chars    sync.Once           // fills byChar and byFirst, on the first question that needs them
@@ -271,10 +284,21 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
+	idx.postAt = make([]int32, len(lex.words)+1)
 	for id, n := range df {
 		if n > 0 {
 			idx.df[lex.words[id]] = n
 		}
+		idx.postAt[id+1] = idx.postAt[id] + int32(n)
+	}
+	idx.post = make([]posting, idx.postAt[len(lex.words)])
+	at := slices.Clone(idx.postAt[:len(lex.words)])
+	for i, d := range docs {
+		for _, r := range d.words {
+			idx.post[at[r.id]] = posting{doc: int32(i), title: r.title, off: r.off, n: r.n}
+			at[r.id]++
+		}
+		d.words = nil
 	}
 	// The scratch of assembling is not needed any more.
 	lex.seen, lex.slot = nil, nil
@@ -916,6 +940,8 @@ func (idx *Index) bleveQuery(q query) bquery.Query {
 type scratch struct {
 	found []scored
 	hits  []hit
+	cand  []int32 // by document, its place among the candidates plus one, else 0
+	posts []int32 // by candidate and word, its posting (see retrieveIn)
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -973,12 +999,39 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			uniq = append(uniq, id)
 		}
 	}
-	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
+	// Which candidate holds which word, read from the words' documents:
+	// posts[c*len(uniq)+j] is the place in post of the c-th candidate's
+	// posting of the j-th word, -1 for none.
+	nu := len(uniq)
+	if len(b.cand) < idx.n {
+		b.cand = make([]int32, idx.n)
+	}
+	for c, m := range found {
+		b.cand[m.d.ord-1] = int32(c + 1)
+	}
+	b.posts = slices.Grow(b.posts[:0], len(found)*nu)[:len(found)*nu]
+	for k := range b.posts {
+		b.posts[k] = -1
+	}
+	for j, id := range uniq {
+		for k := idx.postAt[id]; k < idx.postAt[id+1]; k++ {
+			if c := b.cand[idx.post[k].doc]; c > 0 {
+				b.posts[int(c-1)*nu+j] = k
+			}
+		}
+	}
 	for _, m := range found {
+		b.cand[m.d.ord-1] = 0
+	}
+	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
+	for c, m := range found {
 		d := m.d
-		for j, id := range uniq {
-			r, ok := d.find(id)
-			uIn[j], uDoc[j], uTitle[j] = d.in[r.off:r.off+r.n], ok, r.title
+		for j, k := range b.posts[c*nu : (c+1)*nu] {
+			var p posting
+			if k >= 0 {
+				p = idx.post[k]
+			}
+			uIn[j], uDoc[j], uTitle[j] = d.in[p.off:p.off+p.n], k >= 0, p.title
 		}
 		for i, j := range of {
 			if j < 0 {
@@ -1024,7 +1077,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		if len(q.Phrases) > 0 {
 			n := 0
 			for _, p := range q.Phrases {
-				if d.has(p.first) && d.has(p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
+				if idx.has(d, p.first) && idx.has(d, p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
 					n++
 				}
 			}
@@ -1299,7 +1352,7 @@ func (idx *Index) held(q query, d *doc) int {
 	n := 0
 	groups := map[int]bool{}
 	for _, t := range q.Terms {
-		if isNumber(t.Text) || !d.has(t.Text) || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
+		if isNumber(t.Text) || !idx.has(d, t.Text) || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
 			continue
 		}
 		if t.Group != 0 {

@@ -52,7 +52,7 @@ type doc struct {
 	// the documents of each word (Index.post), and is then dropped.
 	words    []wordRun
 	lex      *lexicon
-	in       []int32
+	in       []int32  // dropped with words
 	sentText []string // the sentences of text
 	digits   []bool   // whether each sentence holds a number
 	spans    spans    // the words of text, with their offsets, kept small (textTokens)
@@ -107,8 +107,8 @@ func (l *lexicon) id(w string) int32 {
 
 // posting is a document holding a word: its place among the plan's
 // documents (ord-1), whether its title or extra holds the word, and the
-// stretch of its in that lists the sentences holding it, from off, n
-// long.
+// stretch of the index's in that lists the sentences of its text holding
+// the word, from off, n long.
 type posting struct {
 	doc    int32
 	title  bool
@@ -158,6 +158,7 @@ type Index struct {
 	// reads the candidates of its words there, a word at a time.
 	post     []posting
 	postAt   []int32
+	in       []int32             // the sentences of the postings (posting.off, posting.n)
 	byChar   map[string][]string // two-character words by character
 	byFirst  map[rune][]string   // words of three to five characters by their first
 	chars    sync.Once           // fills byChar and byFirst, on the first question that needs them
@@ -293,12 +294,27 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	}
 	idx.post = make([]posting, idx.postAt[len(lex.words)])
 	at := slices.Clone(idx.postAt[:len(lex.words)])
+	n := 0
 	for i, d := range docs {
 		for _, r := range d.words {
 			idx.post[at[r.id]] = posting{doc: int32(i), title: r.title, off: r.off, n: r.n}
 			at[r.id]++
 		}
 		d.words = nil
+		n += len(d.in)
+	}
+	// The sentences of the postings of a word follow one another, as the
+	// postings do: a search reads them in one stretch.
+	idx.in = make([]int32, 0, n)
+	for k := range idx.post {
+		p := &idx.post[k]
+		d := docs[p.doc]
+		off := uint32(len(idx.in))
+		idx.in = append(idx.in, d.in[p.off:p.off+p.n]...)
+		p.off = off
+	}
+	for _, d := range docs {
+		d.in = nil
 	}
 	// The scratch of assembling is not needed any more.
 	lex.seen, lex.slot = nil, nil
@@ -1031,7 +1047,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			if k >= 0 {
 				p = idx.post[k]
 			}
-			uIn[j], uDoc[j], uTitle[j] = d.in[p.off:p.off+p.n], k >= 0, p.title
+			uIn[j], uDoc[j], uTitle[j] = idx.in[p.off:p.off+p.n], k >= 0, p.title
 		}
 		for i, j := range of {
 			if j < 0 {

@@ -59,6 +59,9 @@ type doc struct {
 	items    []string // what a list answer lists
 	ord      int      // its place among the plan's documents
 	periods  uint8    // the periods its text and extra name (periodsIn)
+	// runes holds the runes, lowered, that a question must hold to hold
+	// its title or (a term's) one of its aliases whole: see exact.
+	runes uint64
 }
 
 // wordRun is a word of a document: its number in the plan's lexicon,
@@ -492,6 +495,12 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
 		}
 	}
 	d.periods = periodsIn(d.text) | periodsIn(d.extra)
+	d.runes = runeSet(strings.ToLower(d.title))
+	if d.kind == KindTerm {
+		for n := range strings.FieldsSeq(d.extra) {
+			d.runes &= runeSet(strings.ToLower(n))
+		}
+	}
 	d.sentText = sentences(d.text)
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, hasDigit(st))
@@ -1379,6 +1388,16 @@ func (idx *Index) held(q query, d *doc) int {
 	return n
 }
 
+// runeSet is the set of the runes of s, each by a bit (its code modulo
+// 64): a text holding s whole holds every rune of s, and so every bit.
+func runeSet(s string) uint64 {
+	var set uint64
+	for _, r := range s {
+		set |= 1 << (uint32(r) % 64)
+	}
+	return set
+}
+
 // isNumber reports whether a word is made of digits (and a point).
 func isNumber(w string) bool {
 	return strings.Trim(w, "0123456789.") == ""
@@ -1862,6 +1881,9 @@ func (idx *Index) idf(w string) float64 {
 // exact reports whether the document's title, or one of a term's aliases,
 // stands whole in the question.
 func (idx *Index) exact(d *doc, q query) bool {
+	if d.runes&^q.runes != 0 {
+		return false // most documents: a rune of each name is not in the question
+	}
 	in := func(n string) bool {
 		// Most titles fail on their first character, which is cheaper
 		// to look for than to lower the whole title.

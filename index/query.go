@@ -185,6 +185,8 @@ type query struct {
 	// text is what is searched: Normalized without a reference to an
 	// indicator.
 	text string
+	// runes is the set of the runes of Normalized (runeSet).
+	runes uint64
 }
 
 // understander turns questions into queries. Its tables are read once and
@@ -517,6 +519,7 @@ func (u *understander) understand(raw string) query { return u.words(u.read(raw)
 func (u *understander) read(raw string) query {
 	q := query{Raw: raw, Intents: map[Kind]bool{}}
 	q.Normalized = u.normalize(raw)
+	q.runes = runeSet(q.Normalized)
 	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
 		for _, g := range m[1:] {
 			if n, err := strconv.Atoi(g); err == nil {

@@ -967,6 +967,30 @@ type scratch struct {
 	hits  []hit
 	cand  []int32 // by document, its place among the candidates plus one, else 0
 	posts []int32 // by candidate and word, its posting (see retrieveIn)
+	// What retrieveIn keeps of one candidate, or of one question.
+	sc, topicSc    scorer
+	inDoc, inTitle []bool
+	held           []bool
+	in             [][]int32
+	uniq           []int32
+	of, phrased    []int
+	asks           []Kind
+}
+
+// grown returns (*s)[:n], grown when it must be; what it holds is left
+// to the caller to set.
+func grown[E any](s *[]E, n int) []E {
+	*s = slices.Grow((*s)[:0], n)[:n]
+	return *s
+}
+
+// uniqOf is the place in uniq of the word w, -1 when it is not there.
+func (idx *Index) uniqOf(uniq []int32, w string) int {
+	id, ok := idx.lex.ids[w]
+	if !ok {
+		return -1
+	}
+	return slices.Index(uniq, id)
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -986,10 +1010,10 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	}
 	b.found = found
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
-	sc := newScorer(q.Terms, weight)
-	cover := sc.cover
-	total := cover(func(string) bool { return true })
-	topicSc := newScorer(q.Terms, func(t term) float64 {
+	sc, topicSc := &b.sc, &b.topicSc
+	sc.reset(q.Terms, weight)
+	total := sc.cover(func(string) bool { return true })
+	topicSc.reset(q.Terms, func(t term) float64 {
 		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
@@ -1005,14 +1029,15 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	hits := slices.Grow(b.hits[:0], len(found))
 	defer func() { b.hits = hits }()
 	nt := len(q.Terms)
-	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
-	in := make([][]int32, nt) // the sentences holding each term
-	var held []bool           // by sentence, the terms it or the title holds
+	inDoc, inTitle := grown(&b.inDoc, nt), grown(&b.inTitle, nt)
+	in := grown(&b.in, nt) // the sentences holding each term
+	held := b.held[:0]     // by sentence, the terms it or the title holds
+	defer func() { b.held = held }()
 	// Each word is looked up once a document: a word may stand in the
 	// question several times (on its own, in alternatives), and one the
 	// plan never uses is in no document.
-	var uniq []int32
-	of := make([]int, nt) // the place in uniq of each term, -1 for none
+	uniq := b.uniq[:0]
+	of := grown(&b.of, nt) // the place in uniq of each term, -1 for none
 	for i, t := range q.Terms {
 		of[i] = -1
 		id, ok := idx.lex.ids[t.Text]
@@ -1024,6 +1049,22 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			uniq = append(uniq, id)
 		}
 	}
+	b.uniq = uniq
+	// The two words of each phrase, by their place in uniq (-1 when the
+	// question does not search the word: the document is asked).
+	phrased := grown(&b.phrased, 2*len(q.Phrases))
+	for i, p := range q.Phrases {
+		phrased[2*i], phrased[2*i+1] = idx.uniqOf(uniq, p.first), idx.uniqOf(uniq, p.second)
+	}
+	// The kinds of answer the question asks for (q.Intents), looked
+	// through rather than up.
+	asks := b.asks[:0]
+	for k, ok := range q.Intents {
+		if ok {
+			asks = append(asks, k)
+		}
+	}
+	b.asks = asks
 	// Which candidate holds which word, read from the words' documents:
 	// posts[c*len(uniq)+j] is the place in post of the c-th candidate's
 	// posting of the j-th word, -1 for none.
@@ -1048,22 +1089,16 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	for _, m := range found {
 		b.cand[m.d.ord-1] = 0
 	}
-	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
 	for c, m := range found {
 		d := m.d
-		for j, k := range b.posts[c*nu : (c+1)*nu] {
-			var p posting
-			if k >= 0 {
-				p = idx.post[k]
-			}
-			uIn[j], uDoc[j], uTitle[j] = idx.in[p.off:p.off+p.n], k >= 0, p.title
-		}
+		posts := b.posts[c*nu : (c+1)*nu]
 		for i, j := range of {
-			if j < 0 {
+			if j < 0 || posts[j] < 0 {
 				in[i], inDoc[i], inTitle[i] = nil, false, false
 				continue
 			}
-			in[i], inDoc[i], inTitle[i] = uIn[j], uDoc[j], uTitle[j]
+			p := idx.post[posts[j]]
+			in[i], inDoc[i], inTitle[i] = idx.in[p.off:p.off+p.n], true, p.title
 		}
 		cov := sc.coverHeld(inDoc)
 		titleCov := sc.coverHeld(inTitle)
@@ -1096,13 +1131,19 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		// the next: rounded, equal documents tie, and ties go in order.
 		bm := math.Round(m.score/maxBM*1e6) / 1e6
 		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
-		if q.Intents[d.kind] {
+		if slices.Contains(asks, d.kind) {
 			score *= intentBoost[d.kind]
 		}
 		if len(q.Phrases) > 0 {
 			n := 0
-			for _, p := range q.Phrases {
-				if idx.has(d, p.first) && idx.has(d, p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
+			has := func(j int, w string) bool {
+				if j >= 0 {
+					return posts[j] >= 0
+				}
+				return idx.has(d, w)
+			}
+			for i, p := range q.Phrases {
+				if has(phrased[2*i], p.first) && has(phrased[2*i+1], p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
 					n++
 				}
 			}
@@ -1126,7 +1167,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		// A definition answers a question about its term, not every
 		// question that shares a word with it: a question all of whose
 		// words its name holds (八横 of “二环五纵八横”) is about it.
-		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] && titleCov < 0.999 {
+		if d.kind == KindTerm && !exact && !slices.Contains(asks, KindTerm) && titleCov < 0.999 {
 			score *= 0.6
 		}
 		// How relevant: the share of the question the document holds, and
@@ -1747,25 +1788,36 @@ func numberInUnit(s, unit string) bool {
 // alternatives of a group count once: each by its heaviest word, in the
 // share of its words present; the group by its best alternative.
 type scorer struct {
-	terms  []term
-	weight []float64
-	alt    []int     // index into alts of each term, -1 for a plain term
-	alts   []altInfo // the alternatives
-	groups int
-	got    []float64 // scratch: weight present per alternative
-	best   []float64 // scratch: best share per group
-	held   []bool    // scratch: the terms cover finds held
+	terms   []term
+	weight  []float64
+	alt     []int     // index into alts of each term, -1 for a plain term
+	alts    []altInfo // the alternatives
+	groups  int
+	groupOf []int     // the Group of each group
+	got     []float64 // scratch: weight present per alternative
+	best    []float64 // scratch: best share per group
+	held    []bool    // scratch: the terms cover finds held
 }
 
 type altInfo struct {
 	group    int     // 0-based group index
 	top, all float64 // heaviest word, all words
+	of       [2]int  // the term's Group and Alt
 }
 
 func newScorer(terms []term, weight func(term) float64) *scorer {
-	sc := &scorer{terms: terms, weight: make([]float64, len(terms)), alt: make([]int, len(terms))}
-	altIdx := map[[2]int]int{}
-	groupIdx := map[int]int{}
+	sc := new(scorer)
+	sc.reset(terms, weight)
+	return sc
+}
+
+// reset makes sc the scorer of terms, in the memory it has. A question
+// has few groups and alternatives: they are found by looking through them.
+func (sc *scorer) reset(terms []term, weight func(term) float64) {
+	sc.terms = terms
+	sc.weight = slices.Grow(sc.weight[:0], len(terms))[:len(terms)]
+	sc.alt = slices.Grow(sc.alt[:0], len(terms))[:len(terms)]
+	sc.alts, sc.groupOf = sc.alts[:0], sc.groupOf[:0]
 	for i, t := range terms {
 		w := weight(t)
 		sc.weight[i] = w
@@ -1773,26 +1825,24 @@ func newScorer(terms []term, weight func(term) float64) *scorer {
 		if t.Group == 0 {
 			continue
 		}
-		g, ok := groupIdx[t.Group]
-		if !ok {
-			g = len(groupIdx)
-			groupIdx[t.Group] = g
+		g := slices.Index(sc.groupOf, t.Group)
+		if g < 0 {
+			g = len(sc.groupOf)
+			sc.groupOf = append(sc.groupOf, t.Group)
 		}
 		k := [2]int{t.Group, t.Alt}
-		a, ok := altIdx[k]
-		if !ok {
+		a := slices.IndexFunc(sc.alts, func(info altInfo) bool { return info.of == k })
+		if a < 0 {
 			a = len(sc.alts)
-			altIdx[k] = a
-			sc.alts = append(sc.alts, altInfo{group: g})
+			sc.alts = append(sc.alts, altInfo{group: g, of: k})
 		}
 		sc.alt[i] = a
 		sc.alts[a].top = math.Max(sc.alts[a].top, w)
 		sc.alts[a].all += w
 	}
-	sc.groups = len(groupIdx)
-	sc.got = make([]float64, len(sc.alts))
-	sc.best = make([]float64, sc.groups)
-	return sc
+	sc.groups = len(sc.groupOf)
+	sc.got = slices.Grow(sc.got[:0], len(sc.alts))[:len(sc.alts)]
+	sc.best = slices.Grow(sc.best[:0], sc.groups)[:sc.groups]
 }
 
 // cover sums the weight of the question's words that has accepts. A

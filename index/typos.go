@@ -19,7 +19,6 @@ import (
 type homophones struct {
 	texts   func() []string // the plan's texts, read on the first question
 	text    []rune          // the plan's texts, separated by newlines
-	plain   string          // the same as a string
 	isWord  func(string) bool
 	buildMu sync.Once
 	// The sounds are numbered (a plan has a few hundred syllables) to
@@ -98,8 +97,7 @@ var sounds = sync.OnceValue(func() *soundTable {
 // needs them, so that start-up does not pay for it.
 func (h *homophones) build() {
 	h.buildMu.Do(func() {
-		h.plain = strings.Join(h.texts(), "\n")
-		h.text = []rune(h.plain)
+		h.text = []rune(strings.Join(h.texts(), "\n"))
 		h.sound = make([]uint16, len(h.text))
 		h.soundID = map[string]uint16{}
 		h.bySound = map[uint16][]int32{}
@@ -145,9 +143,7 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 			if !allHan(rs) || h.isWord(w) {
 				continue
 			}
-			// Looking up the sound first is cheaper than searching the
-			// plan for the stretch, and rarely finds anything.
-			if c, ok := h.lookup(rs); ok && !strings.Contains(h.plain, w) {
+			if c, ok := h.lookup(rs); ok {
 				corrected[w] = c
 				b.WriteString(text[prev:toks[i].Start])
 				b.WriteString(c)
@@ -189,7 +185,8 @@ func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
 }
 
 // lookup finds the one stretch of the plan that sounds like w and differs
-// from it in one character. A two-character stretch must be a word.
+// from it in one character, when the plan never writes w itself. A
+// two-character stretch must be a word.
 func (h *homophones) lookup(w []rune) (string, bool) {
 	h.build()
 	sounds := make([]uint16, len(w))
@@ -203,7 +200,9 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 			rarest = i
 		}
 	}
-	found := ""
+	found, written := "", false
+	// Every stretch that sounds like w is looked at, w itself too where
+	// the plan writes it: it differs in no character.
 	for _, pos := range h.bySound[sounds[rarest]] {
 		start := int(pos) - rarest
 		if start < 0 || start+len(w) > len(h.text) {
@@ -219,6 +218,7 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 				diff++
 			}
 		}
+		written = written || diff == 0
 		if diff != 1 {
 			continue
 		}
@@ -231,7 +231,7 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 		}
 		found = c
 	}
-	return found, found != ""
+	return found, found != "" && !written
 }
 
 // soundOfRune is the number of a character's sound, 0 for one the plan

@@ -33,6 +33,15 @@ type Library struct {
 	def    *Index
 	seg    *segment.Segmenter
 	levels map[string][]string // level → the words that name it
+	naming map[*Index]naming   // what names each plan, read once from its title
+}
+
+// naming is what names a plan in a question (see Library.Named): its
+// period, its level, its places and its short name, lowered.
+type naming struct {
+	period, level string
+	places        []string
+	name          string
 }
 
 // NewLibrary makes a library of plans, each named by its Index's Name, the
@@ -50,7 +59,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels}
+	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels, naming: map[*Index]naming{}}
 	for _, idx := range plans {
 		if idx.Name() == "" {
 			return nil, errors.New("index: a plan has no name")
@@ -59,6 +68,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 			return nil, fmt.Errorf("index: two plans are named %s", idx.Name())
 		}
 		l.byName[idx.Name()] = idx
+		l.naming[idx] = naming{period: idx.plan.Period(), level: idx.plan.Level(), places: idx.plan.PlaceNames(), name: strings.ToLower(idx.Name())}
 	}
 	if def != "" {
 		idx, ok := l.byName[def]
@@ -169,7 +179,7 @@ func (l *Library) named(question string) ([]*Index, []string) {
 			periodsNamed = append(periodsNamed, p)
 		}
 	}
-	add(func(idx *Index) bool { return slices.Contains(periodsNamed, idx.plan.Period()) })
+	add(func(idx *Index) bool { return slices.Contains(periodsNamed, l.naming[idx].period) })
 	// Levels.
 	levelsNamed := map[string]bool{}
 	for level, words := range l.levels {
@@ -180,14 +190,14 @@ func (l *Library) named(question string) ([]*Index, []string) {
 			}
 		}
 	}
-	add(func(idx *Index) bool { return levelsNamed[idx.plan.Level()] })
+	add(func(idx *Index) bool { return levelsNamed[l.naming[idx].level] })
 	// Places, and the plans' own short names.
 	add(func(idx *Index) bool {
-		if strings.Contains(q, strings.ToLower(idx.Name())) {
+		if strings.Contains(q, l.naming[idx].name) {
 			return true
 		}
 		found := false
-		for _, p := range idx.plan.PlaceNames() {
+		for _, p := range l.naming[idx].places {
 			if at(p) {
 				found = true
 				levelWords = append(levelWords, p)

@@ -23,9 +23,12 @@ type homophones struct {
 	buildMu sync.Once
 	// The sounds are numbered (a plan has a few hundred syllables) to
 	// keep the tables small: two bytes a character, not sixteen.
-	soundID map[string]uint16  // toneless pinyin → its number, from 1
-	sound   []uint16           // the sound of each rune of text, 0 if none
-	bySound map[uint16][]int32 // positions of each sound in text
+	soundID map[string]uint16 // toneless pinyin → its number, from 1
+	sound   []uint16          // the sound of each rune of text, 0 if none
+	// bySound holds the positions of each sound in text, by the sound
+	// that follows (0 for none), then in order: the stretches of two
+	// sounds are a run of them.
+	bySound map[uint16][]int32
 	// runeSound is the sound of each character of text: looking a
 	// character's sound up (soundOf) is slow, and a question's characters
 	// are mostly the plan's.
@@ -121,7 +124,28 @@ func (h *homophones) build() {
 				h.bySound[s] = append(h.bySound[s], int32(i))
 			}
 		}
+		for _, at := range h.bySound {
+			slices.SortStableFunc(at, func(a, b int32) int { return int(h.next(a)) - int(h.next(b)) })
+		}
 	})
+}
+
+// next is the sound after position i of text, 0 for none.
+func (h *homophones) next(i int32) uint16 {
+	if int(i)+1 < len(h.sound) {
+		return h.sound[i+1]
+	}
+	return 0
+}
+
+// pairs are the positions of text where the sounds a and b follow each
+// other, in order: those of a's followed by b.
+func (h *homophones) pairs(a, b uint16) []int32 {
+	at := h.bySound[a]
+	cmp := func(i int32, b int) int { return int(h.next(i)) - b }
+	lo, _ := slices.BinarySearchFunc(at, int(b), cmp)
+	n, _ := slices.BinarySearchFunc(at[lo:], int(b)+1, cmp)
+	return at[lo : lo+n]
 }
 
 // correct returns text with its homophone typos corrected, recording each
@@ -185,26 +209,34 @@ func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
 }
 
 // lookup finds the one stretch of the plan that sounds like w and differs
-// from it in one character, when the plan never writes w itself. A
-// two-character stretch must be a word.
+// from it in one character, when the plan never writes w itself. w is
+// of two to four characters; a two-character stretch must be a word.
 func (h *homophones) lookup(w []rune) (string, bool) {
+	if len(w) < 2 || len(w) > 4 {
+		return "", false
+	}
 	h.build()
-	sounds := make([]uint16, len(w))
-	rarest := -1
+	var sounds [4]uint16
 	for i, r := range w {
 		// A sound the plan never has matches nothing.
 		if sounds[i] = h.soundOfRune(r); sounds[i] == 0 {
 			return "", false
 		}
-		if rarest < 0 || len(h.bySound[sounds[i]]) < len(h.bySound[sounds[rarest]]) {
-			rarest = i
+	}
+	// The stretches that sound like w are among those where its rarest
+	// two sounds in a row stand.
+	var rarest []int32
+	at := -1
+	for i := 0; i+1 < len(w); i++ {
+		if p := h.pairs(sounds[i], sounds[i+1]); at < 0 || len(p) < len(rarest) {
+			rarest, at = p, i
 		}
 	}
 	found, written := "", false
 	// Every stretch that sounds like w is looked at, w itself too where
 	// the plan writes it: it differs in no character.
-	for _, pos := range h.bySound[sounds[rarest]] {
-		start := int(pos) - rarest
+	for _, pos := range rarest {
+		start := int(pos) - at
 		if start < 0 || start+len(w) > len(h.text) {
 			continue
 		}

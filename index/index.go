@@ -929,10 +929,10 @@ type hit struct {
 
 // bleveQuery is the query bleve runs for a question: each of its words
 // the plan uses, in each field, weighed by the field and the word; nil
-// when the plan uses none.
-func (idx *Index) bleveQuery(q query) bquery.Query {
+// when the plan uses none. It is made in b's memory.
+func (idx *Index) bleveQuery(q query, b *scratch) bquery.Query {
 	title, extra := idx.inFields()
-	var clauses []bquery.Query
+	terms, boosts := b.terms[:0], b.boosts[:0]
 	for _, t := range q.Terms {
 		if idx.df[t.Text] == 0 {
 			continue
@@ -948,16 +948,22 @@ func (idx *Index) bleveQuery(q query) bquery.Query {
 			if !f.has {
 				continue
 			}
-			tq := bleve.NewTermQuery(t.Text)
-			tq.SetField(f.name)
-			tq.SetBoost(f.boost * t.Weight)
-			clauses = append(clauses, tq)
+			terms = append(terms, bquery.TermQuery{Term: t.Text, FieldVal: f.name})
+			boosts = append(boosts, bquery.Boost(f.boost*t.Weight))
 		}
 	}
-	if len(clauses) == 0 {
+	b.terms, b.boosts = terms, boosts
+	if len(terms) == 0 {
 		return nil
 	}
-	return bleve.NewDisjunctionQuery(clauses...)
+	clauses := b.clauses[:0]
+	for i := range terms {
+		terms[i].BoostVal = &boosts[i]
+		clauses = append(clauses, &terms[i])
+	}
+	b.clauses = clauses
+	b.query = bquery.DisjunctionQuery{Disjuncts: clauses}
+	return &b.query
 }
 
 // scratch holds the slices a search fills and drops, kept from one search
@@ -975,6 +981,11 @@ type scratch struct {
 	uniq           []int32
 	of, phrased    []int
 	asks           []Kind
+	// The query bleve runs (bleveQuery).
+	terms   []bquery.TermQuery
+	boosts  []bquery.Boost
+	clauses []bquery.Query
+	query   bquery.DisjunctionQuery
 }
 
 // grown returns (*s)[:n], grown when it must be; what it holds is left
@@ -1000,7 +1011,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 
 // retrieveIn is retrieve in b's memory.
 func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, error) {
-	bq := idx.bleveQuery(q)
+	bq := idx.bleveQuery(q, b)
 	if bq == nil {
 		return nil, nil
 	}

@@ -339,22 +339,27 @@ func merge(answers []Answer, limit int) Answer {
 	for _, a := range answers {
 		out.Answered = out.Answered || a.Answered
 	}
-	n := 0
-	for _, a := range answers {
-		n += len(a.Results)
-	}
-	out.Results = make([]Result, 0, n)
-	for _, a := range answers {
+	// The results of the plans, best first, by their places: only those
+	// shown are copied.
+	type at struct{ answer, result int }
+	var all []at
+	for i, a := range answers {
 		if a.Answered == out.Answered {
-			out.Results = append(out.Results, a.Results...)
+			for j := range a.Results {
+				all = append(all, at{i, j})
+			}
 		}
 	}
-	slices.SortStableFunc(out.Results, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
+	score := func(r at) float64 { return answers[r.answer].Results[r.result].Score }
+	slices.SortStableFunc(all, func(a, b at) int { return cmp.Compare(score(b), score(a)) })
 	max := limit
 	if !out.Answered {
 		max = min(limit, maxOffered)
 	}
-	out.Results = out.Results[:min(len(out.Results), max)]
+	out.Results = make([]Result, 0, min(len(all), max))
+	for _, r := range all[:min(len(all), max)] {
+		out.Results = append(out.Results, answers[r.answer].Results[r.result])
+	}
 	// A word is missing when no plan uses it.
 	for _, w := range answers[0].Missing {
 		all := true

@@ -106,25 +106,15 @@ type termBuilder struct {
 	stop   map[string]bool
 	frames map[string]bool
 	terms  []term
-	seen   map[termKey]bool
 	groups int
 }
 
-// termKey is a word in its place: on its own, or in an alternative.
-type termKey struct {
-	w          string
-	group, alt int
-}
-
+// add adds a word in its place, on its own or in an alternative, once: a
+// question has few words, looked through.
 func (b *termBuilder) add(w string, weight float64, group, alt int) {
-	key := termKey{w, group, alt}
-	if w == "" || b.stop[w] || b.seen[key] {
+	if w == "" || b.stop[w] || slices.ContainsFunc(b.terms, func(t term) bool { return t.Text == w && t.Group == group && t.Alt == alt }) {
 		return
 	}
-	if b.seen == nil {
-		b.seen = map[termKey]bool{}
-	}
-	b.seen[key] = true
 	if b.frames[w] {
 		weight *= frameWeight
 	}

@@ -177,6 +177,8 @@ type query struct {
 	text string
 	// runes is the set of the runes of Normalized (runeSet).
 	runes uint64
+	// list marks a question that asks for a list or a count (listRe).
+	list bool
 }
 
 // understander turns questions into queries. Its tables are read once and
@@ -510,6 +512,7 @@ func (u *understander) read(raw string) query {
 	q := query{Raw: raw, Intents: map[Kind]bool{}}
 	q.Normalized = u.normalize(raw)
 	q.runes = runeSet(q.Normalized)
+	q.list = listRe.MatchString(q.Normalized)
 	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
 		for _, g := range m[1:] {
 			if n, err := strconv.Atoi(g); err == nil {

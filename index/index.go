@@ -977,6 +977,7 @@ type scratch struct {
 	sc, topicSc    scorer
 	inDoc, inTitle []bool
 	held           []bool
+	rowOf          []int32
 	in             [][]int32
 	uniq           []int32
 	of, phrased    []int
@@ -1042,7 +1043,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	nt := len(q.Terms)
 	inDoc, inTitle := grown(&b.inDoc, nt), grown(&b.inTitle, nt)
 	in := grown(&b.in, nt) // the sentences holding each term
-	held := b.held[:0]     // by sentence, the terms it or the title holds
+	held := b.held[:0]     // by sentence holding a word, the terms it or the title holds
 	defer func() { b.held = held }()
 	// Each word is looked up once a document: a word may stand in the
 	// question several times (on its own, in alternatives), and one the
@@ -1113,19 +1114,32 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		}
 		cov := sc.coverHeld(inDoc)
 		titleCov := sc.coverHeld(inTitle)
-		held = slices.Grow(held[:0], len(d.sentText)*nt)[:len(d.sentText)*nt]
-		for s := range d.sentText {
-			copy(held[s*nt:], inTitle)
+		// The words each sentence holds, with the title's: a row of held
+		// for each sentence holding a word (rowOf), the others holding
+		// the title's alone.
+		rowOf := grown(&b.rowOf, len(d.sentText))
+		for s := range rowOf {
+			rowOf[s] = -1
 		}
+		held = held[:0]
 		for i := range in {
 			for _, s := range in[i] {
-				held[int(s)*nt+i] = true
+				r := rowOf[s]
+				if r < 0 {
+					r = int32(len(held) / nt)
+					rowOf[s] = r
+					held = append(held, inTitle...)
+				}
+				held[int(r)*nt+i] = true
 			}
 		}
 		// The best sentence: most questions ask what one sentence says.
 		sent, quantity, best := 0.0, false, 0
 		for i := range d.sentText {
-			c := sc.coverHeld(held[i*nt : (i+1)*nt])
+			c := titleCov
+			if r := int(rowOf[i]); r >= 0 {
+				c = sc.coverHeld(held[r*nt : (r+1)*nt])
+			}
 			if d.digits[i] {
 				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
 					c += total * bonus

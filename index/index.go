@@ -978,6 +978,8 @@ type scratch struct {
 	inDoc, inTitle []bool
 	held           []bool
 	rowOf          []int32
+	keys           []hitKey
+	sorted         []hit
 	in             [][]int32
 	uniq           []int32
 	of, phrased    []int
@@ -987,6 +989,12 @@ type scratch struct {
 	boosts  []bquery.Boost
 	clauses []bquery.Query
 	query   bquery.DisjunctionQuery
+}
+
+// hitKey is what hits are sorted by, and the place of the hit.
+type hitKey struct {
+	score  float64
+	ord, i int32
 }
 
 // grown returns (*s)[:n], grown when it must be; what it holds is left
@@ -1039,7 +1047,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		maxBM = math.Max(maxBM, m.score)
 	}
 	hits := slices.Grow(b.hits[:0], len(found))
-	defer func() { b.hits = hits }()
+	defer func() { b.hits = hits }() // and b.sorted, the other buffer, below
 	nt := len(q.Terms)
 	inDoc, inTitle := grown(&b.inDoc, nt), grown(&b.inTitle, nt)
 	in := grown(&b.in, nt) // the sentences holding each term
@@ -1208,13 +1216,23 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
 	// the order its batch happened to index them. No two hits tie in
-	// both, so an unstable sort sorts them as a stable one would.
-	slices.SortFunc(hits, func(a, b hit) int {
+	// both, so an unstable sort sorts them as a stable one would. The
+	// keys are sorted, small, and the hits laid out in their order.
+	keys := b.keys[:0]
+	for i, h := range hits {
+		keys = append(keys, hitKey{score: h.score, ord: int32(h.d.ord), i: int32(i)})
+	}
+	slices.SortFunc(keys, func(a, b hitKey) int {
 		if a.score != b.score {
 			return cmp.Compare(b.score, a.score)
 		}
-		return cmp.Compare(a.d.ord, b.d.ord)
+		return cmp.Compare(a.ord, b.ord)
 	})
+	sorted := b.sorted[:0]
+	for _, k := range keys {
+		sorted = append(sorted, hits[k.i])
+	}
+	b.keys, b.sorted, hits = keys, hits, sorted
 	if !q.Quantity {
 		// A figure of the prose found about as well as its paragraph
 		// gives way to it unless the question asks how many: the

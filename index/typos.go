@@ -153,6 +153,11 @@ func (h *homophones) pairs(a, b uint16) []int32 {
 // question are tried, and only where one of those words is a single
 // character or one the plan never uses: a typo breaks a word apart.
 func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string) string {
+	// Each word is looked up once, for the stretches it stands in.
+	words := make([]word, len(toks))
+	for k, t := range toks {
+		words[k] = word{stop: stop(t.Text), known: known(t.Text), runes: utf8.RuneCountInString(t.Text)}
+	}
 	var b strings.Builder
 	prev := 0
 	for i := 0; i < len(toks); i++ {
@@ -160,7 +165,7 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 		for j := min(len(toks), i+4); j > i && !done; j-- {
 			w := text[toks[i].Start:toks[j-1].End]
 			n := utf8.RuneCountInString(w)
-			if n < 2 || n > 4 || !contiguous(toks[i:j]) || !suspicious(toks[i:j], stop, known) {
+			if n < 2 || n > 4 || !contiguous(toks[i:j]) || !suspicious(words[i:j]) {
 				continue
 			}
 			rs := []rune(w)
@@ -191,17 +196,24 @@ func contiguous(toks []segment.Token) bool {
 	return true
 }
 
+// word is what correct reads of a word of the question: whether it is a
+// stop word, whether the plan uses it, and its length in characters.
+type word struct {
+	stop, known bool
+	runes       int
+}
+
 // suspicious reports whether a run of words may hide a typo: it neither
 // starts nor ends with a stop word, and one of its words is a single
 // character or a word the plan never uses. A stop word inside may be the
 // typo itself (非地经济 for 飞地经济).
-func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
+func suspicious(words []word) bool {
 	odd := false
-	for i, t := range toks {
-		if stop(t.Text) && (i == 0 || i == len(toks)-1 || utf8.RuneCountInString(t.Text) > 1) {
+	for i, w := range words {
+		if w.stop && (i == 0 || i == len(words)-1 || w.runes > 1) {
 			return false
 		}
-		if utf8.RuneCountInString(t.Text) == 1 || !known(t.Text) {
+		if w.runes == 1 || !w.known {
 			odd = true
 		}
 	}

@@ -173,9 +173,9 @@ type Index struct {
 	qu       *understander
 	decision Decision
 
-	// fieldWords holds the words of the titles and of the extras of the
-	// documents, filled on the first search (see inFields).
-	fieldWords     [2]map[string]bool
+	// fieldWords tells the words of the titles and of the extras of the
+	// documents, by number, filled on the first search (see inFields).
+	fieldWords     []uint8
 	fieldWordsOnce sync.Once
 	scratch        sync.Pool                 // *scratch, for retrieve
 	byNum          atomic.Pointer[numbering] // for bm25
@@ -934,10 +934,12 @@ type hit struct {
 // the plan uses, in each field, weighed by the field and the word; nil
 // when the plan uses none. It is made in b's memory.
 func (idx *Index) bleveQuery(q query, b *scratch) bquery.Query {
-	title, extra := idx.inFields()
+	fields := idx.inFields()
+	ids := idx.termIDs(q, b)
 	terms, boosts := b.terms[:0], b.boosts[:0]
-	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 {
+	for i, t := range q.Terms {
+		id := ids[i]
+		if id < 0 {
 			continue
 		}
 		// A field no document holds the word in matches nothing: bleve
@@ -947,7 +949,7 @@ func (idx *Index) bleveQuery(q query, b *scratch) bquery.Query {
 			name  string
 			boost float64
 			has   bool
-		}{{fieldTitle, boostTitle, title[t.Text]}, {fieldText, boostText, true}, {fieldExtra, boostExtra, extra[t.Text]}} {
+		}{{fieldTitle, boostTitle, fields[id]&inTitle != 0}, {fieldText, boostText, true}, {fieldExtra, boostExtra, fields[id]&inExtra != 0}} {
 			if !f.has {
 				continue
 			}
@@ -985,6 +987,7 @@ type scratch struct {
 	sorted         []hit
 	in             [][]int32
 	uniq           []int32
+	ids            []int32 // of the terms (termIDs)
 	of, phrased    []int
 	asks           []Kind
 	// The query bleve runs (bleveQuery).
@@ -1005,6 +1008,19 @@ type hitKey struct {
 func grown[E any](s *[]E, n int) []E {
 	*s = slices.Grow((*s)[:0], n)[:n]
 	return *s
+}
+
+// termIDs are the numbers of the question's words in the plan's lexicon,
+// by term, -1 for a word the plan never uses, in b's memory.
+func (idx *Index) termIDs(q query, b *scratch) []int32 {
+	ids := grown(&b.ids, len(q.Terms))
+	for i, t := range q.Terms {
+		ids[i] = -1
+		if id, ok := idx.lex.ids[t.Text]; ok && idx.postAt[id+1] > idx.postAt[id] {
+			ids[i] = id
+		}
+	}
+	return ids
 }
 
 // uniqOf is the place in uniq of the word w, -1 when it is not there.
@@ -1060,11 +1076,10 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	// question several times (on its own, in alternatives), and one the
 	// plan never uses is in no document.
 	uniq := b.uniq[:0]
-	of := grown(&b.of, nt) // the place in uniq of each term, -1 for none
-	for i, t := range q.Terms {
+	of := grown(&b.of, nt)     // the place in uniq of each term, -1 for none
+	for i, id := range b.ids { // the terms' numbers, as bleveQuery found them
 		of[i] = -1
-		id, ok := idx.lex.ids[t.Text]
-		if !ok || idx.df[t.Text] == 0 {
+		if id < 0 {
 			continue
 		}
 		if of[i] = slices.Index(uniq, id); of[i] < 0 {
@@ -1416,25 +1431,36 @@ func (idx *Index) numbered(r bindex.IndexReader) []*doc {
 // scoringModel is the model bleve scores by: BM25, as newMapping says.
 func scoringModel() string { return bindex.BM25Scoring }
 
-// inFields returns the words of the documents' titles and those of their
-// extras: small sets, made on the first search from the documents' words.
-// A word of the plan that neither holds is in a text.
-func (idx *Index) inFields() (title, extra map[string]bool) {
+// inFields returns, by the number of each word of the plan, whether the
+// documents' titles hold it (inTitle) and whether their extras do
+// (inExtra): made on the first search from the documents' words. A word
+// of the plan that neither holds is in a text.
+func (idx *Index) inFields() []uint8 {
 	idx.fieldWordsOnce.Do(func() {
-		idx.fieldWords = [2]map[string]bool{{}, {}}
-		for i, d := range idx.ordered() {
-			title, _ := idx.spans[i].Title.tokens(d.title)
-			for _, tok := range title {
-				idx.fieldWords[0][tok.Text] = true
-			}
-			extra, _ := idx.spans[i].Extra.tokens(d.extra)
-			for _, tok := range extra {
-				idx.fieldWords[1][tok.Text] = true
+		idx.fieldWords = make([]uint8, len(idx.lex.words))
+		mark := func(toks []segment.Token, field uint8) {
+			for _, tok := range toks {
+				if id, ok := idx.lex.ids[tok.Text]; ok {
+					idx.fieldWords[id] |= field
+				}
 			}
 		}
+		for i, d := range idx.ordered() {
+			title, _ := idx.spans[i].Title.tokens(d.title)
+			mark(title, inTitle)
+			extra, _ := idx.spans[i].Extra.tokens(d.extra)
+			mark(extra, inExtra)
+		}
 	})
-	return idx.fieldWords[0], idx.fieldWords[1]
+	return idx.fieldWords
 }
+
+// The fields of the documents, besides their texts, that hold a word
+// (inFields).
+const (
+	inTitle uint8 = 1 << iota
+	inExtra
+)
 
 // absent weighs the words of the question that the plan never uses: a noun
 // among them (地铁, 房价, 区长) most likely names what the plan does not

@@ -128,6 +128,15 @@ func (d *doc) textTokens() []segment.Token {
 	return toks
 }
 
+// freq is the number of the plan's documents that hold the word w.
+func (idx *Index) freq(w string) int {
+	id, ok := idx.lex.ids[w]
+	if !ok {
+		return 0
+	}
+	return int(idx.postAt[id+1] - idx.postAt[id])
+}
+
 // postings are the documents holding the word of number id, in the
 // plan's order.
 func (idx *Index) postings(id int32) []posting {
@@ -157,8 +166,7 @@ type Index struct {
 	targets []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
 	bleve   bleve.Index
 	docs    map[string]*doc
-	df      map[string]int // documents containing each word
-	lex     *lexicon       // the numbers of the documents' words
+	lex     *lexicon // the numbers of the documents' words
 	// post holds the documents of each word of the lexicon, by its
 	// number: those of word id from postAt[id] to postAt[id+1]. A search
 	// reads the candidates of its words there, a word at a time.
@@ -276,7 +284,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	} else {
 		lex = newLexicon(nil)
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, len(lex.words)), lex: lex, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), lex: lex, decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err
@@ -293,9 +301,6 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	}
 	idx.postAt = make([]int32, len(lex.words)+1)
 	for id, n := range df {
-		if n > 0 {
-			idx.df[lex.words[id]] = n
-		}
 		idx.postAt[id+1] = idx.postAt[id] + int32(n)
 	}
 	idx.post = make([]posting, idx.postAt[len(lex.words)])
@@ -325,7 +330,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	// The scratch of assembling is not needed any more.
 	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
-	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.freq(w) > 0 })
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
 	idx.qu.similar = idx.similar
@@ -354,7 +359,7 @@ func (idx *Index) charWords(c string) []string {
 // thing the plan names, most used first.
 func (idx *Index) similar(w string) []string {
 	rs := []rune(w)
-	if len(rs) < 3 || len(rs) > 4 || idx.df[w] > 0 {
+	if len(rs) < 3 || len(rs) > 4 || idx.freq(w) > 0 {
 		return nil
 	}
 	idx.chars.Do(idx.indexChars)
@@ -372,7 +377,7 @@ func (idx *Index) similar(w string) []string {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return idx.df[out[i]] > idx.df[out[j]] })
+	sort.SliceStable(out, func(i, j int) bool { return idx.freq(out[i]) > idx.freq(out[j]) })
 	return out[:min(len(out), 3)]
 }
 
@@ -397,7 +402,7 @@ func lcs(a, b []rune) int {
 func (idx *Index) indexChars() {
 	idx.byChar = map[string][]string{}
 	idx.byFirst = map[rune][]string{}
-	for w := range idx.df {
+	for _, w := range idx.lex.words {
 		n := utf8.RuneCountInString(w)
 		if n >= 3 && n <= 5 && allHan([]rune(w)) {
 			r, _ := utf8.DecodeRuneInString(w)
@@ -415,8 +420,8 @@ func (idx *Index) indexChars() {
 	}
 	for _, words := range idx.byChar {
 		sort.Slice(words, func(i, j int) bool {
-			if idx.df[words[i]] != idx.df[words[j]] {
-				return idx.df[words[i]] > idx.df[words[j]]
+			if idx.freq(words[i]) != idx.freq(words[j]) {
+				return idx.freq(words[i]) > idx.freq(words[j])
 			}
 			return words[i] < words[j]
 		})
@@ -1468,7 +1473,7 @@ const (
 func (idx *Index) absent(q query) float64 {
 	absent := 0.0
 	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 && t.Group == 0 {
+		if idx.freq(t.Text) == 0 && t.Group == 0 {
 			if t.Unknown {
 				absent += idx.idf(t.Text) / 2
 			} else {
@@ -1490,7 +1495,7 @@ func (idx *Index) held(q query, d *doc) int {
 	n := 0
 	groups := map[int]bool{}
 	for _, t := range q.Terms {
-		if isNumber(t.Text) || !idx.has(d, t.Text) || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
+		if isNumber(t.Text) || !idx.has(d, t.Text) || t.Group != 0 && groups[t.Group] || idx.freq(t.Text)*5 >= idx.n || idx.titleW[t.Text] {
 			continue
 		}
 		if t.Group != 0 {
@@ -1671,7 +1676,7 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 			continue
 		}
 		w := t.Text
-		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.df[w]*5 >= idx.n {
+		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.freq(w)*5 >= idx.n {
 			continue
 		}
 		// The dictionary's parts of speech are too loose to trust alone
@@ -1964,7 +1969,7 @@ func (idx *Index) missing(q query) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, t := range q.Terms {
-		if t.Group != 0 || idx.df[t.Text] > 0 || seen[t.Text] || utf8.RuneCountInString(t.Text) < 2 {
+		if t.Group != 0 || idx.freq(t.Text) > 0 || seen[t.Text] || utf8.RuneCountInString(t.Text) < 2 {
 			continue
 		}
 		pos := idx.seg.Pos(t.Text)
@@ -1996,7 +2001,7 @@ func (idx *Index) absentWeight(w string) float64 {
 // idf weighs a word by how rare it is in the plan; a word the plan never
 // uses weighs as much as the rarest.
 func (idx *Index) idf(w string) float64 {
-	df := idx.df[w]
+	df := idx.freq(w)
 	return math.Log(1 + (float64(idx.n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 

@@ -275,7 +275,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	asked := func(idx *Index) string {
 		s := strings.ToLower(question)
 		for _, w := range naming {
-			if idx.df[strings.ToLower(w)] == 0 {
+			if idx.freq(strings.ToLower(w)) == 0 {
 				s = strings.ReplaceAll(s, strings.ToLower(w), " ")
 			}
 		}

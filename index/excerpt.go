@@ -132,15 +132,12 @@ func bestWindow(text string, found []foundWord, spans []weightedSpan, weights ma
 // sentenceStart returns the start of the sentence holding byte i, looking
 // back at most excerptRunes/2 runes.
 func sentenceStart(text string, i int) int {
-	j := i
-	for n := 0; j > 0 && n < excerptRunes/2; n++ {
-		r, size := utf8.DecodeLastRuneInString(text[:j])
-		if strings.ContainsRune("。；！？\n", r) {
-			return j
-		}
-		j -= size
+	lo := runeOffsetBack(text, i, excerptRunes/2)
+	if k := strings.LastIndexAny(text[lo:i], "。；！？\n"); k >= 0 {
+		_, size := utf8.DecodeRuneInString(text[lo+k:])
+		return lo + k + size
 	}
-	if j == 0 {
+	if lo == 0 {
 		return 0
 	}
 	return i

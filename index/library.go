@@ -312,7 +312,15 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 			}
 		}()
 	}
-	for i := range scope {
+	// The largest plans go first, the small ones fill in after: the
+	// workers end about together, not one of them waiting on a large
+	// plan taken last.
+	order := make([]int, len(scope))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scope[b].n, scope[a].n) })
+	for _, i := range order {
 		work <- i
 	}
 	close(work)

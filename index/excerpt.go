@@ -12,9 +12,17 @@ const excerptRunes = 90
 
 const ellipsis = "…"
 
+// weightedSpan is a stretch of a text holding words of the question: the
+// words of found[lo:hi] (see excerpt).
 type weightedSpan struct {
 	Span
-	terms map[string]float64 // the question's words in the span, by weight
+	lo, hi int
+}
+
+// foundWord is a word of the question where a text holds it.
+type foundWord struct {
+	Span
+	word string
 }
 
 // excerpt picks the stretch of text that best shows why it matched, and the
@@ -25,16 +33,16 @@ func (idx *Index) excerpt(text string, tokens []segment.Token, q query) (string,
 	for _, t := range q.Terms {
 		weights[t.Text] = idx.idf(t.Text) * t.Weight
 	}
-	var spans []weightedSpan
+	var found []foundWord
 	for _, tok := range tokens {
-		if w, ok := weights[tok.Text]; ok {
-			spans = append(spans, weightedSpan{Span{tok.Start, tok.End}, map[string]float64{tok.Text: w}})
+		if _, ok := weights[tok.Text]; ok {
+			found = append(found, foundWord{Span{tok.Start, tok.End}, tok.Text})
 		}
 	}
-	spans = mergeSpans(spans)
+	spans := mergeSpans(found)
 	start, end := 0, len(text)
 	if utf8.RuneCountInString(text) > excerptRunes {
-		start, end = bestWindow(text, spans)
+		start, end = bestWindow(text, found, spans, weights)
 	}
 	out := text[start:end]
 	shift := -start
@@ -54,26 +62,25 @@ func (idx *Index) excerpt(text string, tokens []segment.Token, q query) (string,
 	return out, hl
 }
 
-// mergeSpans sorts spans and merges those that overlap or touch.
-func mergeSpans(spans []weightedSpan) []weightedSpan {
-	sort.Slice(spans, func(i, j int) bool {
-		if spans[i].Start != spans[j].Start {
-			return spans[i].Start < spans[j].Start
+// mergeSpans sorts the words found and merges those that overlap or
+// touch into spans, each of a run of them.
+func mergeSpans(found []foundWord) []weightedSpan {
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].Start != found[j].Start {
+			return found[i].Start < found[j].Start
 		}
-		return spans[i].End > spans[j].End
+		return found[i].End > found[j].End
 	})
 	var out []weightedSpan
-	for _, s := range spans {
-		if n := len(out); n > 0 && s.Start <= out[n-1].End {
-			if s.End > out[n-1].End {
-				out[n-1].End = s.End
+	for k, f := range found {
+		if n := len(out); n > 0 && f.Start <= out[n-1].End {
+			if f.End > out[n-1].End {
+				out[n-1].End = f.End
 			}
-			for t, w := range s.terms {
-				out[n-1].terms[t] = w
-			}
+			out[n-1].hi = k + 1
 			continue
 		}
-		out = append(out, s)
+		out = append(out, weightedSpan{f.Span, k, k + 1})
 	}
 	return out
 }
@@ -81,8 +88,10 @@ func mergeSpans(spans []weightedSpan) []weightedSpan {
 // bestWindow returns the byte range of about excerptRunes runes, starting at
 // a sentence start where it can, that holds the most of the question's
 // words, each counted once.
-func bestWindow(text string, spans []weightedSpan) (int, int) {
+func bestWindow(text string, found []foundWord, spans []weightedSpan, weights map[string]float64) (int, int) {
 	bestStart, bestEnd, best := 0, runeOffset(text, 0, excerptRunes), -1.0
+	prevStart, prevEnd := -1, -1
+	var seen []string
 	for _, anchor := range spans {
 		start := sentenceStart(text, anchor.Start)
 		end := runeOffset(text, start, excerptRunes)
@@ -90,17 +99,28 @@ func bestWindow(text string, spans []weightedSpan) (int, int) {
 			start = runeOffsetBack(text, anchor.Start, 15)
 			end = runeOffset(text, start, excerptRunes)
 		}
-		seen := map[string]float64{}
+		// The words of a sentence find one window: it holds as much the
+		// second time, and only more wins.
+		if start == prevStart && end == prevEnd {
+			continue
+		}
+		prevStart, prevEnd = start, end
+		// Each word once, in order of the words: the sum does not depend
+		// on where they stand.
+		seen = seen[:0]
 		for _, s := range spans {
 			if s.Start >= start && s.End <= end {
-				for t, w := range s.terms {
-					seen[t] = w
+				for _, f := range found[s.lo:s.hi] {
+					seen = append(seen, f.word)
 				}
 			}
 		}
+		sort.Strings(seen)
 		sum := 0.0
-		for _, t := range sortedKeys(seen) {
-			sum += seen[t]
+		for i, t := range seen {
+			if i == 0 || t != seen[i-1] {
+				sum += weights[t]
+			}
 		}
 		if sum > best {
 			bestStart, bestEnd, best = start, end, sum
@@ -112,15 +132,12 @@ func bestWindow(text string, spans []weightedSpan) (int, int) {
 // sentenceStart returns the start of the sentence holding byte i, looking
 // back at most excerptRunes/2 runes.
 func sentenceStart(text string, i int) int {
-	j := i
-	for n := 0; j > 0 && n < excerptRunes/2; n++ {
-		r, size := utf8.DecodeLastRuneInString(text[:j])
-		if strings.ContainsRune("。；！？\n", r) {
-			return j
-		}
-		j -= size
+	lo := runeOffsetBack(text, i, excerptRunes/2)
+	if k := strings.LastIndexAny(text[lo:i], "。；！？\n"); k >= 0 {
+		_, size := utf8.DecodeRuneInString(text[lo+k:])
+		return lo + k + size
 	}
-	if j == 0 {
+	if lo == 0 {
 		return 0
 	}
 	return i
@@ -143,13 +160,4 @@ func runeOffsetBack(text string, i, n int) int {
 		i -= size
 	}
 	return i
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

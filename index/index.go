@@ -37,10 +37,19 @@ import (
 	"planbot/index/segment"
 )
 
-// doc is one answer the index holds.
+// doc is one answer the index holds. What a search reads of every
+// candidate comes first, in 64 bytes: few lines of the processor's cache
+// to fetch for each.
 type doc struct {
-	id       string
+	ord      int // its place among the plan's documents
 	kind     Kind
+	sentText []string // the sentences of text
+	// runes holds the runes, lowered, that a question must hold to hold
+	// its title or (a term's) one of its aliases whole: see exact.
+	runes   uint64
+	periods uint8 // the periods its text and extra name (periodsIn)
+
+	id       string
 	title    string
 	text     string
 	extra    string // aliases, category, box title: words that find it
@@ -48,16 +57,14 @@ type doc struct {
 	// words holds every word of title, text and extra by its number in
 	// the plan's lexicon, in order of it, each with the sentences of text
 	// that hold it: a run of in, in order (none for a word only of title
-	// or extra). A sorted slice a document, not a map.
-	words    []wordRun
-	lex      *lexicon
-	in       []int32
-	sentText []string // the sentences of text
-	digits   []bool   // whether each sentence holds a number
-	spans    spans    // the words of text, with their offsets, kept small (textTokens)
-	items    []string // what a list answer lists
-	ord      int      // its place among the plan's documents
-	periods  uint8    // the periods its text and extra name (periodsIn)
+	// or extra). It serves building the index, which turns it around into
+	// the documents of each word (Index.post), and is then dropped.
+	words  []wordRun
+	lex    *lexicon
+	in     []int32  // dropped with words
+	digits []bool   // whether each sentence holds a number
+	spans  spans    // the words of text, with their offsets, kept small (textTokens)
+	items  []string // what a list answer lists
 }
 
 // wordRun is a word of a document: its number in the plan's lexicon,
@@ -104,13 +111,14 @@ func (l *lexicon) id(w string) int32 {
 	return id
 }
 
-// find is the document's word of number id.
-func (d *doc) find(id int32) (wordRun, bool) {
-	i, ok := slices.BinarySearchFunc(d.words, id, func(r wordRun, id int32) int { return int(r.id - id) })
-	if !ok {
-		return wordRun{}, false
-	}
-	return d.words[i], true
+// posting is a document holding a word: its place among the plan's
+// documents (ord-1), whether its title or extra holds the word, and the
+// stretch of the index's in that lists the sentences of its text holding
+// the word, from off, n long.
+type posting struct {
+	doc    int32
+	title  bool
+	off, n uint32
 }
 
 // textTokens are the words of the document's text, with their offsets,
@@ -120,31 +128,51 @@ func (d *doc) textTokens() []segment.Token {
 	return toks
 }
 
+// freq is the number of the plan's documents that hold the word w.
+func (idx *Index) freq(w string) int {
+	id, ok := idx.lex.ids[w]
+	if !ok {
+		return 0
+	}
+	return int(idx.postAt[id+1] - idx.postAt[id])
+}
+
+// postings are the documents holding the word of number id, in the
+// plan's order.
+func (idx *Index) postings(id int32) []posting {
+	return idx.post[idx.postAt[id]:idx.postAt[id+1]]
+}
+
 // has reports whether the document holds the word.
-func (d *doc) has(w string) bool {
-	if d.lex == nil { // a list made for a question holds no words
+func (idx *Index) has(d *doc, w string) bool {
+	if d.ord == 0 { // a list made for a question holds no words
 		return false
 	}
-	id, ok := d.lex.ids[w]
+	id, ok := idx.lex.ids[w]
 	if !ok {
 		return false
 	}
-	_, ok = d.find(id)
+	_, ok = slices.BinarySearchFunc(idx.postings(id), int32(d.ord-1), func(p posting, doc int32) int { return int(p.doc - doc) })
 	return ok
 }
 
 // Index searches one plan. It is safe for concurrent use.
 type Index struct {
-	name     string
-	plan     *corpus.Plan
-	seg      *segment.Segmenter
-	words    []string        // the words the plan adds to the dictionary
-	spans    []snapTokens    // the words of each document, in order, kept small, for a snapshot
-	targets  []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
-	bleve    bleve.Index
-	docs     map[string]*doc
-	df       map[string]int      // documents containing each word
-	lex      *lexicon            // the numbers of the documents' words
+	name    string
+	plan    *corpus.Plan
+	seg     *segment.Segmenter
+	words   []string        // the words the plan adds to the dictionary
+	spans   []snapTokens    // the words of each document, in order, kept small, for a snapshot
+	targets []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
+	bleve   bleve.Index
+	docs    map[string]*doc
+	lex     *lexicon // the numbers of the documents' words
+	// post holds the documents of each word of the lexicon, by its
+	// number: those of word id from postAt[id] to postAt[id+1]. A search
+	// reads the candidates of its words there, a word at a time.
+	post     []posting
+	postAt   []int32
+	in       []int32             // the sentences of the postings (posting.off, posting.n)
 	byChar   map[string][]string // two-character words by character
 	byFirst  map[rune][]string   // words of three to five characters by their first
 	chars    sync.Once           // fills byChar and byFirst, on the first question that needs them
@@ -153,9 +181,9 @@ type Index struct {
 	qu       *understander
 	decision Decision
 
-	// fieldWords holds the words of the titles and of the extras of the
-	// documents, filled on the first search (see inFields).
-	fieldWords     [2]map[string]bool
+	// fieldWords tells the words of the titles and of the extras of the
+	// documents, by number, filled on the first search (see inFields).
+	fieldWords     []uint8
 	fieldWordsOnce sync.Once
 	scratch        sync.Pool                 // *scratch, for retrieve
 	byNum          atomic.Pointer[numbering] // for bm25
@@ -256,7 +284,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	} else {
 		lex = newLexicon(nil)
 	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), df: make(map[string]int, len(lex.words)), lex: lex, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), lex: lex, decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err
@@ -271,15 +299,38 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
+	idx.postAt = make([]int32, len(lex.words)+1)
 	for id, n := range df {
-		if n > 0 {
-			idx.df[lex.words[id]] = n
+		idx.postAt[id+1] = idx.postAt[id] + int32(n)
+	}
+	idx.post = make([]posting, idx.postAt[len(lex.words)])
+	at := slices.Clone(idx.postAt[:len(lex.words)])
+	n := 0
+	for i, d := range docs {
+		for _, r := range d.words {
+			idx.post[at[r.id]] = posting{doc: int32(i), title: r.title, off: r.off, n: r.n}
+			at[r.id]++
 		}
+		d.words = nil
+		n += len(d.in)
+	}
+	// The sentences of the postings of a word follow one another, as the
+	// postings do: a search reads them in one stretch.
+	idx.in = make([]int32, 0, n)
+	for k := range idx.post {
+		p := &idx.post[k]
+		d := docs[p.doc]
+		off := uint32(len(idx.in))
+		idx.in = append(idx.in, d.in[p.off:p.off+p.n]...)
+		p.off = off
+	}
+	for _, d := range docs {
+		d.in = nil
 	}
 	// The scratch of assembling is not needed any more.
 	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
-	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.df[w] > 0 })
+	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.freq(w) > 0 })
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
 	idx.qu.similar = idx.similar
@@ -308,7 +359,7 @@ func (idx *Index) charWords(c string) []string {
 // thing the plan names, most used first.
 func (idx *Index) similar(w string) []string {
 	rs := []rune(w)
-	if len(rs) < 3 || len(rs) > 4 || idx.df[w] > 0 {
+	if len(rs) < 3 || len(rs) > 4 || idx.freq(w) > 0 {
 		return nil
 	}
 	idx.chars.Do(idx.indexChars)
@@ -326,7 +377,7 @@ func (idx *Index) similar(w string) []string {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return idx.df[out[i]] > idx.df[out[j]] })
+	sort.SliceStable(out, func(i, j int) bool { return idx.freq(out[i]) > idx.freq(out[j]) })
 	return out[:min(len(out), 3)]
 }
 
@@ -351,7 +402,7 @@ func lcs(a, b []rune) int {
 func (idx *Index) indexChars() {
 	idx.byChar = map[string][]string{}
 	idx.byFirst = map[rune][]string{}
-	for w := range idx.df {
+	for _, w := range idx.lex.words {
 		n := utf8.RuneCountInString(w)
 		if n >= 3 && n <= 5 && allHan([]rune(w)) {
 			r, _ := utf8.DecodeRuneInString(w)
@@ -369,8 +420,8 @@ func (idx *Index) indexChars() {
 	}
 	for _, words := range idx.byChar {
 		sort.Slice(words, func(i, j int) bool {
-			if idx.df[words[i]] != idx.df[words[j]] {
-				return idx.df[words[i]] > idx.df[words[j]]
+			if idx.freq(words[i]) != idx.freq(words[j]) {
+				return idx.freq(words[i]) > idx.freq(words[j])
 			}
 			return words[i] < words[j]
 		})
@@ -452,6 +503,12 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
 		}
 	}
 	d.periods = periodsIn(d.text) | periodsIn(d.extra)
+	d.runes = runeSet(strings.ToLower(d.title))
+	if d.kind == KindTerm {
+		for n := range strings.FieldsSeq(d.extra) {
+			d.runes &= runeSet(strings.ToLower(n))
+		}
+	}
 	d.sentText = sentences(d.text)
 	for _, st := range d.sentText {
 		d.digits = append(d.digits, hasDigit(st))
@@ -883,12 +940,14 @@ type hit struct {
 
 // bleveQuery is the query bleve runs for a question: each of its words
 // the plan uses, in each field, weighed by the field and the word; nil
-// when the plan uses none.
-func (idx *Index) bleveQuery(q query) bquery.Query {
-	title, extra := idx.inFields()
-	var clauses []bquery.Query
-	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 {
+// when the plan uses none. It is made in b's memory.
+func (idx *Index) bleveQuery(q query, b *scratch) bquery.Query {
+	fields := idx.inFields()
+	ids := idx.termIDs(q, b)
+	terms, boosts := b.terms[:0], b.boosts[:0]
+	for i, t := range q.Terms {
+		id := ids[i]
+		if id < 0 {
 			continue
 		}
 		// A field no document holds the word in matches nothing: bleve
@@ -898,20 +957,26 @@ func (idx *Index) bleveQuery(q query) bquery.Query {
 			name  string
 			boost float64
 			has   bool
-		}{{fieldTitle, boostTitle, title[t.Text]}, {fieldText, boostText, true}, {fieldExtra, boostExtra, extra[t.Text]}} {
+		}{{fieldTitle, boostTitle, fields[id]&inTitle != 0}, {fieldText, boostText, true}, {fieldExtra, boostExtra, fields[id]&inExtra != 0}} {
 			if !f.has {
 				continue
 			}
-			tq := bleve.NewTermQuery(t.Text)
-			tq.SetField(f.name)
-			tq.SetBoost(f.boost * t.Weight)
-			clauses = append(clauses, tq)
+			terms = append(terms, bquery.TermQuery{Term: t.Text, FieldVal: f.name})
+			boosts = append(boosts, bquery.Boost(f.boost*t.Weight))
 		}
 	}
-	if len(clauses) == 0 {
+	b.terms, b.boosts = terms, boosts
+	if len(terms) == 0 {
 		return nil
 	}
-	return bleve.NewDisjunctionQuery(clauses...)
+	clauses := b.clauses[:0]
+	for i := range terms {
+		terms[i].BoostVal = &boosts[i]
+		clauses = append(clauses, &terms[i])
+	}
+	b.clauses = clauses
+	b.query = bquery.DisjunctionQuery{Disjuncts: clauses}
+	return &b.query
 }
 
 // scratch holds the slices a search fills and drops, kept from one search
@@ -919,6 +984,60 @@ func (idx *Index) bleveQuery(q query) bquery.Query {
 type scratch struct {
 	found []scored
 	hits  []hit
+	cand  []int32 // by document, its place among the candidates plus one, else 0
+	posts []int32 // by candidate and word, its posting (see retrieveIn)
+	// What retrieveIn keeps of one candidate, or of one question.
+	sc, topicSc    scorer
+	inDoc, inTitle []bool
+	held           []bool
+	rowOf          []int32
+	keys           []hitKey
+	sorted         []hit
+	in             [][]int32
+	uniq           []int32
+	ids            []int32 // of the terms (termIDs)
+	of, phrased    []int
+	asks           []Kind
+	// The query bleve runs (bleveQuery).
+	terms   []bquery.TermQuery
+	boosts  []bquery.Boost
+	clauses []bquery.Query
+	query   bquery.DisjunctionQuery
+}
+
+// hitKey is what hits are sorted by, and the place of the hit.
+type hitKey struct {
+	score  float64
+	ord, i int32
+}
+
+// grown returns (*s)[:n], grown when it must be; what it holds is left
+// to the caller to set.
+func grown[E any](s *[]E, n int) []E {
+	*s = slices.Grow((*s)[:0], n)[:n]
+	return *s
+}
+
+// termIDs are the numbers of the question's words in the plan's lexicon,
+// by term, -1 for a word the plan never uses, in b's memory.
+func (idx *Index) termIDs(q query, b *scratch) []int32 {
+	ids := grown(&b.ids, len(q.Terms))
+	for i, t := range q.Terms {
+		ids[i] = -1
+		if id, ok := idx.lex.ids[t.Text]; ok && idx.postAt[id+1] > idx.postAt[id] {
+			ids[i] = id
+		}
+	}
+	return ids
+}
+
+// uniqOf is the place in uniq of the word w, -1 when it is not there.
+func (idx *Index) uniqOf(uniq []int32, w string) int {
+	id, ok := idx.lex.ids[w]
+	if !ok {
+		return -1
+	}
+	return slices.Index(uniq, id)
 }
 
 // retrieve runs the query through bleve and re-ranks what it found.
@@ -928,7 +1047,7 @@ func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 
 // retrieveIn is retrieve in b's memory.
 func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, error) {
-	bq := idx.bleveQuery(q)
+	bq := idx.bleveQuery(q, b)
 	if bq == nil {
 		return nil, nil
 	}
@@ -938,10 +1057,10 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	}
 	b.found = found
 	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
-	sc := newScorer(q.Terms, weight)
-	cover := sc.cover
-	total := cover(func(string) bool { return true })
-	topicSc := newScorer(q.Terms, func(t term) float64 {
+	sc, topicSc := &b.sc, &b.topicSc
+	sc.reset(q.Terms, weight)
+	total := sc.cover(func(string) bool { return true })
+	topicSc.reset(q.Terms, func(t term) float64 {
 		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
@@ -955,20 +1074,20 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		maxBM = math.Max(maxBM, m.score)
 	}
 	hits := slices.Grow(b.hits[:0], len(found))
-	defer func() { b.hits = hits }()
+	defer func() { b.hits = hits }() // and b.sorted, the other buffer, below
 	nt := len(q.Terms)
-	inDoc, inTitle := make([]bool, nt), make([]bool, nt)
-	in := make([][]int32, nt) // the sentences holding each term
-	var held []bool           // by sentence, the terms it or the title holds
+	inDoc, inTitle := grown(&b.inDoc, nt), grown(&b.inTitle, nt)
+	in := grown(&b.in, nt) // the sentences holding each term
+	held := b.held[:0]     // by sentence holding a word, the terms it or the title holds
+	defer func() { b.held = held }()
 	// Each word is looked up once a document: a word may stand in the
 	// question several times (on its own, in alternatives), and one the
 	// plan never uses is in no document.
-	var uniq []int32
-	of := make([]int, nt) // the place in uniq of each term, -1 for none
-	for i, t := range q.Terms {
+	uniq := b.uniq[:0]
+	of := grown(&b.of, nt)     // the place in uniq of each term, -1 for none
+	for i, id := range b.ids { // the terms' numbers, as bleveQuery found them
 		of[i] = -1
-		id, ok := idx.lex.ids[t.Text]
-		if !ok || idx.df[t.Text] == 0 {
+		if id < 0 {
 			continue
 		}
 		if of[i] = slices.Index(uniq, id); of[i] < 0 {
@@ -976,36 +1095,86 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			uniq = append(uniq, id)
 		}
 	}
-	uIn, uDoc, uTitle := make([][]int32, len(uniq)), make([]bool, len(uniq)), make([]bool, len(uniq))
-	for _, m := range found {
-		d := m.d
-		for j, id := range uniq {
-			r, ok := d.find(id)
-			uIn[j], uDoc[j], uTitle[j] = d.in[r.off:r.off+r.n], ok, r.title
+	b.uniq = uniq
+	// The two words of each phrase, by their place in uniq (-1 when the
+	// question does not search the word: the document is asked).
+	phrased := grown(&b.phrased, 2*len(q.Phrases))
+	for i, p := range q.Phrases {
+		phrased[2*i], phrased[2*i+1] = idx.uniqOf(uniq, p.first), idx.uniqOf(uniq, p.second)
+	}
+	// The kinds of answer the question asks for (q.Intents), looked
+	// through rather than up.
+	asks := b.asks[:0]
+	for k, ok := range q.Intents {
+		if ok {
+			asks = append(asks, k)
 		}
+	}
+	b.asks = asks
+	// Which candidate holds which word, read from the words' documents:
+	// posts[c*len(uniq)+j] is the place in post of the c-th candidate's
+	// posting of the j-th word, -1 for none.
+	nu := len(uniq)
+	if len(b.cand) < idx.n {
+		b.cand = make([]int32, idx.n)
+	}
+	for c, m := range found {
+		b.cand[m.d.ord-1] = int32(c + 1)
+	}
+	b.posts = slices.Grow(b.posts[:0], len(found)*nu)[:len(found)*nu]
+	for k := range b.posts {
+		b.posts[k] = -1
+	}
+	for j, id := range uniq {
+		for k := idx.postAt[id]; k < idx.postAt[id+1]; k++ {
+			if c := b.cand[idx.post[k].doc]; c > 0 {
+				b.posts[int(c-1)*nu+j] = k
+			}
+		}
+	}
+	for _, m := range found {
+		b.cand[m.d.ord-1] = 0
+	}
+	for c, m := range found {
+		d := m.d
+		posts := b.posts[c*nu : (c+1)*nu]
 		for i, j := range of {
-			if j < 0 {
+			if j < 0 || posts[j] < 0 {
 				in[i], inDoc[i], inTitle[i] = nil, false, false
 				continue
 			}
-			in[i], inDoc[i], inTitle[i] = uIn[j], uDoc[j], uTitle[j]
+			p := idx.post[posts[j]]
+			in[i], inDoc[i], inTitle[i] = idx.in[p.off:p.off+p.n], true, p.title
 		}
 		cov := sc.coverHeld(inDoc)
 		titleCov := sc.coverHeld(inTitle)
-		held = slices.Grow(held[:0], len(d.sentText)*nt)[:len(d.sentText)*nt]
-		for s := range d.sentText {
-			copy(held[s*nt:], inTitle)
+		// The words each sentence holds, with the title's: a row of held
+		// for each sentence holding a word (rowOf), the others holding
+		// the title's alone.
+		rowOf := grown(&b.rowOf, len(d.sentText))
+		for s := range rowOf {
+			rowOf[s] = -1
 		}
+		held = held[:0]
 		for i := range in {
 			for _, s := range in[i] {
-				held[int(s)*nt+i] = true
+				r := rowOf[s]
+				if r < 0 {
+					r = int32(len(held) / nt)
+					rowOf[s] = r
+					held = append(held, inTitle...)
+				}
+				held[int(r)*nt+i] = true
 			}
 		}
 		// The best sentence: most questions ask what one sentence says.
 		sent, quantity, best := 0.0, false, 0
 		for i := range d.sentText {
-			c := sc.coverHeld(held[i*nt : (i+1)*nt])
-			if d.digits[i] {
+			c := titleCov
+			if r := int(rowOf[i]); r >= 0 {
+				c = sc.coverHeld(held[r*nt : (r+1)*nt])
+			}
+			if q.Quantity && d.digits[i] {
 				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
 					c += total * bonus
 					quantity = true
@@ -1021,13 +1190,19 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		// the next: rounded, equal documents tie, and ties go in order.
 		bm := math.Round(m.score/maxBM*1e6) / 1e6
 		score := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
-		if q.Intents[d.kind] {
+		if slices.Contains(asks, d.kind) {
 			score *= intentBoost[d.kind]
 		}
 		if len(q.Phrases) > 0 {
 			n := 0
-			for _, p := range q.Phrases {
-				if d.has(p.first) && d.has(p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
+			has := func(j int, w string) bool {
+				if j >= 0 {
+					return posts[j] >= 0
+				}
+				return idx.has(d, w)
+			}
+			for i, p := range q.Phrases {
+				if has(phrased[2*i], p.first) && has(phrased[2*i+1], p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
 					n++
 				}
 			}
@@ -1051,7 +1226,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		// A definition answers a question about its term, not every
 		// question that shares a word with it: a question all of whose
 		// words its name holds (八横 of “二环五纵八横”) is about it.
-		if d.kind == KindTerm && !exact && !q.Intents[KindTerm] && titleCov < 0.999 {
+		if d.kind == KindTerm && !exact && !slices.Contains(asks, KindTerm) && titleCov < 0.999 {
 			score *= 0.6
 		}
 		// How relevant: the share of the question the document holds, and
@@ -1067,13 +1242,23 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	}
 	// Ties go in the plan's order: bleve's order of equal scores follows
 	// the order its batch happened to index them. No two hits tie in
-	// both, so an unstable sort sorts them as a stable one would.
-	slices.SortFunc(hits, func(a, b hit) int {
+	// both, so an unstable sort sorts them as a stable one would. The
+	// keys are sorted, small, and the hits laid out in their order.
+	keys := b.keys[:0]
+	for i, h := range hits {
+		keys = append(keys, hitKey{score: h.score, ord: int32(h.d.ord), i: int32(i)})
+	}
+	slices.SortFunc(keys, func(a, b hitKey) int {
 		if a.score != b.score {
 			return cmp.Compare(b.score, a.score)
 		}
-		return cmp.Compare(a.d.ord, b.d.ord)
+		return cmp.Compare(a.ord, b.ord)
 	})
+	sorted := b.sorted[:0]
+	for _, k := range keys {
+		sorted = append(sorted, hits[k.i])
+	}
+	b.keys, b.sorted, hits = keys, hits, sorted
 	if !q.Quantity {
 		// A figure of the prose found about as well as its paragraph
 		// gives way to it unless the question asks how many: the
@@ -1254,25 +1439,36 @@ func (idx *Index) numbered(r bindex.IndexReader) []*doc {
 // scoringModel is the model bleve scores by: BM25, as newMapping says.
 func scoringModel() string { return bindex.BM25Scoring }
 
-// inFields returns the words of the documents' titles and those of their
-// extras: small sets, made on the first search from the documents' words.
-// A word of the plan that neither holds is in a text.
-func (idx *Index) inFields() (title, extra map[string]bool) {
+// inFields returns, by the number of each word of the plan, whether the
+// documents' titles hold it (inTitle) and whether their extras do
+// (inExtra): made on the first search from the documents' words. A word
+// of the plan that neither holds is in a text.
+func (idx *Index) inFields() []uint8 {
 	idx.fieldWordsOnce.Do(func() {
-		idx.fieldWords = [2]map[string]bool{{}, {}}
-		for i, d := range idx.ordered() {
-			title, _ := idx.spans[i].Title.tokens(d.title)
-			for _, tok := range title {
-				idx.fieldWords[0][tok.Text] = true
-			}
-			extra, _ := idx.spans[i].Extra.tokens(d.extra)
-			for _, tok := range extra {
-				idx.fieldWords[1][tok.Text] = true
+		idx.fieldWords = make([]uint8, len(idx.lex.words))
+		mark := func(toks []segment.Token, field uint8) {
+			for _, tok := range toks {
+				if id, ok := idx.lex.ids[tok.Text]; ok {
+					idx.fieldWords[id] |= field
+				}
 			}
 		}
+		for i, d := range idx.ordered() {
+			title, _ := idx.spans[i].Title.tokens(d.title)
+			mark(title, inTitle)
+			extra, _ := idx.spans[i].Extra.tokens(d.extra)
+			mark(extra, inExtra)
+		}
 	})
-	return idx.fieldWords[0], idx.fieldWords[1]
+	return idx.fieldWords
 }
+
+// The fields of the documents, besides their texts, that hold a word
+// (inFields).
+const (
+	inTitle uint8 = 1 << iota
+	inExtra
+)
 
 // absent weighs the words of the question that the plan never uses: a noun
 // among them (地铁, 房价, 区长) most likely names what the plan does not
@@ -1280,7 +1476,7 @@ func (idx *Index) inFields() (title, extra map[string]bool) {
 func (idx *Index) absent(q query) float64 {
 	absent := 0.0
 	for _, t := range q.Terms {
-		if idx.df[t.Text] == 0 && t.Group == 0 {
+		if idx.freq(t.Text) == 0 && t.Group == 0 {
 			if t.Unknown {
 				absent += idx.idf(t.Text) / 2
 			} else {
@@ -1302,7 +1498,7 @@ func (idx *Index) held(q query, d *doc) int {
 	n := 0
 	groups := map[int]bool{}
 	for _, t := range q.Terms {
-		if isNumber(t.Text) || !d.has(t.Text) || t.Group != 0 && groups[t.Group] || idx.df[t.Text]*5 >= idx.n || idx.titleW[t.Text] {
+		if isNumber(t.Text) || !idx.has(d, t.Text) || t.Group != 0 && groups[t.Group] || idx.freq(t.Text)*5 >= idx.n || idx.titleW[t.Text] {
 			continue
 		}
 		if t.Group != 0 {
@@ -1311,6 +1507,16 @@ func (idx *Index) held(q query, d *doc) int {
 		n++
 	}
 	return n
+}
+
+// runeSet is the set of the runes of s, each by a bit (its code modulo
+// 64): a text holding s whole holds every rune of s, and so every bit.
+func runeSet(s string) uint64 {
+	var set uint64
+	for _, r := range s {
+		set |= 1 << (uint32(r) % 64)
+	}
+	return set
 }
 
 // isNumber reports whether a word is made of digits (and a point).
@@ -1477,7 +1683,7 @@ func (idx *Index) lacksAsked(q query, h hit) bool {
 			continue
 		}
 		w := t.Text
-		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.df[w]*5 >= idx.n {
+		if utf8.RuneCountInString(w) < 2 || strings.Contains(q.Normalized, w) || idx.titleW[w] || idx.freq(w)*5 >= idx.n {
 			continue
 		}
 		// The dictionary's parts of speech are too loose to trust alone
@@ -1672,25 +1878,36 @@ func numberInUnit(s, unit string) bool {
 // alternatives of a group count once: each by its heaviest word, in the
 // share of its words present; the group by its best alternative.
 type scorer struct {
-	terms  []term
-	weight []float64
-	alt    []int     // index into alts of each term, -1 for a plain term
-	alts   []altInfo // the alternatives
-	groups int
-	got    []float64 // scratch: weight present per alternative
-	best   []float64 // scratch: best share per group
-	held   []bool    // scratch: the terms cover finds held
+	terms   []term
+	weight  []float64
+	alt     []int     // index into alts of each term, -1 for a plain term
+	alts    []altInfo // the alternatives
+	groups  int
+	groupOf []int     // the Group of each group
+	got     []float64 // scratch: weight present per alternative
+	best    []float64 // scratch: best share per group
+	held    []bool    // scratch: the terms cover finds held
 }
 
 type altInfo struct {
 	group    int     // 0-based group index
 	top, all float64 // heaviest word, all words
+	of       [2]int  // the term's Group and Alt
 }
 
 func newScorer(terms []term, weight func(term) float64) *scorer {
-	sc := &scorer{terms: terms, weight: make([]float64, len(terms)), alt: make([]int, len(terms))}
-	altIdx := map[[2]int]int{}
-	groupIdx := map[int]int{}
+	sc := new(scorer)
+	sc.reset(terms, weight)
+	return sc
+}
+
+// reset makes sc the scorer of terms, in the memory it has. A question
+// has few groups and alternatives: they are found by looking through them.
+func (sc *scorer) reset(terms []term, weight func(term) float64) {
+	sc.terms = terms
+	sc.weight = slices.Grow(sc.weight[:0], len(terms))[:len(terms)]
+	sc.alt = slices.Grow(sc.alt[:0], len(terms))[:len(terms)]
+	sc.alts, sc.groupOf = sc.alts[:0], sc.groupOf[:0]
 	for i, t := range terms {
 		w := weight(t)
 		sc.weight[i] = w
@@ -1698,26 +1915,24 @@ func newScorer(terms []term, weight func(term) float64) *scorer {
 		if t.Group == 0 {
 			continue
 		}
-		g, ok := groupIdx[t.Group]
-		if !ok {
-			g = len(groupIdx)
-			groupIdx[t.Group] = g
+		g := slices.Index(sc.groupOf, t.Group)
+		if g < 0 {
+			g = len(sc.groupOf)
+			sc.groupOf = append(sc.groupOf, t.Group)
 		}
 		k := [2]int{t.Group, t.Alt}
-		a, ok := altIdx[k]
-		if !ok {
+		a := slices.IndexFunc(sc.alts, func(info altInfo) bool { return info.of == k })
+		if a < 0 {
 			a = len(sc.alts)
-			altIdx[k] = a
-			sc.alts = append(sc.alts, altInfo{group: g})
+			sc.alts = append(sc.alts, altInfo{group: g, of: k})
 		}
 		sc.alt[i] = a
 		sc.alts[a].top = math.Max(sc.alts[a].top, w)
 		sc.alts[a].all += w
 	}
-	sc.groups = len(groupIdx)
-	sc.got = make([]float64, len(sc.alts))
-	sc.best = make([]float64, sc.groups)
-	return sc
+	sc.groups = len(sc.groupOf)
+	sc.got = slices.Grow(sc.got[:0], len(sc.alts))[:len(sc.alts)]
+	sc.best = slices.Grow(sc.best[:0], sc.groups)[:sc.groups]
 }
 
 // cover sums the weight of the question's words that has accepts. A
@@ -1767,7 +1982,7 @@ func (idx *Index) missing(q query) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, t := range q.Terms {
-		if t.Group != 0 || idx.df[t.Text] > 0 || seen[t.Text] || utf8.RuneCountInString(t.Text) < 2 {
+		if t.Group != 0 || idx.freq(t.Text) > 0 || seen[t.Text] || utf8.RuneCountInString(t.Text) < 2 {
 			continue
 		}
 		pos := idx.seg.Pos(t.Text)
@@ -1799,13 +2014,16 @@ func (idx *Index) absentWeight(w string) float64 {
 // idf weighs a word by how rare it is in the plan; a word the plan never
 // uses weighs as much as the rarest.
 func (idx *Index) idf(w string) float64 {
-	df := idx.df[w]
+	df := idx.freq(w)
 	return math.Log(1 + (float64(idx.n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
 // exact reports whether the document's title, or one of a term's aliases,
 // stands whole in the question.
 func (idx *Index) exact(d *doc, q query) bool {
+	if d.runes&^q.runes != 0 {
+		return false // most documents: a rune of each name is not in the question
+	}
 	in := func(n string) bool {
 		// Most titles fail on their first character, which is cheaper
 		// to look for than to lower the whole title.

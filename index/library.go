@@ -33,6 +33,15 @@ type Library struct {
 	def    *Index
 	seg    *segment.Segmenter
 	levels map[string][]string // level → the words that name it
+	naming map[*Index]naming   // what names each plan, read once from its title
+}
+
+// naming is what names a plan in a question (see Library.Named): its
+// period, its level, its places and its short name, lowered.
+type naming struct {
+	period, level string
+	places        []string
+	name          string
 }
 
 // NewLibrary makes a library of plans, each named by its Index's Name, the
@@ -50,7 +59,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels}
+	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels, naming: map[*Index]naming{}}
 	for _, idx := range plans {
 		if idx.Name() == "" {
 			return nil, errors.New("index: a plan has no name")
@@ -59,6 +68,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 			return nil, fmt.Errorf("index: two plans are named %s", idx.Name())
 		}
 		l.byName[idx.Name()] = idx
+		l.naming[idx] = naming{period: idx.plan.Period(), level: idx.plan.Level(), places: idx.plan.PlaceNames(), name: strings.ToLower(idx.Name())}
 	}
 	if def != "" {
 		idx, ok := l.byName[def]
@@ -169,7 +179,7 @@ func (l *Library) named(question string) ([]*Index, []string) {
 			periodsNamed = append(periodsNamed, p)
 		}
 	}
-	add(func(idx *Index) bool { return slices.Contains(periodsNamed, idx.plan.Period()) })
+	add(func(idx *Index) bool { return slices.Contains(periodsNamed, l.naming[idx].period) })
 	// Levels.
 	levelsNamed := map[string]bool{}
 	for level, words := range l.levels {
@@ -180,14 +190,14 @@ func (l *Library) named(question string) ([]*Index, []string) {
 			}
 		}
 	}
-	add(func(idx *Index) bool { return levelsNamed[idx.plan.Level()] })
+	add(func(idx *Index) bool { return levelsNamed[l.naming[idx].level] })
 	// Places, and the plans' own short names.
 	add(func(idx *Index) bool {
-		if strings.Contains(q, strings.ToLower(idx.Name())) {
+		if strings.Contains(q, l.naming[idx].name) {
 			return true
 		}
 		found := false
-		for _, p := range idx.plan.PlaceNames() {
+		for _, p := range l.naming[idx].places {
 			if at(p) {
 				found = true
 				levelWords = append(levelWords, p)
@@ -265,7 +275,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	asked := func(idx *Index) string {
 		s := strings.ToLower(question)
 		for _, w := range naming {
-			if idx.df[strings.ToLower(w)] == 0 {
+			if idx.freq(strings.ToLower(w)) == 0 {
 				s = strings.ReplaceAll(s, strings.ToLower(w), " ")
 			}
 		}
@@ -303,7 +313,15 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 			}
 		}()
 	}
-	for i := range scope {
+	// The largest plans go first, the small ones fill in after: the
+	// workers end about together, not one of them waiting on a large
+	// plan taken last.
+	order := make([]int, len(scope))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scope[b].n, scope[a].n) })
+	for _, i := range order {
 		work <- i
 	}
 	close(work)
@@ -330,22 +348,27 @@ func merge(answers []Answer, limit int) Answer {
 	for _, a := range answers {
 		out.Answered = out.Answered || a.Answered
 	}
-	n := 0
-	for _, a := range answers {
-		n += len(a.Results)
-	}
-	out.Results = make([]Result, 0, n)
-	for _, a := range answers {
+	// The results of the plans, best first, by their places: only those
+	// shown are copied.
+	type at struct{ answer, result int }
+	var all []at
+	for i, a := range answers {
 		if a.Answered == out.Answered {
-			out.Results = append(out.Results, a.Results...)
+			for j := range a.Results {
+				all = append(all, at{i, j})
+			}
 		}
 	}
-	slices.SortStableFunc(out.Results, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
+	score := func(r at) float64 { return answers[r.answer].Results[r.result].Score }
+	slices.SortStableFunc(all, func(a, b at) int { return cmp.Compare(score(b), score(a)) })
 	max := limit
 	if !out.Answered {
 		max = min(limit, maxOffered)
 	}
-	out.Results = out.Results[:min(len(out.Results), max)]
+	out.Results = make([]Result, 0, min(len(all), max))
+	for _, r := range all[:min(len(all), max)] {
+		out.Results = append(out.Results, answers[r.answer].Results[r.result])
+	}
 	// A word is missing when no plan uses it.
 	for _, w := range answers[0].Missing {
 		all := true

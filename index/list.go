@@ -63,7 +63,7 @@ var listWords = map[string]bool{
 // list answers a question that asks for a list, or reports false.
 func (idx *Index) list(q query) (*doc, bool) {
 	text := q.Normalized
-	if q.Indicator > 0 || !listRe.MatchString(text) {
+	if q.Indicator > 0 || !q.list {
 		return nil, false
 	}
 	plan := idx.plan

@@ -106,25 +106,15 @@ type termBuilder struct {
 	stop   map[string]bool
 	frames map[string]bool
 	terms  []term
-	seen   map[termKey]bool
 	groups int
 }
 
-// termKey is a word in its place: on its own, or in an alternative.
-type termKey struct {
-	w          string
-	group, alt int
-}
-
+// add adds a word in its place, on its own or in an alternative, once: a
+// question has few words, looked through.
 func (b *termBuilder) add(w string, weight float64, group, alt int) {
-	key := termKey{w, group, alt}
-	if w == "" || b.stop[w] || b.seen[key] {
+	if w == "" || b.stop[w] || slices.ContainsFunc(b.terms, func(t term) bool { return t.Text == w && t.Group == group && t.Alt == alt }) {
 		return
 	}
-	if b.seen == nil {
-		b.seen = map[termKey]bool{}
-	}
-	b.seen[key] = true
 	if b.frames[w] {
 		weight *= frameWeight
 	}
@@ -188,6 +178,10 @@ type query struct {
 	// text is what is searched: Normalized without a reference to an
 	// indicator.
 	text string
+	// runes is the set of the runes of Normalized (runeSet).
+	runes uint64
+	// list marks a question that asks for a list or a count (listRe).
+	list bool
 }
 
 // understander turns questions into queries. Its tables are read once and
@@ -526,6 +520,8 @@ func (u *understander) understand(raw string) query { return u.words(u.read(raw)
 func (u *understander) read(raw string) query {
 	q := query{Raw: raw, Intents: map[Kind]bool{}}
 	q.Normalized = u.normalize(raw)
+	q.runes = runeSet(q.Normalized)
+	q.list = listRe.MatchString(q.Normalized)
 	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
 		for _, g := range m[1:] {
 			if n, err := strconv.Atoi(g); err == nil {

@@ -33,7 +33,7 @@ func TestBM25AsBleve(t *testing.T) {
 	ctx := context.Background()
 	cut := 0 // questions that find more documents than are kept
 	for _, question := range questions {
-		bq := idx.bleveQuery(idx.qu.understand(question))
+		bq := idx.bleveQuery(idx.qu.understand(question), new(scratch))
 		if bq == nil {
 			continue
 		}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"testing"
 	"unicode"
 
@@ -52,5 +53,66 @@ func TestSounds(t *testing.T) {
 		if got := soundOf(tt.r); got != tt.want {
 			t.Errorf("soundOf(%c) = %q, want %q", tt.r, got, tt.want)
 		}
+	}
+}
+
+// TestLookup checks the typo lookup, which reads the plan's positions of
+// two sounds in a row, against a plain reading of the whole plan: every
+// stretch of two to four characters of the questions' words, the plan's
+// own among them, gets the correction that a scan of every position finds.
+func TestLookup(t *testing.T) {
+	idx := testIndex(t)
+	h := idx.qu.typos
+	h.build()
+	// scan is lookup reading every position of the plan.
+	scan := func(w []rune) (string, bool) {
+		found, written := "", false
+		for start := 0; start+len(w) <= len(h.text); start++ {
+			diff := 0
+			for k := range w {
+				if s := h.soundOfRune(w[k]); s == 0 || h.sound[start+k] != s {
+					diff = -1
+					break
+				}
+				if h.text[start+k] != w[k] {
+					diff++
+				}
+			}
+			written = written || diff == 0
+			if diff != 1 {
+				continue
+			}
+			c := string(h.text[start : start+len(w)])
+			if len(w) == 2 && !h.isWord(c) {
+				continue
+			}
+			if found != "" && found != c {
+				return "", false
+			}
+			found = c
+		}
+		return found, found != "" && !written
+	}
+	questions := append(slices.Clone(benchQuestions), "沙尔亲镇种中药材", "规化里的北梁", "非地经济怎么发展", "东河区的森林覆盖率")
+	n, corrected := 0, 0
+	for _, q := range questions {
+		rs := []rune(q)
+		for i := range rs {
+			for j := i + 2; j <= min(len(rs), i+4); j++ {
+				w := rs[i:j]
+				got, ok := h.lookup(w)
+				want, wantOK := scan(w)
+				if got != want || ok != wantOK {
+					t.Errorf("%s: lookup %q %v, a scan %q %v", string(w), got, ok, want, wantOK)
+				}
+				n++
+				if ok {
+					corrected++
+				}
+			}
+		}
+	}
+	if corrected == 0 {
+		t.Errorf("none of %d stretches corrected", n)
 	}
 }

@@ -19,14 +19,16 @@ import (
 type homophones struct {
 	texts   func() []string // the plan's texts, read on the first question
 	text    []rune          // the plan's texts, separated by newlines
-	plain   string          // the same as a string
 	isWord  func(string) bool
 	buildMu sync.Once
 	// The sounds are numbered (a plan has a few hundred syllables) to
 	// keep the tables small: two bytes a character, not sixteen.
-	soundID map[string]uint16  // toneless pinyin → its number, from 1
-	sound   []uint16           // the sound of each rune of text, 0 if none
-	bySound map[uint16][]int32 // positions of each sound in text
+	soundID map[string]uint16 // toneless pinyin → its number, from 1
+	sound   []uint16          // the sound of each rune of text, 0 if none
+	// bySound holds the positions of each sound in text, by the sound
+	// that follows (0 for none), then in order: the stretches of two
+	// sounds are a run of them.
+	bySound map[uint16][]int32
 	// runeSound is the sound of each character of text: looking a
 	// character's sound up (soundOf) is slow, and a question's characters
 	// are mostly the plan's.
@@ -98,8 +100,7 @@ var sounds = sync.OnceValue(func() *soundTable {
 // needs them, so that start-up does not pay for it.
 func (h *homophones) build() {
 	h.buildMu.Do(func() {
-		h.plain = strings.Join(h.texts(), "\n")
-		h.text = []rune(h.plain)
+		h.text = []rune(strings.Join(h.texts(), "\n"))
 		h.sound = make([]uint16, len(h.text))
 		h.soundID = map[string]uint16{}
 		h.bySound = map[uint16][]int32{}
@@ -123,7 +124,28 @@ func (h *homophones) build() {
 				h.bySound[s] = append(h.bySound[s], int32(i))
 			}
 		}
+		for _, at := range h.bySound {
+			slices.SortStableFunc(at, func(a, b int32) int { return int(h.next(a)) - int(h.next(b)) })
+		}
 	})
+}
+
+// next is the sound after position i of text, 0 for none.
+func (h *homophones) next(i int32) uint16 {
+	if int(i)+1 < len(h.sound) {
+		return h.sound[i+1]
+	}
+	return 0
+}
+
+// pairs are the positions of text where the sounds a and b follow each
+// other, in order: those of a's followed by b.
+func (h *homophones) pairs(a, b uint16) []int32 {
+	at := h.bySound[a]
+	cmp := func(i int32, b int) int { return int(h.next(i)) - b }
+	lo, _ := slices.BinarySearchFunc(at, int(b), cmp)
+	n, _ := slices.BinarySearchFunc(at[lo:], int(b)+1, cmp)
+	return at[lo : lo+n]
 }
 
 // correct returns text with its homophone typos corrected, recording each
@@ -131,6 +153,11 @@ func (h *homophones) build() {
 // question are tried, and only where one of those words is a single
 // character or one the plan never uses: a typo breaks a word apart.
 func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string) string {
+	// Each word is looked up once, for the stretches it stands in.
+	words := make([]word, len(toks))
+	for k, t := range toks {
+		words[k] = word{stop: stop(t.Text), known: known(t.Text), runes: utf8.RuneCountInString(t.Text)}
+	}
 	var b strings.Builder
 	prev := 0
 	for i := 0; i < len(toks); i++ {
@@ -138,16 +165,14 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 		for j := min(len(toks), i+4); j > i && !done; j-- {
 			w := text[toks[i].Start:toks[j-1].End]
 			n := utf8.RuneCountInString(w)
-			if n < 2 || n > 4 || !contiguous(toks[i:j]) || !suspicious(toks[i:j], stop, known) {
+			if n < 2 || n > 4 || !contiguous(toks[i:j]) || !suspicious(words[i:j]) {
 				continue
 			}
 			rs := []rune(w)
 			if !allHan(rs) || h.isWord(w) {
 				continue
 			}
-			// Looking up the sound first is cheaper than searching the
-			// plan for the stretch, and rarely finds anything.
-			if c, ok := h.lookup(rs); ok && !strings.Contains(h.plain, w) {
+			if c, ok := h.lookup(rs); ok {
 				corrected[w] = c
 				b.WriteString(text[prev:toks[i].Start])
 				b.WriteString(c)
@@ -171,17 +196,24 @@ func contiguous(toks []segment.Token) bool {
 	return true
 }
 
+// word is what correct reads of a word of the question: whether it is a
+// stop word, whether the plan uses it, and its length in characters.
+type word struct {
+	stop, known bool
+	runes       int
+}
+
 // suspicious reports whether a run of words may hide a typo: it neither
 // starts nor ends with a stop word, and one of its words is a single
 // character or a word the plan never uses. A stop word inside may be the
 // typo itself (非地经济 for 飞地经济).
-func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
+func suspicious(words []word) bool {
 	odd := false
-	for i, t := range toks {
-		if stop(t.Text) && (i == 0 || i == len(toks)-1 || utf8.RuneCountInString(t.Text) > 1) {
+	for i, w := range words {
+		if w.stop && (i == 0 || i == len(words)-1 || w.runes > 1) {
 			return false
 		}
-		if utf8.RuneCountInString(t.Text) == 1 || !known(t.Text) {
+		if w.runes == 1 || !w.known {
 			odd = true
 		}
 	}
@@ -189,23 +221,34 @@ func suspicious(toks []segment.Token, stop, known func(string) bool) bool {
 }
 
 // lookup finds the one stretch of the plan that sounds like w and differs
-// from it in one character. A two-character stretch must be a word.
+// from it in one character, when the plan never writes w itself. w is
+// of two to four characters; a two-character stretch must be a word.
 func (h *homophones) lookup(w []rune) (string, bool) {
+	if len(w) < 2 || len(w) > 4 {
+		return "", false
+	}
 	h.build()
-	sounds := make([]uint16, len(w))
-	rarest := -1
+	var sounds [4]uint16
 	for i, r := range w {
 		// A sound the plan never has matches nothing.
 		if sounds[i] = h.soundOfRune(r); sounds[i] == 0 {
 			return "", false
 		}
-		if rarest < 0 || len(h.bySound[sounds[i]]) < len(h.bySound[sounds[rarest]]) {
-			rarest = i
+	}
+	// The stretches that sound like w are among those where its rarest
+	// two sounds in a row stand.
+	var rarest []int32
+	at := -1
+	for i := 0; i+1 < len(w); i++ {
+		if p := h.pairs(sounds[i], sounds[i+1]); at < 0 || len(p) < len(rarest) {
+			rarest, at = p, i
 		}
 	}
-	found := ""
-	for _, pos := range h.bySound[sounds[rarest]] {
-		start := int(pos) - rarest
+	found, written := "", false
+	// Every stretch that sounds like w is looked at, w itself too where
+	// the plan writes it: it differs in no character.
+	for _, pos := range rarest {
+		start := int(pos) - at
 		if start < 0 || start+len(w) > len(h.text) {
 			continue
 		}
@@ -219,6 +262,7 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 				diff++
 			}
 		}
+		written = written || diff == 0
 		if diff != 1 {
 			continue
 		}
@@ -231,7 +275,7 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 		}
 		found = c
 	}
-	return found, found != ""
+	return found, found != "" && !written
 }
 
 // soundOfRune is the number of a character's sound, 0 for one the plan

@@ -131,7 +131,7 @@ func TestVocabUnderstood(t *testing.T) {
 		t.Errorf("幼儿园学费: no 学前教育 among %+v", q.Terms)
 	}
 	for _, tm := range idx.qu.understand("下水道老是返水咋整").Terms {
-		if idx.df[tm.Text] == 0 {
+		if idx.freq(tm.Text) == 0 {
 			t.Errorf("下水道老是返水咋整: %q searched, a word the plan never writes", tm.Text)
 		}
 	}

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
 
+	"planbot/corpus"
 	"planbot/index"
 )
 
@@ -224,5 +226,57 @@ func TestPlanCache(t *testing.T) {
 	}
 	if n := len(snapshots()); n != 3 {
 		t.Errorf("%d snapshots, want 3 (one for the changed file)", n)
+	}
+}
+
+// TestStartMemoryLimit checks the memory limit of a start from the cache:
+// set for the number of plans, lifted once to what it was, lifted by a plan
+// built anew, left alone under GOMEMLIMIT.
+func TestStartMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	lift := limitStart(3, func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != startHeap+3*planHeap {
+		t.Errorf("limit %d, want %d", got, startHeap+3*planHeap)
+	}
+	lift()
+	debug.SetMemoryLimit(1 << 40) // someone else's limit, after ours was lifted
+	lift()                        // lifts nothing twice
+	if got := debug.SetMemoryLimit(before); got != 1<<40 {
+		t.Errorf("a second lift set the limit to %d", got)
+	}
+	limitStart(1, func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "1GiB"
+		}
+		return ""
+	})()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d under GOMEMLIMIT, want %d as it was", got, before)
+	}
+
+	// A plan read back from the cache does not build; one built anew does.
+	cache := planCache{dir: t.TempDir()}
+	for i, want := range []int{1, 0} {
+		builds := 0
+		idx, _, err := openPlan(t.Context(), new(index.Builder), cache, planEntry{}, func() { builds++ })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			cache.keep(idx, corpus.DefaultSource())
+		}
+		idx.Close()
+		if builds != want {
+			t.Errorf("open %d: building called %d times, want %d", i+1, builds, want)
+		}
+	}
+	// Opening a library leaves the limit as it was.
+	lib, err := openLibrary(t.Context(), []planEntry{{}}, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d after opening, want %d", got, before)
 	}
 }

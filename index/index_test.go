@@ -494,19 +494,8 @@ func TestListFamilies(t *testing.T) {
 		{"绿色生态方面定了哪些指标", "环境美"},
 	}
 	for _, file := range []string{"nanjing-15th.txt", "suzhou-15th.txt"} {
-		src, err := os.ReadFile(filepath.Join("../../shared/plans", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pl, err := corpus.Parse(file, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx, err := New(pl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { idx.Close() })
+		idx := outlineIndex(t, file)
+		pl := idx.Plan()
 		for _, tt := range tests {
 			var names []string
 			for _, ind := range pl.Indicators {
@@ -528,4 +517,23 @@ func TestListFamilies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// outlineIndex is the index of one of the shared outlines (../shared/plans).
+func outlineIndex(tb testing.TB, file string) *Index {
+	tb.Helper()
+	src, err := os.ReadFile(filepath.Join("../../shared/plans", file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pl, err := corpus.Parse(file, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	idx, err := New(pl)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { idx.Close() })
+	return idx
 }

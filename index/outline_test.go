@@ -2,7 +2,6 @@ package index
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -16,19 +15,8 @@ import (
 func TestOutline(t *testing.T) {
 	idx := testIndex(t)
 	pl := idx.Plan()
-	src, err := os.ReadFile("../../shared/plans/nanjing-15th.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nj, err := corpus.Parse("nanjing-15th.txt", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	njIdx, err := New(nj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { njIdx.Close() })
+	njIdx := outlineIndex(t, "nanjing-15th.txt")
+	nj := njIdx.Plan()
 
 	sections := func(c corpus.Chapter) []string {
 		var out []string

@@ -66,32 +66,19 @@ func TestLookup(t *testing.T) {
 	h.build()
 	// scan is lookup reading every position of the plan.
 	scan := func(w []rune) (string, bool) {
-		found, written := "", false
-		for start := 0; start+len(w) <= len(h.text); start++ {
-			diff := 0
-			for k := range w {
-				if s := h.soundOfRune(w[k]); s == 0 || h.sound[start+k] != s {
-					diff = -1
-					break
-				}
-				if h.text[start+k] != w[k] {
-					diff++
-				}
-			}
-			written = written || diff == 0
-			if diff != 1 {
-				continue
-			}
-			c := string(h.text[start : start+len(w)])
-			if len(w) == 2 && !h.isWord(c) {
-				continue
-			}
-			if found != "" && found != c {
+		sounds := make([]uint16, len(w))
+		for k, r := range w {
+			if sounds[k] = h.soundOfRune(r); sounds[k] == 0 {
 				return "", false
 			}
-			found = c
 		}
-		return found, found != "" && !written
+		return h.readAt(w, sounds, func(yield func(int) bool) {
+			for start := range len(h.text) {
+				if !yield(start) {
+					return
+				}
+			}
+		})
 	}
 	questions := append(slices.Clone(benchQuestions), "沙尔亲镇种中药材", "规化里的北梁", "非地经济怎么发展", "东河区的森林覆盖率")
 	n, corrected := 0, 0

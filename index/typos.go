@@ -2,6 +2,7 @@ package index
 
 import (
 	_ "embed"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -244,11 +245,22 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 			rarest, at = p, i
 		}
 	}
+	return h.readAt(w, sounds[:len(w)], func(yield func(int) bool) {
+		for _, pos := range rarest {
+			if !yield(int(pos) - at) {
+				return
+			}
+		}
+	})
+}
+
+// readAt reads w, whose sounds are given, at each start of a stretch of
+// the plan: the one stretch that sounds like w and differs from it in one
+// character, when none is w itself. Every stretch that sounds like w must
+// be among the starts, w itself too where the plan writes it.
+func (h *homophones) readAt(w []rune, sounds []uint16, starts iter.Seq[int]) (string, bool) {
 	found, written := "", false
-	// Every stretch that sounds like w is looked at, w itself too where
-	// the plan writes it: it differs in no character.
-	for _, pos := range rarest {
-		start := int(pos) - at
+	for start := range starts {
 		if start < 0 || start+len(w) > len(h.text) {
 			continue
 		}

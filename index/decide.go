@@ -308,6 +308,27 @@ func BestCuts(p1, p2 []float64, ys []bool, costs []float64) (cut1, cut2 float64)
 	return cut1, cut2
 }
 
+// SteadyCuts is BestCuts averaged over the parts of the questions that
+// leave one of n parts out (the i-th question is in part i mod n): a cut
+// that one question more or less would move by the whole gap to the next
+// question moves by a share of it, so that a small change of the features
+// or of the sets does not flip the questions near it.
+func SteadyCuts(p1, p2 []float64, ys []bool, costs []float64, n int) (cut1, cut2 float64) {
+	for k := range n {
+		var q1, q2, qc []float64
+		var qy []bool
+		for i := range p1 {
+			if i%n != k {
+				q1, q2, qy, qc = append(q1, p1[i]), append(q2, p2[i]), append(qy, ys[i]), append(qc, costs[i])
+			}
+		}
+		c1, c2 := BestCuts(q1, q2, qy, qc)
+		cut1 += c1 / float64(n)
+		cut2 += c2 / float64(n)
+	}
+	return cut1, cut2
+}
+
 // bestCut is BestCut with the gain at its cut.
 func bestCut(probs []float64, ys []bool, costs []float64) (float64, float64) {
 	type pt struct {

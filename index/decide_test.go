@@ -188,3 +188,35 @@ func TestOutsideRank(t *testing.T) {
 		}
 	}
 }
+
+// TestSteadyCuts checks that the averaged cuts keep what every part
+// agrees on and move less than BestCuts where one question decides.
+func TestSteadyCuts(t *testing.T) {
+	// Right answers score high, wrong ones low, every part agrees: the
+	// same questions answered as by BestCuts.
+	p := []float64{0.95, 0.9, 0.85, 0.8, 0.75, 0.3, 0.25, 0.2, 0.15, 0.1}
+	ones := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+	ys := []bool{true, true, true, true, true, false, false, false, false, false}
+	costs := []float64{0.3, 0.3, 0.3, 0.3, 0.3, 1.5, 1.5, 1.5, 1.5, 1.5}
+	c1, _ := SteadyCuts(p, ones, ys, costs, 5)
+	for i := range p {
+		if answered := p[i] >= c1; answered != ys[i] {
+			t.Errorf("cut %.3f: question %d answered %v, want %v", c1, i, answered, ys[i])
+		}
+	}
+	// One right answer far below the rest (0.2) pulls BestCuts' cut down
+	// past a wrong one when it counts more: the averaged cut, found without
+	// it in one part of five, moves by less.
+	p = []float64{0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.2}
+	ones = ones[:len(p)]
+	ys = []bool{true, true, true, true, false, false, false, true}
+	costs = []float64{0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3}
+	best, _ := BestCuts(p, ones, ys, costs)
+	steady, _ := SteadyCuts(p, ones, ys, costs, 5)
+	if best >= 0.5 {
+		t.Fatalf("BestCuts = %.3f: the case does not pull the cut down", best)
+	}
+	if steady <= best {
+		t.Errorf("SteadyCuts = %.3f, BestCuts = %.3f: want the averaged cut above", steady, best)
+	}
+}

@@ -29,7 +29,8 @@ type sample struct {
 // by a wrong result of a question the plan answers; standing by anything
 // for a question it does not, which misleads more), the share
 // of the questions with a right result among the first three that must
-// at least be offered, and the folds of cross-validation.
+// at least be offered, the folds of cross-validation and the parts the
+// cuts are averaged over (index.SteadyCuts).
 const (
 	heldOutOf   = 5 // one question in five, by its ID's hash
 	lambda      = 3.0
@@ -37,6 +38,7 @@ const (
 	outsideCost = 1.5
 	offerRecall = 0.995
 	folds       = 5
+	cutParts    = 5
 	calibDepth  = evalDepth
 	setSepPlans = ":"
 )
@@ -224,7 +226,7 @@ func fitDecision(samples []sample) index.Decision {
 	for i, x := range xs {
 		pa[i], ps[i], po[i] = d.Answer.Prob(x), d.Scope.Prob(x), d.Offer.Prob(x)
 	}
-	d.AnswerCut, d.ScopeCut = index.BestCuts(pa, ps, at1, costs)
+	d.AnswerCut, d.ScopeCut = index.SteadyCuts(pa, ps, at1, costs, cutParts)
 	d.OfferCut = index.RecallCut(po, at3, offerRecall)
 	return d
 }

@@ -99,6 +99,9 @@ func bestWindow(text string, found []foundWord, spans []weightedSpan, weights ma
 			start = runeOffsetBack(text, anchor.Start, 15)
 			end = runeOffset(text, start, excerptRunes)
 		}
+		if end == len(text) { // near the end: the window full, from before
+			start = min(start, runeOffsetBack(text, end, excerptRunes))
+		}
 		// The words of a sentence find one window: it holds as much the
 		// second time, and only more wins.
 		if start == prevStart && end == prevEnd {
@@ -130,7 +133,8 @@ func bestWindow(text string, found []foundWord, spans []weightedSpan, weights ma
 }
 
 // sentenceStart returns the start of the sentence holding byte i, looking
-// back at most excerptRunes/2 runes.
+// back at most excerptRunes/2 runes; in a longer sentence, a little before
+// i, so that the words before the match show.
 func sentenceStart(text string, i int) int {
 	lo := runeOffsetBack(text, i, excerptRunes/2)
 	if k := strings.LastIndexAny(text[lo:i], "。；！？\n"); k >= 0 {
@@ -140,7 +144,7 @@ func sentenceStart(text string, i int) int {
 	if lo == 0 {
 		return 0
 	}
-	return i
+	return runeOffsetBack(text, i, 15)
 }
 
 // runeOffset returns the byte offset n runes after byte start (or the end).

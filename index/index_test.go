@@ -290,6 +290,13 @@ func TestExcerptWindow(t *testing.T) {
 	if len(hl) == 0 || ex[hl[0].Start:hl[0].End] != "原铝产能" {
 		t.Errorf("highlights %v in %q", hl, ex)
 	}
+	// A long sentence whose match ends it: the window shows what leads up
+	// to the match, full, not the match and its full stop alone.
+	text = strings.Repeat("加强基础设施建设，", 12) + "实现原铝产能150万吨。"
+	ex, _ = idx.excerpt(text, idx.seg.CutSearch(text), q)
+	if !strings.Contains(ex, "原铝产能150万吨") || utf8.RuneCountInString(ex) < excerptRunes {
+		t.Errorf("excerpt %q: want the match in a full window of %d runes", ex, excerptRunes)
+	}
 }
 
 func TestDedupe(t *testing.T) {

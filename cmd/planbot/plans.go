@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	runtimemetrics "runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -224,29 +225,43 @@ func openLibrary(ctx context.Context, entries []planEntry, cache planCache) (*in
 	return lib, nil
 }
 
-// The memory a start from the cache may take: a start that opens every
-// plan from the cache runs under the Go runtime's soft memory limit
-// (runtime/debug.SetMemoryLimit) of startHeap and planHeap a plan, so that
-// the collector works a little harder while the dictionary loads instead of
-// letting its garbage grow the heap (one plan: 47 → 44 MB peak RSS, about
-// 0.02 s more). With the binary's own pages, about 20 MB, that is the
-// README's target of 40 MB and 5 MB a plan. A plan built anew lifts the
-// limit (building allocates several times what it keeps, and would spend
-// its time collecting), as does GOMEMLIMIT, which is the user's to set.
+// The memory opening plans from the cache may take: it runs under the Go
+// runtime's soft memory limit (runtime/debug.SetMemoryLimit) of what the
+// process holds already, openHeap and planHeap a plan, so that the
+// collector works a little harder while the dictionary loads instead of
+// letting its garbage grow the heap (a start with one plan: 47 → 44 MB
+// peak RSS, about 0.01 s more; a start holds about 10 MB before it opens
+// plans). With the binary's own pages, about 20 MB, a start keeps to the
+// README's target of 40 MB and 5 MB a plan; a reload
+// beside the plans it replaces is not squeezed below them. A plan built
+// anew lifts the limit (building allocates several times what it keeps,
+// and would spend its time collecting), as does GOMEMLIMIT, which is the
+// user's to set.
 const (
-	startHeap = 22 << 20
-	planHeap  = 5 << 20
+	openHeap = 12 << 20
+	planHeap = 5 << 20
 )
 
-// limitStart sets the memory limit of a start with n plans and returns
-// what lifts it again, once, to what it was.
+// limitStart sets the memory limit of opening n plans and returns what
+// lifts it again, once, to what it was.
 func limitStart(n int, getenv func(string) string) (lift func()) {
 	if getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	prev := debug.SetMemoryLimit(startHeap + int64(n)*planHeap)
+	prev := debug.SetMemoryLimit(goMemory() + openHeap + int64(n)*planHeap)
 	var once sync.Once
 	return func() { once.Do(func() { debug.SetMemoryLimit(prev) }) }
+}
+
+// goMemory is the memory the Go runtime holds, as its memory limit counts
+// it: all it mapped but what it released.
+func goMemory() int64 {
+	m := []runtimemetrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	runtimemetrics.Read(m)
+	if m[0].Value.Kind() != runtimemetrics.KindUint64 || m[1].Value.Kind() != runtimemetrics.KindUint64 {
+		return 0
+	}
+	return int64(m[0].Value.Uint64() - m[1].Value.Uint64())
 }
 
 // onEveryCore calls f(0) … f(n-1), as many at a time as there are cores.

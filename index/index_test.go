@@ -20,6 +20,12 @@ func testIndex(tb testing.TB) *Index {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return indexOf(tb, pl)
+}
+
+// indexOf is the index of pl, closed when the test ends.
+func indexOf(tb testing.TB, pl *corpus.Plan) *Index {
+	tb.Helper()
 	idx, err := New(pl)
 	if err != nil {
 		tb.Fatal(err)
@@ -537,10 +543,5 @@ func outlineIndex(tb testing.TB, file string) *Index {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	idx, err := New(pl)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { idx.Close() })
-	return idx
+	return indexOf(tb, pl)
 }

@@ -42,12 +42,7 @@ func testLibrary(tb testing.TB) *Library {
 		"中华人民共和国国民经济和社会发展第十五个五年规划纲要",
 		"南京市国民经济和社会发展第十五个五年规划纲要",
 	} {
-		idx, err := New(miniAs(tb, title))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(func() { idx.Close() })
-		plans = append(plans, idx)
+		plans = append(plans, indexOf(tb, miniAs(tb, title)))
 	}
 	lib, err := NewLibrary(plans, "")
 	if err != nil {

@@ -1289,8 +1289,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 type scored struct {
 	d     *doc
 	score float64
-	hit   uint64 // the order bleve found it in
-	num   uint64 // bleve's number for it (IndexInternalID)
+	hit   uint64 // the order bleve finds it in: its number for it
 }
 
 // bm25 returns the candidate documents of a question's clauses (in b's
@@ -1324,7 +1323,10 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	if err != nil {
 		return nil, err
 	}
-	byNum := idx.numbered(r)
+	byNum, err := idx.numbered(r)
+	if err != nil {
+		return nil, err
+	}
 	// The readers of the clauses' postings, and their weights, as bleve's
 	// term searchers and its disjunction searcher make them: a clause's
 	// weight is its boost times the inverse document frequency of its
@@ -1366,12 +1368,16 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		norm += (cl[i].boost * idf[i]) * (cl[i].boost * idf[i])
 	}
 	norm = 1 / math.Sqrt(norm)
-	sum, matched := b.sum[:0], b.matched[:0]
-	if len(byNum) > 0 {
-		sum, matched = grown(&b.sum, len(byNum)), grown(&b.matched, len(byNum))
-	}
+	// The sums by document are kept from one search to the next, at 0: a
+	// search that ends early, canceled or failed, still leaves them so.
+	sum, matched := grown(&b.sum, len(byNum)), grown(&b.matched, len(byNum))
 	touched := b.touched[:0]
-	var sparse map[uint64]int // a document's place in sum and matched when bleve's numbers are not dense
+	defer func() {
+		for _, num := range touched {
+			sum[num], matched[num] = 0, 0
+		}
+		b.touched = touched
+	}()
 	var tfd bindex.TermFieldDoc
 	for _, i := range order {
 		if err := ctx.Err(); err != nil {
@@ -1405,24 +1411,14 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 				s *= weight
 			}
 			num := m.ID.Value()
-			at := num
-			if len(byNum) == 0 {
-				if sparse == nil {
-					sparse = map[uint64]int{}
-				}
-				k, ok := sparse[num]
-				if !ok {
-					k = len(sum)
-					sparse[num] = k
-					sum, matched = append(sum, 0), append(matched, 0)
-				}
-				at = uint64(k)
+			if num >= uint64(len(byNum)) || byNum[num] == nil {
+				return nil, fmt.Errorf("no document numbered %d", num)
 			}
-			if matched[at] == 0 {
+			if matched[num] == 0 {
 				touched = append(touched, num)
 			}
-			sum[at] += s
-			matched[at]++
+			sum[num] += s
+			matched[num]++
 		}
 	}
 	// The best candidates, in a heap with the worst on top.
@@ -1448,14 +1444,9 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	}
 	total := float64(len(cl))
 	for _, num := range touched {
-		at := num
-		if sparse != nil {
-			at = uint64(sparse[num])
-		}
 		// bleve's score of a disjunction: the sum of its clauses' times
 		// the share of them that match.
-		c := scored{score: sum[at] * (float64(matched[at]) / total), hit: num, num: num}
-		sum[at], matched[at] = 0, 0
+		c := scored{d: byNum[num], score: sum[num] * (float64(matched[num]) / total), hit: num}
 		switch {
 		case len(top) < candidates:
 			top = append(top, c)
@@ -1465,22 +1456,6 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		case c.score > top[0].score || c.score == top[0].score && c.hit < top[0].hit:
 			top[0] = c
 			down()
-		}
-	}
-	b.touched = touched
-	id := make(bindex.IndexInternalID, 8)
-	for i := range top {
-		if n := top[i].num; n < uint64(len(byNum)) && byNum[n] != nil {
-			top[i].d = byNum[n]
-			continue
-		}
-		id.SetValue(top[i].num)
-		ext, err := r.ExternalID(id)
-		if err != nil {
-			return nil, err
-		}
-		if top[i].d = idx.docs[ext]; top[i].d == nil {
-			return nil, fmt.Errorf("no document %s", ext)
 		}
 	}
 	b.found = top
@@ -1537,31 +1512,27 @@ type numbering struct {
 
 // numbered returns the documents by bleve's numbers for them in the
 // snapshot r, made once a snapshot (an index, built once, has one): a
-// candidate is then found without asking bleve for its id and looking
-// that up. Empty when bleve's numbers are not what it expects.
-func (idx *Index) numbered(r bindex.IndexReader) []*doc {
+// posting's document is then found without asking bleve for its id and
+// looking that up. bleve numbers the documents of an index built once from
+// 0, so the slice is as long as the documents.
+func (idx *Index) numbered(r bindex.IndexReader) ([]*doc, error) {
 	if t := idx.byNum.Load(); t != nil && t.snap == r {
-		return t.docs
+		return t.docs, nil
 	}
-	t := &numbering{snap: r}
-	nums := make([]uint64, 0, len(idx.docs))
-	ds := make([]*doc, 0, len(idx.docs))
+	t := &numbering{snap: r, docs: make([]*doc, len(idx.docs))}
 	for id, d := range idx.docs {
 		in, err := r.InternalID(id)
 		if err != nil || len(in) != 8 {
-			nums = nil
-			break
+			return nil, fmt.Errorf("no number for document %s (%v)", id, err)
 		}
-		nums, ds = append(nums, in.Value()), append(ds, d)
-	}
-	if len(nums) > 0 && slices.Max(nums) < uint64(4*len(nums)+1024) {
-		t.docs = make([]*doc, slices.Max(nums)+1)
-		for i, n := range nums {
-			t.docs[n] = ds[i]
+		n := in.Value()
+		if n >= uint64(len(t.docs)) {
+			t.docs = slices.Grow(t.docs, int(n)+1-len(t.docs))[:n+1]
 		}
+		t.docs[n] = d
 	}
 	idx.byNum.Store(t)
-	return t.docs
+	return t.docs, nil
 }
 
 // inFields returns, by the number of each word of the plan, whether the

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -156,5 +157,48 @@ func TestSearchCanceled(t *testing.T) {
 	cancel()
 	if _, err := idx.SearchContext(ctx, "森林覆盖率", 5); err == nil {
 		t.Error("a canceled search answered")
+	}
+}
+
+// failingCtx is a context that is done from its n-th question on.
+type failingCtx struct {
+	context.Context
+	n int
+}
+
+func (c *failingCtx) Err() error {
+	if c.n--; c.n <= 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestBM25Canceled checks that a search canceled while it adds up its
+// clauses leaves its memory as it found it: the next search in it scores
+// as the first.
+func TestBM25Canceled(t *testing.T) {
+	idx := testIndex(t)
+	b := new(scratch)
+	cl := slices.Clone(idx.clauses(idx.qu.understand("十四五时期东河区的生态环境保护和绿色发展目标是什么"), b))
+	if len(cl) < 3 {
+		t.Fatalf("%d clauses: too few to cancel among them", len(cl))
+	}
+	score := func() map[string]float64 {
+		got, err := idx.bm25(context.Background(), cl, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, c := range got {
+			out[c.d.id] = c.score
+		}
+		return out
+	}
+	want := score()
+	if _, err := idx.bm25(&failingCtx{context.Background(), 3}, cl, b); err == nil {
+		t.Fatal("a search canceled among its clauses answered")
+	}
+	if got := score(); !maps.Equal(got, want) {
+		t.Errorf("after a canceled search: %v, want %v", got, want)
 	}
 }

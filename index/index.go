@@ -1299,8 +1299,9 @@ type scored struct {
 // find them (by its numbers for them). It reads each clause's postings
 // from bleve's index, a clause at a time, into a sum by document, where
 // bleve's searcher walks all of them at once, document by document, in a
-// heap of a searcher a clause: the same figures, a tenth of the work. The
-// candidates come in no particular order.
+// heap of a searcher a clause, making a match of each posting: the same
+// figures without the heap and the matches. The candidates come in no
+// particular order.
 func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, error) {
 	idx.closeMu.RLock()
 	defer idx.closeMu.RUnlock()

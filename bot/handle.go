@@ -79,6 +79,14 @@ func (b *Bot) HandleMessageContext(ctx context.Context, m Message) []Reply {
 		}
 		return b.reply(m.ID, "我只读得懂文字。请用文字提问，例如“森林覆盖率的目标是多少？”")
 	}
+	// A greeting, thanks or goodbye alone is answered as one, also when it
+	// replies to an answer (谢谢), not searched.
+	if class, ok := SmallTalk(text); ok {
+		if s := b.smallTalk(class, m.ChatType, text); s != "" {
+			return b.reply(m.ID, s)
+		}
+		return nil
+	}
 	// A reply to one of the bot's answers follows up the question the
 	// answer quotes.
 	opts := AskOptions{Plan: m.chosen}

@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -104,6 +107,10 @@ type Answer struct {
 	// Missing are the words of the question the plan never uses: for an
 	// offer, what the plan does not speak of. Empty, never nil.
 	Missing []string `json:"missing"`
+	// Corrected is the query as searched once its pinyin typos were
+	// corrected (森林覆该率 → 森林覆盖率), for an answer or an offer; empty
+	// when none was.
+	Corrected string `json:"corrected,omitempty"`
 	// Results are the page of results shown, best first; empty for a
 	// decline, at most OfferResults for an offer. Never nil.
 	Results []Result `json:"results"`
@@ -269,6 +276,9 @@ func (b *Bot) find(ctx context.Context, query, plan string, offset int) Answer {
 		Actions:  []Action{},
 	}
 	rs := found.Results
+	if len(rs) > 0 {
+		a.Corrected = corrected(query, found.Corrected, rs)
+	}
 	switch {
 	case len(rs) > 0:
 		a.Plan = rs[0].Plan
@@ -453,4 +463,57 @@ func (b *Bot) example(q string) string {
 		h = (h*31 + int(r)) % 1000003
 	}
 	return ex[h%len(ex)]
+}
+
+// corrected is query with the typos the search corrected (wrong → right)
+// put right, the longest first; "" when that changes nothing. A
+// correction counts only when a result found holds it (foundBy): the
+// search corrects a stretch to any the plan writes that sounds alike, and
+// one that found nothing (国家管 → 国家关) would only puzzle the reader.
+func corrected(query string, typos map[string]string, found []index.Result) string {
+	wrong := slices.Collect(maps.Keys(typos))
+	wrong = slices.DeleteFunc(wrong, func(w string) bool {
+		return !slices.ContainsFunc(found, func(r index.Result) bool { return foundBy(r, w, typos[w]) })
+	})
+	slices.SortFunc(wrong, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	out := query
+	for _, w := range wrong {
+		out = strings.ReplaceAll(out, w, typos[w])
+	}
+	if out == query {
+		return ""
+	}
+	return out
+}
+
+// foundBy reports whether a result was found by the correction of wrong
+// to right: its title (a name: 森林覆盖率, 铝业园区) holds right, or its
+// excerpt holds right with the character corrected inside a word that
+// matched (沙尔沁, not 助北梁 in 借助北梁 for 住北梁).
+func foundBy(r index.Result, wrong, right string) bool {
+	if strings.Contains(r.Title, right) {
+		return true
+	}
+	// The place in right of the character corrected.
+	at := 0
+	for i, c := range right {
+		w, _ := utf8.DecodeRuneInString(wrong[min(i, len(wrong)):])
+		if w != c {
+			at = i
+			break
+		}
+	}
+	for off := 0; ; {
+		i := strings.Index(r.Excerpt[off:], right)
+		if i < 0 {
+			return false
+		}
+		c := off + i + at
+		if slices.ContainsFunc(r.Highlights, func(h index.Span) bool {
+			return h.Start <= c && c < h.End && utf8.RuneCountInString(r.Excerpt[h.Start:h.End]) > 1
+		}) {
+			return true
+		}
+		off += i + len(right)
+	}
 }

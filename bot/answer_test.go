@@ -277,3 +277,49 @@ func TestAskLists(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerCorrected checks that an answer to a question with a pinyin
+// typo says how it was read, in a chat and in its value, and that one
+// without says nothing of it.
+func TestAnswerCorrected(t *testing.T) {
+	b := newBot(t)
+	a, err := b.Ask(context.Background(), "沙尔亲镇种什么", AskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Corrected != "沙尔沁镇种什么" {
+		t.Errorf("corrected %q, want 沙尔沁镇种什么", a.Corrected)
+	}
+	contains(t, all(t, b.HandleMessage(private(3, "森林覆该率"))), "（已按“森林覆盖率”查找）", "指标18")
+	if got := all(t, b.HandleMessage(private(4, "森林覆盖率"))); strings.Contains(got, "已按") {
+		t.Errorf("a question without typos said how it was read: %s", got)
+	}
+	// A follow-up to the answer still reads its question back.
+	if q, ok := QuestionOf(PlainText(TelegramHTML(a, Private))); !ok || q != "沙尔亲镇种什么" {
+		t.Errorf("QuestionOf = %q, %v", q, ok)
+	}
+}
+
+// TestCorrectedFoundBy checks which corrections an answer says it made:
+// those a result was found by, in its title or on a word of its excerpt
+// that matched, not a stretch that only happens to stand in its text.
+func TestCorrectedFoundBy(t *testing.T) {
+	span := func(text, w string) index.Span {
+		i := strings.Index(text, w)
+		return index.Span{Start: i, End: i + len(w)}
+	}
+	ex := "借助北梁棚户区改造的政策机遇"
+	byChance := index.Result{Title: "生态环境持续优化", Excerpt: ex, Highlights: []index.Span{span(ex, "北梁"), span(ex, "棚户区")}}
+	if got := corrected("住北梁棚户区", map[string]string{"住北梁": "助北梁"}, []index.Result{byChance}); got != "" {
+		t.Errorf("a stretch by chance (借助北梁): corrected %q", got)
+	}
+	ex = "支持沙尔沁镇发展设施蔬菜"
+	matched := index.Result{Title: "发展现代农业", Excerpt: ex, Highlights: []index.Span{span(ex, "沙尔沁"), span(ex, "蔬菜")}}
+	if got := corrected("沙尔亲蔬菜", map[string]string{"沙尔亲": "沙尔沁"}, []index.Result{byChance, matched}); got != "沙尔沁蔬菜" {
+		t.Errorf("a matched word: corrected %q, want 沙尔沁蔬菜", got)
+	}
+	named := index.Result{Title: "森林覆盖率"}
+	if got := corrected("森林覆该率多少", map[string]string{"覆该率": "覆盖率"}, []index.Result{named}); got != "森林覆盖率多少" {
+		t.Errorf("a title: corrected %q, want 森林覆盖率多少", got)
+	}
+}

@@ -68,9 +68,9 @@ func TelegramHTML(a Answer, chat ChatType) string {
 		} else {
 			sb.WriteString("规划里没有直接的回答。")
 		}
-		sb.WriteString("最接近的内容：\n\n")
+		sb.WriteString("最接近的内容：" + correctedNote(a) + "\n\n")
 	case a.Offset == 0:
-		fmt.Fprintf(&sb, "🔎 %s，规划里这样写：\n\n", q)
+		fmt.Fprintf(&sb, "🔎 %s，规划里这样写：%s\n\n", q, correctedNote(a))
 	default:
 		fmt.Fprintf(&sb, "🔎 %s的更多结果（第 %d–%d 条）：\n\n", q, a.Offset+1, a.Offset+len(a.Results))
 	}
@@ -82,6 +82,15 @@ func TelegramHTML(a Answer, chat ChatType) string {
 		sb.WriteString(ResultHTML(r) + "\n\n")
 	}
 	return strings.TrimSpace(sb.String())
+}
+
+// correctedNote is the line after a header that says how the query was
+// read when its typos were corrected (（已按“森林覆盖率”查找）), or "".
+func correctedNote(a Answer) string {
+	if a.Corrected == "" {
+		return ""
+	}
+	return "\n（已按“" + esc(a.Corrected) + "”查找）"
 }
 
 // declineHTML says the plan does not speak of the query, and what the bot

@@ -874,6 +874,9 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 	q := idx.qu.words(read)
 	s := searched{idx: idx, q: q}
 	ans.Missing = idx.missing(q)
+	if len(q.Corrected) > 0 {
+		ans.Corrected = q.Corrected
+	}
 	var hits []hit
 	// A question naming an indicator by its number gets it first.
 	named, ok := idx.docs["i"+strconv.Itoa(q.Indicator)]

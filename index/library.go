@@ -368,6 +368,13 @@ func merge(answers []Answer, limit int) Answer {
 	out.Results = make([]Result, 0, min(len(all), max))
 	for _, r := range all[:min(len(all), max)] {
 		out.Results = append(out.Results, answers[r.answer].Results[r.result])
+		// The typos corrected are those of the plans whose results show.
+		for wrong, right := range answers[r.answer].Corrected {
+			if out.Corrected == nil {
+				out.Corrected = map[string]string{}
+			}
+			out.Corrected[wrong] = right
+		}
 	}
 	// A word is missing when no plan uses it.
 	for _, w := range answers[0].Missing {

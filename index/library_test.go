@@ -274,3 +274,24 @@ func TestCompareData(t *testing.T) {
 		seen[w] = true
 	}
 }
+
+// TestAnswerCorrected checks that an answer says which pinyin typos its
+// search corrected, in one plan and in a library (those of the plans whose
+// results show), and says none when it corrected none.
+func TestAnswerCorrected(t *testing.T) {
+	idx := testIndex(t)
+	if a := idx.Search("沙尔亲蔬菜", 5); a.Corrected["沙尔亲"] != "沙尔沁" {
+		t.Errorf("沙尔亲蔬菜: corrected %v", a.Corrected)
+	}
+	if a := idx.Search("城市是什么", 5); a.Corrected != nil {
+		t.Errorf("城市是什么: corrected %v", a.Corrected)
+	}
+	lib := testLibrary(t)
+	a, err := lib.Search(context.Background(), "沙尔亲蔬菜", nil, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Results) == 0 || a.Corrected["沙尔亲"] != "沙尔沁" {
+		t.Errorf("a library's 沙尔亲蔬菜: corrected %v (%d results)", a.Corrected, len(a.Results))
+	}
+}

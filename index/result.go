@@ -54,11 +54,14 @@ type Span struct {
 //
 // Missing lists the words of the question that the plan never uses; it is
 // empty, never nil, when there are none. Results is empty, never nil.
+// Corrected holds the pinyin typos of the question that the search
+// corrected (覆该 → 覆盖), when it corrected any.
 type Answer struct {
-	Query    string   `json:"query"`
-	Answered bool     `json:"answered"`
-	Missing  []string `json:"missing"`
-	Results  []Result `json:"results"`
+	Query     string            `json:"query"`
+	Answered  bool              `json:"answered"`
+	Missing   []string          `json:"missing"`
+	Results   []Result          `json:"results"`
+	Corrected map[string]string `json:"corrected,omitempty"`
 }
 
 // Outcome names the three outcomes of an answer.

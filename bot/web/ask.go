@@ -75,13 +75,22 @@ func message(a answer) string {
 	case len(a.Results) == 0:
 		return "关于" + q + "，没有更多结果了。"
 	case a.Outcome == bot.OutcomeOffer && len(a.Missing) > 0:
-		return q + "：规划里没有提到“" + strings.Join(a.Missing, "”“") + "”。最接近的内容："
+		return q + "：规划里没有提到“" + strings.Join(a.Missing, "”“") + "”。最接近的内容：" + corrected(a)
 	case a.Outcome == bot.OutcomeOffer:
-		return q + "：规划里没有直接的回答。最接近的内容："
+		return q + "：规划里没有直接的回答。最接近的内容：" + corrected(a)
 	case a.Offset == 0:
-		return q + "，规划里这样写："
+		return q + "，规划里这样写：" + corrected(a)
 	}
 	return fmt.Sprintf("%s的更多结果（第 %d–%d 条）：", q, a.Offset+1, a.Offset+len(a.Results))
+}
+
+// corrected says, after the message, how the query was read when its
+// typos were corrected, as a chat does; "" when none was.
+func corrected(a answer) string {
+	if a.Corrected == "" {
+		return ""
+	}
+	return "（已按“" + a.Corrected + "”查找）"
 }
 
 // clip shortens s to n characters, marking the cut.

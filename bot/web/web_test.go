@@ -106,6 +106,7 @@ func TestAskRealQuestions(t *testing.T) {
 		location string // the first result's location holds it
 	}{
 		{"森林覆盖率", index.Answered, index.KindIndicator, "/indicators/18", "专栏1"},
+		{"森林覆该率", index.Answered, index.KindIndicator, "/indicators/18", "专栏1"},
 		{"碳中和是什么意思", index.Answered, index.KindTerm, "/terms#t", ""},
 		{"北梁棚户区改造", index.Answered, "", "/chapters/", "第"},
 		{"原铝产能2025年多少", index.Answered, "", "/chapters/3", "第三章"},
@@ -126,6 +127,11 @@ func TestAskRealQuestions(t *testing.T) {
 			want := idx.Search(tt.q, pageSize+1)
 			if a.Answered != want.Answered || strings.Join(a.Missing, ",") != strings.Join(want.Missing, ",") {
 				t.Errorf("answered %v missing %v, the index says %v %v", a.Answered, a.Missing, want.Answered, want.Missing)
+			}
+			// A typo corrected is said, as a chat says it.
+			if (a.Corrected != "") != (len(want.Corrected) > 0 && len(want.Results) > 0) ||
+				a.Corrected != "" && !strings.Contains(a.Message, "（已按“"+a.Corrected+"”查找）") {
+				t.Errorf("corrected %q, message %q; the index corrected %v", a.Corrected, a.Message, want.Corrected)
 			}
 			n := min(pageSize, len(want.Results))
 			if len(a.Results) != n {

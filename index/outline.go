@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -26,7 +27,7 @@ var outlineCountRe = regexp.MustCompile(`(?:多少|几)个?(篇|章|节)`)
 // outlineFiller are the words of an outline question that ask about the
 // place named, not about a topic: what is left once they are gone is a
 // topic, and the question one for search (第五章里的生态补偿是什么意思).
-var outlineFiller = regexp.MustCompile(`规划|纲要|全文|里面|里|中|的|讲了?|说了?|写了?|是|了|什么|啥|甚|哪些|哪几|主要|内容|标题|题目|名字|叫|有|一共|总共|共|分|分为|分成|包括|包含|都|关于|部分|大概|大致|具体|介绍|一下|概括|吗|呢|呀|啊|个|请问|告诉我|我想知道`)
+var outlineFiller = regexp.MustCompile(`规划|纲要|全文|里面|里|中|这个|这份|这部|整个|该|的|讲了?|说了?|写了?|是|了|什么|啥|甚|哪些|哪几|主要|内容|标题|题目|名字|叫|有|一共|总共|共|分|分为|分成|包括|包含|都|关于|部分|大概|大致|具体|介绍|一下|概括|吗|呢|呀|啊|个|请问|告诉我|我想知道`)
 
 // outline answers a question about the plan's outline, or reports false.
 func (idx *Index) outline(q query) (*doc, bool) {
@@ -54,7 +55,40 @@ func (idx *Index) outline(q query) (*doc, bool) {
 		}
 		return idx.outlineCount(text[m[2]:m[3]])
 	}
+	// A question that only names the plan (十四五规划, 东河区, 国家规划讲了什么)
+	// asks what it is: its parts, else its chapters, under its title.
+	if idx.namesOnlyPlan(q, text) {
+		unit := "章"
+		if len(idx.plan.Parts) > 0 {
+			unit = "篇"
+		}
+		d, ok := idx.outlineCount(unit)
+		if ok {
+			d.title = idx.plan.Title
+		}
+		return d, ok
+	}
 	return nil, false
+}
+
+// planRe finds what names a plan in a question: 规划, 纲要, or a five-year
+// period (十四五).
+var planRe = regexp.MustCompile(`规划|纲要|十[一二三四五六七八九]五`)
+
+// namesOnlyPlan reports whether question q (its text) names the plan and
+// says nothing else but outline filler (这个规划讲了啥): by 规划, 纲要, its
+// period, its places (东河区) or the words a library chose it by (国家).
+// Words of its title besides do not name it: 十四五规划的目标 asks of 目标.
+func (idx *Index) namesOnlyPlan(q query, text string) bool {
+	named := planRe.MatchString(text)
+	for _, w := range append(slices.Clone(q.Naming), idx.plan.PlaceNames()...) {
+		if strings.Contains(text, w) {
+			named = true
+			text = strings.ReplaceAll(text, w, " ")
+		}
+	}
+	text = outlineFiller.ReplaceAllString(planRe.ReplaceAllString(text, " "), "")
+	return named && !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 // onlyFiller reports whether s, a part of question q, holds nothing but

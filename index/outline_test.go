@@ -51,6 +51,12 @@ func TestOutline(t *testing.T) {
 		{njIdx, "第三篇是什么", "第三篇 " + nj.Parts[2].Title, chapters(nj, 3)},
 		{njIdx, "南京的规划一共几篇", "各篇", parts},
 		{njIdx, "第九章讲的什么", "第九章 " + nj.Chapters[8].Title, sections(nj.Chapters[8])},
+		// A question naming only the plan: what it is divided into.
+		{idx, "规划讲了啥", pl.Title, chapters(pl, 0)},
+		{idx, "介绍一下这个规划", pl.Title, chapters(pl, 0)},
+		{idx, "东河区", pl.Title, chapters(pl, 0)},
+		{idx, "十四五规划的主要内容", pl.Title, chapters(pl, 0)},
+		{njIdx, "南京", nj.Title, parts},
 	}
 	for _, tt := range tests {
 		ans := tt.idx.Search(tt.q, 5)
@@ -79,7 +85,8 @@ func TestOutline(t *testing.T) {
 	}
 	// A topic besides the place is searched; a place the plan lacks is no
 	// answer of the outline.
-	for _, q := range []string{"第五章里的生态补偿是什么意思", "第四十章讲什么", "沙尔沁镇一共有几个村"} {
+	for _, q := range []string{"第五章里的生态补偿是什么意思", "第四十章讲什么", "沙尔沁镇一共有几个村",
+		"十四五规划的目标是什么", "东河区有多少人口", "规划里的北梁", "是什么"} {
 		if ans := idx.Search(q, 5); len(ans.Results) > 0 && strings.HasPrefix(ans.Results[0].ID, "list:") {
 			t.Errorf("%q: answered with %q", q, ans.Results[0].Title)
 		}

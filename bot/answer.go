@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"planbot/corpus"
@@ -227,11 +228,12 @@ func (a Action) Button() Button {
 // Ask answers a question: it reads it with its context, if any, searches
 // the plan and returns the page of results from opts.Offset as a value.
 // The first page of an answer is recorded, when the Bot has a Recorder. It
-// returns ErrEmptyQuestion or ErrLongQuestion (longer than MaxQuestion) for
-// a question it does not search.
+// returns ErrEmptyQuestion (nothing, or no letter or digit: ？, 😀) or
+// ErrLongQuestion (longer than MaxQuestion) for a question it does not
+// search.
 func (b *Bot) Ask(ctx context.Context, question string, opts AskOptions) (Answer, error) {
 	q := cleanQuery(question)
-	if q == "" {
+	if !strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 		return Answer{}, ErrEmptyQuestion
 	}
 	if utf8.RuneCountInString(q) > maxQuestion {

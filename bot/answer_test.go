@@ -222,6 +222,8 @@ func TestAskRefuses(t *testing.T) {
 		" \n\t ":                       ErrEmptyQuestion,
 		strings.Repeat("森林", 101):      ErrLongQuestion,
 		"\xff\xfe":                     ErrEmptyQuestion,
+		"？？":                           ErrEmptyQuestion,
+		"😀😀 👍":                         ErrEmptyQuestion,
 		strings.Repeat("森", 200) + " ": nil,
 	} {
 		if _, err := b.Ask(context.Background(), q, AskOptions{}); err != want {

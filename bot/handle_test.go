@@ -188,7 +188,9 @@ func TestUnsupportedInput(t *testing.T) {
 		{"invalid UTF-8", private(1, "森林\xff\xfe覆盖率"), "森林"},
 		{"control characters", private(1, "森林\x00\x1b[31m覆盖率"), "森林"},
 		{"long search", private(1, "/search "+long), "问题太长了"},
-		{"only a slash", private(1, "/"), "规划里没有找到"},
+		{"only a slash", private(1, "/"), "请告诉我想了解"},
+		{"only punctuation", private(1, "？？！"), "请告诉我想了解"},
+		{"only emoji", private(1, "😀😀👍🏽"), "请告诉我想了解"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

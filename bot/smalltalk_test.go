@@ -46,6 +46,7 @@ func TestSmallTalk(t *testing.T) {
 		"你好，在吗？":    talkGreeting,
 		"Hello!":    talkGreeting,
 		"你好呀😀":      talkGreeting,
+		"你好，我想问一下":  talkGreeting,
 		"谢谢":        talkThanks,
 		"好的，谢谢啦！":   talkThanks,
 		"謝謝":        talkThanks,

@@ -33,24 +33,18 @@ type classWord struct{ class, word string }
 // parseAspects reads the data file: class = words, # comments.
 func parseAspects(data string) vocabulary {
 	var v vocabulary
-	for _, line := range strings.Split(data, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		class, words, ok := strings.Cut(line, "=")
-		if !ok {
+	for _, l := range classLines(data) {
+		if !l.ok {
 			continue // the file's test rejects such a line
 		}
-		class = strings.TrimSpace(class)
-		for _, w := range strings.Fields(words) {
-			switch class {
+		for _, w := range l.words {
+			switch l.class {
 			case "marker":
 				v.markers = append(v.markers, w)
 			case "filler":
 				v.fillers = append(v.fillers, w)
 			default:
-				v.words = append(v.words, classWord{class, w})
+				v.words = append(v.words, classWord{l.class, w})
 			}
 		}
 	}
@@ -204,4 +198,30 @@ func (v vocabulary) followUp(prev, next string) string {
 		kept = string([]rune(kept)[:max(room, 0)])
 	}
 	return cleanQuery(kept + " " + next)
+}
+
+// classLine is a line of a data file of classes of words (followup.txt,
+// smalltalk.txt): class = words.
+type classLine struct {
+	n     int // the line's number, from 1
+	class string
+	words []string
+	ok    bool // whether it reads class = words; the file's test rejects it when not
+}
+
+// classLines reads the lines of a data file of classes of words, leaving
+// out blank lines and # comments.
+func classLines(data string) []classLine {
+	var out []classLine
+	for i, line := range strings.Split(data, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		class, words, ok := strings.Cut(line, "=")
+		class = strings.TrimSpace(class)
+		ok = ok && class != "" && !strings.ContainsAny(class, " \t")
+		out = append(out, classLine{n: i + 1, class: class, words: strings.Fields(words), ok: ok})
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -50,21 +51,16 @@ func TestFollowUpData(t *testing.T) {
 	classes := map[string]int{}
 	seen := map[string]string{}
 	fillers := map[string]bool{}
-	for i, line := range strings.Split(followupData, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		class, words, ok := strings.Cut(line, "=")
-		class = strings.TrimSpace(class)
-		if !ok || class == "" || strings.ContainsAny(class, " \t") {
-			t.Errorf("line %d: %q is not class = words", i+1, line)
+	for _, l := range classLines(followupData) {
+		class := l.class
+		if !l.ok {
+			t.Errorf("line %d: %q is not class = words", l.n, class)
 			continue
 		}
 		if classes[class] > 0 {
-			t.Errorf("line %d: class %s again", i+1, class)
+			t.Errorf("line %d: class %s again", l.n, class)
 		}
-		for _, w := range strings.Fields(words) {
+		for _, w := range l.words {
 			classes[class]++
 			switch class {
 			case "marker":
@@ -234,4 +230,18 @@ func FuzzFollowUp(f *testing.F) {
 			t.Fatalf("%q read back as %q, %v", got, q, ok)
 		}
 	})
+}
+
+// TestClassLines checks how a data file of classes of words is read:
+// comments and blank lines left out, a line not class = words marked.
+func TestClassLines(t *testing.T) {
+	got := classLines("# a comment\n\n year = 年 年份 \nno equals sign\ntwo words = x\n")
+	want := []classLine{
+		{n: 3, class: "year", words: []string{"年", "年份"}, ok: true},
+		{n: 4, class: "no equals sign", words: []string{}, ok: false},
+		{n: 5, class: "two words", words: []string{"x"}, ok: false},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("classLines = %+v, want %+v", got, want)
+	}
 }

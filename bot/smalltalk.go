@@ -36,21 +36,15 @@ type talkData struct {
 // parseTalk reads the data file: class = phrases, # comments.
 func parseTalk(data string) talkData {
 	var t talkData
-	for _, line := range strings.Split(data, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		class, words, ok := strings.Cut(line, "=")
-		if !ok {
+	for _, l := range classLines(data) {
+		if !l.ok {
 			continue // the file's test rejects such a line
 		}
-		class = strings.TrimSpace(class)
-		for _, w := range strings.Fields(strings.ToLower(words)) {
-			if class == talkParticle {
+		for _, w := range l.words {
+			if l.class == talkParticle {
 				t.particles = append(t.particles, w)
 			} else {
-				t.phrases = append(t.phrases, classWord{class, w})
+				t.phrases = append(t.phrases, classWord{l.class, w})
 			}
 		}
 	}

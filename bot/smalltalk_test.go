@@ -12,18 +12,12 @@ import (
 func TestSmallTalkData(t *testing.T) {
 	seen := map[string]bool{}
 	n := 0
-	for _, line := range strings.Split(smallTalkData, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	for _, l := range classLines(smallTalkData) {
+		if !l.ok || !map[string]bool{talkGreeting: true, talkThanks: true, talkAck: true, talkBye: true, talkParticle: true}[l.class] {
+			t.Errorf("smalltalk.txt:%d: want class = phrases of a known class, not %q", l.n, l.class)
 			continue
 		}
-		class, words, ok := strings.Cut(line, "=")
-		class = strings.TrimSpace(class)
-		if !ok || !map[string]bool{talkGreeting: true, talkThanks: true, talkAck: true, talkBye: true, talkParticle: true}[class] {
-			t.Errorf("smalltalk.txt: %q: want class = phrases of a known class", line)
-			continue
-		}
-		for _, w := range strings.Fields(words) {
+		for _, w := range l.words {
 			n++
 			if seen[w] {
 				t.Errorf("smalltalk.txt: %q twice", w)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"planbot/corpus"
 )
@@ -68,6 +69,10 @@ func (idx *Index) outline(q query) (*doc, bool) {
 		}
 		return d, ok
 	}
+	// A question that only names a heading (基本原则有哪些) gets what it holds.
+	if d, ok := idx.headingDoc(q, text); ok {
+		return d, true
+	}
 	return nil, false
 }
 
@@ -80,15 +85,92 @@ var planRe = regexp.MustCompile(`规划|纲要|十[一二三四五六七八九]�
 // period, its places (东河区) or the words a library chose it by (国家).
 // Words of its title besides do not name it: 十四五规划的目标 asks of 目标.
 func (idx *Index) namesOnlyPlan(q query, text string) bool {
-	named := planRe.MatchString(text)
+	rest, named := idx.unnamed(q, text)
+	return named && rest == ""
+}
+
+// unnamed is what text, of question q, says besides naming the plan (by
+// 规划, 纲要, its period, its places, the words a library chose it by) and
+// outline filler, as headingKey reads a heading; named reports whether it
+// names the plan.
+func (idx *Index) unnamed(q query, text string) (rest string, named bool) {
+	named = planRe.MatchString(text)
 	for _, w := range append(slices.Clone(q.Naming), idx.plan.PlaceNames()...) {
 		if strings.Contains(text, w) {
 			named = true
 			text = strings.ReplaceAll(text, w, " ")
 		}
 	}
-	text = outlineFiller.ReplaceAllString(planRe.ReplaceAllString(text, " "), "")
-	return named && !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	return headingKey(planRe.ReplaceAllString(text, " ")), named
+}
+
+// headingKey is a heading, or what a question says of one, as the two are
+// compared: without its period, outline filler, quotes, punctuation and
+// spaces (“十四五”时期发展目标 → 时期发展目标).
+func headingKey(s string) string {
+	s = outlineFiller.ReplaceAllString(periodRe.ReplaceAllString(s, " "), "")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// headingDoc answers a question that only names a heading of the plan —
+// a chapter's or a section's title, or a numbered heading inside a section
+// (国家规划的主要目标, 基本原则有哪些, 发展目标是什么, 十四五时期发展目标,
+// 面临的发展形势) — with what it holds.
+func (idx *Index) headingDoc(q query, text string) (*doc, bool) {
+	topic, _ := idx.unnamed(q, text)
+	if utf8.RuneCountInString(topic) < 2 {
+		return nil, false
+	}
+	for ci := range idx.plan.Chapters {
+		c := &idx.plan.Chapters[ci]
+		if headingKey(c.Title) == topic {
+			return idx.placeIn(c, 0)
+		}
+		for si, s := range c.Sections {
+			if headingKey(s.Title) == topic {
+				return idx.placeIn(c, si+1)
+			}
+			for hi, h := range s.Subsections {
+				if headingKey(h.Title) == topic {
+					return idx.headingIn(c, si+1, hi, h)
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// headingIn is the answer for the numbered heading h, the hi-th of section
+// sec of chapter c: the lead phrases of its paragraphs, counted, else its
+// first paragraph.
+func (idx *Index) headingIn(c *corpus.Chapter, sec, hi int, h corpus.Subsection) (*doc, bool) {
+	var items []string
+	var first *doc
+	for _, p := range idx.plan.Passages {
+		if p.Chapter != c.Number || p.Section != sec || !strings.Contains(p.Subsection, h.Title) {
+			continue
+		}
+		if first == nil {
+			first = idx.docs[p.ID]
+		}
+		if p.Heading != "" {
+			items = append(items, p.Heading)
+		}
+	}
+	switch {
+	case len(items) > 0:
+		title := h.Label + h.Title
+		where := fmt.Sprintf("%s 第%s节 · %s · %s", idx.chapterName(c), corpus.HanNumeral(sec), c.Sections[sec-1].Title, title)
+		return outlineDoc(fmt.Sprintf("list:c%ds%dh%d", c.Number, sec, hi+1), title, "项", items, where), true
+	case first != nil:
+		return first, true
+	}
+	return nil, false
 }
 
 // onlyFiller reports whether s, a part of question q, holds nothing but
@@ -141,10 +223,23 @@ func (idx *Index) chapterDoc(n, sec int) (*doc, bool) {
 	if ch == nil {
 		return nil, false
 	}
+	return idx.placeIn(ch, sec)
+}
+
+// chapterName is how a chapter is named: 第五章, and its part when the
+// chapters' numbers restart in every part (第二篇 第三章).
+func (idx *Index) chapterName(ch *corpus.Chapter) string {
 	where := fmt.Sprintf("第%s章", corpus.HanNumeral(ch.Printed))
 	if ch.Printed != ch.Number && ch.Part > 0 {
 		where = fmt.Sprintf("第%s篇 %s", corpus.HanNumeral(ch.Part), where)
 	}
+	return where
+}
+
+// placeIn is the answer for chapter ch, or its section sec when sec is
+// not 0.
+func (idx *Index) placeIn(ch *corpus.Chapter, sec int) (*doc, bool) {
+	where := idx.chapterName(ch)
 	if sec > 0 {
 		if sec > len(ch.Sections) {
 			return nil, false

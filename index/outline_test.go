@@ -25,6 +25,13 @@ func TestOutline(t *testing.T) {
 		}
 		return out
 	}
+	sections3 := func(s corpus.Section) []string {
+		var out []string
+		for _, h := range s.Subsections {
+			out = append(out, h.Title)
+		}
+		return out
+	}
 	chapters := func(p *corpus.Plan, part int) []string {
 		var out []string
 		for _, c := range p.Chapters {
@@ -34,6 +41,25 @@ func TestOutline(t *testing.T) {
 		}
 		return out
 	}
+	// The lead phrases of the paragraphs under a numbered heading of
+	// section 3 of chapter 1 (二、基本原则), and that heading.
+	headed := func(title string) (string, []string) {
+		label := ""
+		for _, h := range pl.Chapters[0].Sections[2].Subsections {
+			if h.Title == title {
+				label = h.Label
+			}
+		}
+		var out []string
+		for _, p := range pl.Passages {
+			if p.Chapter == 1 && p.Section == 3 && strings.Contains(p.Subsection, title) && p.Heading != "" {
+				out = append(out, p.Heading)
+			}
+		}
+		return label + title, out
+	}
+	principles, principleItems := headed("基本原则")
+	goals, goalItems := headed("“十四五”时期发展目标")
 	var parts []string
 	for _, p := range nj.Parts {
 		parts = append(parts, fmt.Sprintf("第%s篇 %s", corpus.HanNumeral(p.Number), p.Title))
@@ -57,6 +83,10 @@ func TestOutline(t *testing.T) {
 		{idx, "东河区", pl.Title, chapters(pl, 0)},
 		{idx, "十四五规划的主要内容", pl.Title, chapters(pl, 0)},
 		{njIdx, "南京", nj.Title, parts},
+		// A question naming a heading: what it holds.
+		{idx, "基本原则有哪些", principles, principleItems},
+		{idx, "十四五时期的发展目标是什么", goals, goalItems},
+		{idx, "“十四五”发展蓝图", "第一章 第三节 " + pl.Chapters[0].Sections[2].Title, sections3(pl.Chapters[0].Sections[2])},
 	}
 	for _, tt := range tests {
 		ans := tt.idx.Search(tt.q, 5)

@@ -122,22 +122,34 @@ func headingKey(s string) string {
 // (国家规划的主要目标, 基本原则有哪些, 发展目标是什么, 十四五时期发展目标,
 // 面临的发展形势) — with what it holds.
 func (idx *Index) headingDoc(q query, text string) (*doc, bool) {
-	topic, _ := idx.unnamed(q, text)
+	topic, named := idx.unnamed(q, text)
 	if utf8.RuneCountInString(topic) < 2 {
 		return nil, false
 	}
-	for ci := range idx.plan.Chapters {
-		c := &idx.plan.Chapters[ci]
-		if headingKey(c.Title) == topic {
-			return idx.placeIn(c, 0)
-		}
-		for si, s := range c.Sections {
-			if headingKey(s.Title) == topic {
-				return idx.placeIn(c, si+1)
+	// A heading is the one written so; else, for a question of the plan's
+	// own (规划的目标, 东河的定位), the first short one that ends so (发展目标,
+	// 发展定位: two characters more at most, not 积极发展节能环保产业 for
+	// 东河的产业).
+	n := utf8.RuneCountInString(topic)
+	for _, match := range []func(key string) bool{
+		func(key string) bool { return key == topic },
+		func(key string) bool {
+			return named && strings.HasSuffix(key, topic) && utf8.RuneCountInString(key) <= n+2
+		},
+	} {
+		for ci := range idx.plan.Chapters {
+			c := &idx.plan.Chapters[ci]
+			if match(headingKey(c.Title)) {
+				return idx.placeIn(c, 0)
 			}
-			for hi, h := range s.Subsections {
-				if headingKey(h.Title) == topic {
-					return idx.headingIn(c, si+1, hi, h)
+			for si, s := range c.Sections {
+				if match(headingKey(s.Title)) {
+					return idx.placeIn(c, si+1)
+				}
+				for hi, h := range s.Subsections {
+					if match(headingKey(h.Title)) {
+						return idx.headingIn(c, si+1, hi, h)
+					}
 				}
 			}
 		}

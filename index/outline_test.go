@@ -60,6 +60,7 @@ func TestOutline(t *testing.T) {
 	}
 	principles, principleItems := headed("基本原则")
 	goals, goalItems := headed("“十四五”时期发展目标")
+	allGoals, allGoalItems := headed("发展目标")
 	var parts []string
 	for _, p := range nj.Parts {
 		parts = append(parts, fmt.Sprintf("第%s篇 %s", corpus.HanNumeral(p.Number), p.Title))
@@ -86,6 +87,9 @@ func TestOutline(t *testing.T) {
 		// A question naming a heading: what it holds.
 		{idx, "基本原则有哪些", principles, principleItems},
 		{idx, "十四五时期的发展目标是什么", goals, goalItems},
+		// … or the plan's own, by a short heading that ends so.
+		{idx, "规划的原则", principles, principleItems},
+		{idx, "十四五规划的目标是什么", allGoals, allGoalItems},
 		{idx, "“十四五”发展蓝图", "第一章 第三节 " + pl.Chapters[0].Sections[2].Title, sections3(pl.Chapters[0].Sections[2])},
 	}
 	for _, tt := range tests {
@@ -116,7 +120,7 @@ func TestOutline(t *testing.T) {
 	// A topic besides the place is searched; a place the plan lacks is no
 	// answer of the outline.
 	for _, q := range []string{"第五章里的生态补偿是什么意思", "第四十章讲什么", "沙尔沁镇一共有几个村",
-		"十四五规划的目标是什么", "东河区有多少人口", "规划里的北梁", "是什么"} {
+		"东河区有多少人口", "规划里的北梁", "是什么", "东河的产业"} {
 		if ans := idx.Search(q, 5); len(ans.Results) > 0 && strings.HasPrefix(ans.Results[0].ID, "list:") {
 			t.Errorf("%q: answered with %q", q, ans.Results[0].Title)
 		}

@@ -161,28 +161,12 @@ func (idx *Index) headingDoc(q query, text string) (*doc, bool) {
 // sec of chapter c: the lead phrases of its paragraphs, counted, else its
 // first paragraph.
 func (idx *Index) headingIn(c *corpus.Chapter, sec, hi int, h corpus.Subsection) (*doc, bool) {
-	var items []string
-	var first *doc
-	for _, p := range idx.plan.Passages {
-		if p.Chapter != c.Number || p.Section != sec || !strings.Contains(p.Subsection, h.Title) {
-			continue
-		}
-		if first == nil {
-			first = idx.docs[p.ID]
-		}
-		if p.Heading != "" {
-			items = append(items, p.Heading)
-		}
+	title := h.Label + h.Title
+	where := fmt.Sprintf("%s 第%s节 · %s · %s", idx.chapterName(c), corpus.HanNumeral(sec), c.Sections[sec-1].Title, title)
+	under := func(p corpus.Passage) bool {
+		return p.Chapter == c.Number && p.Section == sec && strings.Contains(p.Subsection, h.Title)
 	}
-	switch {
-	case len(items) > 0:
-		title := h.Label + h.Title
-		where := fmt.Sprintf("%s 第%s节 · %s · %s", idx.chapterName(c), corpus.HanNumeral(sec), c.Sections[sec-1].Title, title)
-		return outlineDoc(fmt.Sprintf("list:c%ds%dh%d", c.Number, sec, hi+1), title, "项", items, where), true
-	case first != nil:
-		return first, true
-	}
-	return nil, false
+	return idx.placeDoc(fmt.Sprintf("list:c%ds%dh%d", c.Number, sec, hi+1), title, "项", nil, under, where)
 }
 
 // onlyFiller reports whether s, a part of question q, holds nothing but
@@ -262,24 +246,25 @@ func (idx *Index) placeIn(ch *corpus.Chapter, sec int) (*doc, bool) {
 		for i, sub := range s.Subsections {
 			items[i] = sub.Title
 		}
-		return idx.placeDoc(fmt.Sprintf("list:c%ds%d", ch.Number, sec), where+" "+s.Title, "项", items, ch.Number, sec, where+" · "+s.Title)
+		return idx.placeDoc(fmt.Sprintf("list:c%ds%d", ch.Number, sec), where+" "+s.Title, "项", items, placed(ch.Number, sec), where+" · "+s.Title)
 	}
 	items := make([]string, len(ch.Sections))
 	for i, s := range ch.Sections {
 		items[i] = s.Title
 	}
-	return idx.placeDoc(fmt.Sprintf("list:c%d", ch.Number), where+" "+ch.Title, "节", items, ch.Number, 0, where+" · "+ch.Title)
+	return idx.placeDoc(fmt.Sprintf("list:c%d", ch.Number), where+" "+ch.Title, "节", items, placed(ch.Number, 0), where+" · "+ch.Title)
 }
 
-// placeDoc is the answer for a chapter or a section: the headings it is
-// divided into, counted; else the lead phrases of its paragraphs; else its
-// first paragraph, as search would show it.
-func (idx *Index) placeDoc(id, title, unit string, items []string, chapter, section int, location string) (*doc, bool) {
+// placeDoc is the answer for a place of the outline (a chapter, a
+// section, a heading): the headings it is divided into, counted; else the
+// lead phrases of its paragraphs (those in holds); else its first
+// paragraph, as search would show it.
+func (idx *Index) placeDoc(id, title, unit string, items []string, holds func(corpus.Passage) bool, location string) (*doc, bool) {
 	var first *doc
 	if len(items) == 0 {
 		unit = "项"
 		for _, p := range idx.plan.Passages {
-			if p.Chapter != chapter || p.Section != section {
+			if !holds(p) {
 				continue
 			}
 			if first == nil {
@@ -297,6 +282,12 @@ func (idx *Index) placeDoc(id, title, unit string, items []string, chapter, sect
 		return first, true
 	}
 	return nil, false
+}
+
+// placed tells the paragraphs of a chapter's text before its first section
+// (section 0), or of one of its sections.
+func placed(chapter, section int) func(corpus.Passage) bool {
+	return func(p corpus.Passage) bool { return p.Chapter == chapter && p.Section == section }
 }
 
 // partDoc is the answer for a part: its chapters.

@@ -171,16 +171,18 @@ type Index struct {
 	// post holds the documents of each word of the lexicon, by its
 	// number: those of word id from postAt[id] to postAt[id+1]. A search
 	// reads the candidates of its words there, a word at a time.
-	post     []posting
-	postAt   []int32
-	in       []int32             // the sentences of the postings (posting.off, posting.n)
-	byChar   map[string][]string // two-character words by character
-	byFirst  map[rune][]string   // words of three to five characters by their first
-	chars    sync.Once           // fills byChar and byFirst, on the first question that needs them
-	titleW   map[string]bool     // the words of the plan's title
-	n        int
-	qu       *understander
-	decision Decision
+	post      []posting
+	postAt    []int32
+	in        []int32             // the sentences of the postings (posting.off, posting.n)
+	byChar    map[string][]string // two-character words by character
+	byFirst   map[rune][]string   // words of three to five characters by their first
+	chars     sync.Once           // fills byChar and byFirst, on the first question that needs them
+	titleW    map[string]bool     // the words of the plan's title
+	heads     []heading           // the plan's headings, keyed (see headings)
+	headsOnce sync.Once
+	n         int
+	qu        *understander
+	decision  Decision
 
 	// fieldWords tells the words of the titles and of the extras of the
 	// documents, by number, filled on the first search (see inFields).

@@ -131,30 +131,50 @@ func (idx *Index) headingDoc(q query, text string) (*doc, bool) {
 	// 发展定位: two characters more at most, not 积极发展节能环保产业 for
 	// 东河的产业).
 	n := utf8.RuneCountInString(topic)
+	heads := idx.headings()
 	for _, match := range []func(key string) bool{
 		func(key string) bool { return key == topic },
 		func(key string) bool {
 			return named && strings.HasSuffix(key, topic) && utf8.RuneCountInString(key) <= n+2
 		},
 	} {
-		for ci := range idx.plan.Chapters {
-			c := &idx.plan.Chapters[ci]
-			if match(headingKey(c.Title)) {
-				return idx.placeIn(c, 0)
+		for _, h := range heads {
+			if !match(h.key) {
+				continue
 			}
-			for si, s := range c.Sections {
-				if match(headingKey(s.Title)) {
-					return idx.placeIn(c, si+1)
-				}
-				for hi, h := range s.Subsections {
-					if match(headingKey(h.Title)) {
-						return idx.headingIn(c, si+1, hi, h)
-					}
-				}
+			c := &idx.plan.Chapters[h.chapter]
+			if h.sub < 0 {
+				return idx.placeIn(c, h.section)
 			}
+			return idx.headingIn(c, h.section, h.sub, c.Sections[h.section-1].Subsections[h.sub])
 		}
 	}
 	return nil, false
+}
+
+// heading is a heading of the plan, by its place, with its key
+// (headingKey): a chapter's (section 0), a section's, or a numbered one
+// inside a section (sub, else -1).
+type heading struct {
+	key                   string
+	chapter, section, sub int
+}
+
+// headings are the plan's headings in its order, keyed once, on the first
+// question that needs them: a search compares a question with every one.
+func (idx *Index) headings() []heading {
+	idx.headsOnce.Do(func() {
+		for ci, c := range idx.plan.Chapters {
+			idx.heads = append(idx.heads, heading{headingKey(c.Title), ci, 0, -1})
+			for si, s := range c.Sections {
+				idx.heads = append(idx.heads, heading{headingKey(s.Title), ci, si + 1, -1})
+				for hi, h := range s.Subsections {
+					idx.heads = append(idx.heads, heading{headingKey(h.Title), ci, si + 1, hi})
+				}
+			}
+		}
+	})
+	return idx.heads
 }
 
 // headingIn is the answer for the numbered heading h, the hi-th of section

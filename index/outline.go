@@ -28,7 +28,15 @@ var outlineCountRe = regexp.MustCompile(`(?:多少|几)个?(篇|章|节)`)
 // outlineFiller are the words of an outline question that ask about the
 // place named, not about a topic: what is left once they are gone is a
 // topic, and the question one for search (第五章里的生态补偿是什么意思).
-var outlineFiller = regexp.MustCompile(`规划|纲要|全文|里面|里|中|这个|这份|这部|整个|该|的|讲了?|说了?|写了?|是|了|什么|啥|甚|哪些|哪几|主要|内容|标题|题目|名字|叫|有|一共|总共|共|分|分为|分成|包括|包含|都|关于|部分|大概|大致|具体|介绍|一下|概括|吗|呢|呀|啊|个|请问|告诉我|我想知道`)
+// Where two start at one place, the first listed goes, as in a regular
+// expression's alternatives.
+var outlineFiller = func() *strings.Replacer {
+	var pairs []string
+	for _, w := range strings.Fields(`规划 纲要 全文 里面 里 中 这个 这份 这部 整个 该 的 讲了 讲 说了 说 写了 写 是 了 什么 啥 甚 哪些 哪几 主要 内容 标题 题目 名字 叫 有 一共 总共 共 分 分为 分成 包括 包含 都 关于 部分 大概 大致 具体 介绍 一下 概括 吗 呢 呀 啊 个 请问 告诉我 我想知道`) {
+		pairs = append(pairs, w, "")
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // outline answers a question about the plan's outline, or reports false.
 func (idx *Index) outline(q query) (*doc, bool) {
@@ -57,8 +65,10 @@ func (idx *Index) outline(q query) (*doc, bool) {
 		return idx.outlineCount(text[m[2]:m[3]])
 	}
 	// A question that only names the plan (十四五规划, 东河区, 国家规划讲了什么)
-	// asks what it is: its parts, else its chapters, under its title.
-	if idx.namesOnlyPlan(q, text) {
+	// asks what it is: its parts, else its chapters, under its title. One
+	// that only names a heading (基本原则有哪些) gets what it holds.
+	rest, named := idx.unnamed(q, text)
+	if named && rest == "" {
 		unit := "章"
 		if len(idx.plan.Parts) > 0 {
 			unit = "篇"
@@ -69,25 +79,12 @@ func (idx *Index) outline(q query) (*doc, bool) {
 		}
 		return d, ok
 	}
-	// A question that only names a heading (基本原则有哪些) gets what it holds.
-	if d, ok := idx.headingDoc(q, text); ok {
-		return d, true
-	}
-	return nil, false
+	return idx.headingDoc(rest, named)
 }
 
 // planRe finds what names a plan in a question: 规划, 纲要, or a five-year
 // period (十四五).
 var planRe = regexp.MustCompile(`规划|纲要|十[一二三四五六七八九]五`)
-
-// namesOnlyPlan reports whether question q (its text) names the plan and
-// says nothing else but outline filler (这个规划讲了啥): by 规划, 纲要, its
-// period, its places (东河区) or the words a library chose it by (国家).
-// Words of its title besides do not name it: 十四五规划的目标 asks of 目标.
-func (idx *Index) namesOnlyPlan(q query, text string) bool {
-	rest, named := idx.unnamed(q, text)
-	return named && rest == ""
-}
 
 // unnamed is what text, of question q, says besides naming the plan (by
 // 规划, 纲要, its period, its places, the words a library chose it by) and
@@ -108,7 +105,7 @@ func (idx *Index) unnamed(q query, text string) (rest string, named bool) {
 // compared: without its period, outline filler, quotes, punctuation and
 // spaces (“十四五”时期发展目标 → 时期发展目标).
 func headingKey(s string) string {
-	s = outlineFiller.ReplaceAllString(periodRe.ReplaceAllString(s, " "), "")
+	s = outlineFiller.Replace(periodRe.ReplaceAllString(s, " "))
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return r
@@ -120,9 +117,9 @@ func headingKey(s string) string {
 // headingDoc answers a question that only names a heading of the plan —
 // a chapter's or a section's title, or a numbered heading inside a section
 // (国家规划的主要目标, 基本原则有哪些, 发展目标是什么, 十四五时期发展目标,
-// 面临的发展形势) — with what it holds.
-func (idx *Index) headingDoc(q query, text string) (*doc, bool) {
-	topic, named := idx.unnamed(q, text)
+// 面临的发展形势) — with what it holds. topic is what the question says
+// besides (unnamed), named whether it names the plan.
+func (idx *Index) headingDoc(topic string, named bool) (*doc, bool) {
 	if utf8.RuneCountInString(topic) < 2 {
 		return nil, false
 	}
@@ -203,7 +200,7 @@ func (idx *Index) onlyFiller(q query, s string) bool {
 		s = strings.ReplaceAll(s, w, " ")
 	}
 	s = periodRe.ReplaceAllString(s, " ")
-	s = outlineFiller.ReplaceAllString(s, "")
+	s = outlineFiller.Replace(s)
 	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 

@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -60,22 +59,44 @@ type doc struct {
 	// that hold it: a run of in, in order (none for a word only of title
 	// or extra). It serves building the index, which turns it around into
 	// the documents of each word (Index.post), and is then dropped.
-	words  []wordRun
-	lex    *lexicon
+	words []wordRun
+	lex   *lexicon
+	// norm is, by field, the norm of its length bleve's postings carry:
+	// 1/√n of its n words, a float32.
+	norm   [3]float64
 	in     []int32  // dropped with words
 	digits []bool   // whether each sentence holds a number
 	spans  spans    // the words of text, with their offsets, kept small (textTokens)
 	items  []string // what a list answer lists
 }
 
-// wordRun is a word of a document: its number in the plan's lexicon,
-// whether its title or extra holds it, and the stretch of the document's
-// in that lists the sentences holding it, from off, n long.
+// wordRun is a word of a document: its number in the plan's lexicon, how
+// many times each field holds it, and the stretch of the document's in
+// that lists the sentences holding it, from off, n long.
 type wordRun struct {
 	id     int32
-	title  bool
+	freq   freqs
 	off, n uint32
 }
+
+// freqs are how many times each field of a document holds a word, by
+// field (titleField, textField, extraField): the frequencies of bleve's
+// postings of the word's term.
+type freqs [3]uint16
+
+// The fields by number, as freqs and Index.fieldDF hold them.
+const (
+	titleField = iota
+	textField
+	extraField
+)
+
+// fieldNames are the names of the fields in bleve's index, by number.
+var fieldNames = [...]string{titleField: fieldTitle, textField: fieldText, extraField: fieldExtra}
+
+// inTitle reports whether the title or the extra holds the word: a title
+// of the document, or a name of it.
+func (f freqs) inTitle() bool { return f[titleField] > 0 || f[extraField] > 0 }
 
 // lexicon numbers the words of a plan's documents, so that a document
 // keeps its words as numbers, sorted, and a word of a question is looked
@@ -113,12 +134,12 @@ func (l *lexicon) id(w string) int32 {
 }
 
 // posting is a document holding a word: its place among the plan's
-// documents (ord-1), whether its title or extra holds the word, and the
+// documents (ord-1), how many times each field holds the word, and the
 // stretch of the index's in that lists the sentences of its text holding
 // the word, from off, n long.
 type posting struct {
 	doc    int32
-	title  bool
+	freq   freqs
 	off, n uint32
 }
 
@@ -184,16 +205,15 @@ type Index struct {
 	qu        *understander
 	decision  Decision
 
-	// fieldWords tells the words of the titles and of the extras of the
-	// documents, by number, filled on the first search (see inFields).
-	fieldWords     []uint8
-	fieldWordsOnce sync.Once
-	scratch        sync.Pool                   // *scratch, for retrieve
-	byNum          atomic.Pointer[numbering]   // for bm25
-	figures        atomic.Pointer[snapFigures] // for bm25
-	// closeMu and closed do for bm25, which reads bleve's index below its
-	// search, what bleve does for a search: Close waits for the searches
-	// in hand, and a search after it fails.
+	// fieldDF is, by the number of each word, the number of documents
+	// each field of which holds it (by field, as freqs): bleve's document
+	// frequencies of its term in each field.
+	fieldDF [][3]int32
+	scratch sync.Pool   // *scratch, for retrieve
+	bm      bm25Figures // read from bleve's index once it is built
+	// closeMu and closed do for bm25, which scores from the index's own
+	// postings, what bleve does for its search: Close waits for the
+	// searches in hand, and a search after it fails.
 	closeMu sync.RWMutex
 	closed  bool
 }
@@ -263,7 +283,9 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 	}
 	lex := newLexicon(sp)
 	for i, d := range docs {
-		assemble(d, toks[i], sp[i].Text, lex)
+		if err := assemble(d, toks[i], sp[i].Text, lex); err != nil {
+			return nil, err
+		}
 	}
 	return build(plan, seg, words, targets, docs, toks, sp, nil)
 }
@@ -305,11 +327,17 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		idx.postAt[id+1] = idx.postAt[id] + int32(n)
 	}
 	idx.post = make([]posting, idx.postAt[len(lex.words)])
+	idx.fieldDF = make([][3]int32, len(lex.words))
 	at := slices.Clone(idx.postAt[:len(lex.words)])
 	n := 0
 	for i, d := range docs {
 		for _, r := range d.words {
-			idx.post[at[r.id]] = posting{doc: int32(i), title: r.title, off: r.off, n: r.n}
+			idx.post[at[r.id]] = posting{doc: int32(i), freq: r.freq, off: r.off, n: r.n}
+			for f, n := range r.freq {
+				if n > 0 {
+					idx.fieldDF[r.id][f]++
+				}
+			}
 			at[r.id]++
 		}
 		d.words = nil
@@ -331,6 +359,10 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	// The scratch of assembling is not needed any more.
 	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
+	if err := idx.readFigures(); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
 	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.freq(w) > 0 })
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
@@ -484,7 +516,7 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
-func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
+func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
 	d.lex = lex
 	d.spans = text
 	lex.stamp++
@@ -498,9 +530,18 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
 		}
 		return lex.slot[id]
 	}
-	for _, field := range [][]segment.Token{t.Title, t.Extra} {
+	for f, field := range [...][]segment.Token{titleField: t.Title, textField: t.Text, extraField: t.Extra} {
+		if len(field) > math.MaxUint16 {
+			return fmt.Errorf("index: document %s: %d words in its %s, more than it can count", d.id, len(field), fieldNames[f])
+		}
+		if len(field) > 0 {
+			d.norm[f] = float64(float32(1 / math.Sqrt(float64(len(field)))))
+		}
+		if f == textField {
+			continue // counted below, with its sentences
+		}
 		for _, tok := range field {
-			d.words[add(tok.Text)].title = true
+			d.words[add(tok.Text)].freq[f]++
 		}
 	}
 	d.periods = periodsIn(d.text) | periodsIn(d.extra)
@@ -531,6 +572,7 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
 			end += len(d.sentText[sent])
 		}
 		k := add(tok.Text)
+		d.words[k].freq[textField]++
 		for len(last) < len(d.words) {
 			last = append(last, -1)
 		}
@@ -556,6 +598,7 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) {
 		}
 	}
 	slices.SortFunc(d.words, func(a, b wordRun) int { return int(a.id - b.id) })
+	return nil
 }
 
 // analyzed is an analyzer that hands bleve a field's tokens, already cut:
@@ -946,15 +989,16 @@ type hit struct {
 // with its weight: the clauses of a question make the disjunction BM25
 // scores (see bm25).
 type clause struct {
-	term, field string
-	boost       float64
+	term  string
+	id    int32 // the word's number in the plan's lexicon
+	field int   // titleField, textField or extraField
+	boost float64
 }
 
 // clauses are the clauses of a question: each of its words the plan uses,
 // in each field, weighed by the field and the word; none when the plan
 // uses none. They are made in b's memory.
 func (idx *Index) clauses(q query, b *scratch) []clause {
-	fields := idx.inFields()
 	ids := idx.termIDs(q, b)
 	out := b.clauses[:0]
 	for i, t := range q.Terms {
@@ -965,12 +1009,13 @@ func (idx *Index) clauses(q query, b *scratch) []clause {
 		// A field no document holds the word in matches nothing: its
 		// clause would only scale every score alike (by how many clauses
 		// match of all).
-		if fields[id]&inTitle != 0 {
-			out = append(out, clause{t.Text, fieldTitle, boostTitle * t.Weight})
+		df := idx.fieldDF[id]
+		if df[titleField] > 0 {
+			out = append(out, clause{t.Text, id, titleField, boostTitle * t.Weight})
 		}
-		out = append(out, clause{t.Text, fieldText, boostText * t.Weight})
-		if fields[id]&inExtra != 0 {
-			out = append(out, clause{t.Text, fieldExtra, boostExtra * t.Weight})
+		out = append(out, clause{t.Text, id, textField, boostText * t.Weight})
+		if df[extraField] > 0 {
+			out = append(out, clause{t.Text, id, extraField, boostExtra * t.Weight})
 		}
 	}
 	b.clauses = out
@@ -1003,7 +1048,7 @@ type scratch struct {
 	order   []int
 	sum     []float64
 	matched []int32
-	touched []uint64
+	touched []int32
 }
 
 // hitKey is what hits are sorted by, and the place of the hit.
@@ -1145,7 +1190,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 				continue
 			}
 			p := idx.post[posts[j]]
-			in[i], inDoc[i], inTitle[i] = idx.in[p.off:p.off+p.n], true, p.title
+			in[i], inDoc[i], inTitle[i] = idx.in[p.off:p.off+p.n], true, p.freq.inTitle()
 		}
 		cov := sc.coverHeld(inDoc)
 		titleCov := sc.coverHeld(inTitle)
@@ -1302,11 +1347,12 @@ type scored struct {
 // of the clauses' term queries, as bleve's search of the best candidates
 // by score would (SearchInContext), equal scores in the order bleve would
 // find them (by its numbers for them). It reads each clause's postings
-// from bleve's index, a clause at a time, into a sum by document, where
-// bleve's searcher walks all of them at once, document by document, in a
-// heap of a searcher a clause, making a match of each posting: the same
-// figures without the heap and the matches. The candidates come in no
-// particular order.
+// from the index's own (Index.post, with the frequencies and norms bleve's
+// carry), a clause at a time, into a sum by document, where bleve's
+// searcher walks all of them at once, document by document, in a heap of a
+// searcher a clause, making a match of each posting: the same figures
+// without bleve's dictionaries and postings readers, the heap and the
+// matches. The candidates come in no particular order.
 func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, error) {
 	idx.closeMu.RLock()
 	defer idx.closeMu.RUnlock()
@@ -1316,43 +1362,14 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ix, err := idx.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := ix.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	st, err := idx.bm25Stats(r)
-	if err != nil {
-		return nil, err
-	}
-	byNum, err := idx.numbered(r)
-	if err != nil {
-		return nil, err
-	}
-	// The readers of the clauses' postings, and their weights, as bleve's
-	// term searchers and its disjunction searcher make them: a clause's
-	// weight is its boost times the inverse document frequency of its
-	// word in its field, normed by the root of the sum of their squares.
-	readers := make([]bindex.TermFieldReader, len(cl))
-	defer func() {
-		for _, tr := range readers {
-			if tr != nil {
-				tr.Close()
-			}
-		}
-	}()
+	st := &idx.bm
+	// The clauses' weights, as bleve's term searchers and its disjunction
+	// searcher make them: a clause's weight is its boost times the inverse
+	// document frequency of its word in its field, normed by the root of
+	// the sum of their squares.
 	idf := grown(&b.idf, len(cl))
 	for i, c := range cl {
-		tr, err := r.TermFieldReader(ctx, []byte(c.term), c.field, true, true, false)
-		if err != nil {
-			return nil, err
-		}
-		readers[i] = tr
-		n, df := st.docs, float64(tr.Count())
+		n, df := st.docs, float64(idx.fieldDF[c.id][c.field])
 		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
 		if st.avg[c.field] == 0 { // bleve's fallback, TF-IDF, for a field without words
 			idf[i] = 1 + math.Log(n/(df+1))
@@ -1367,24 +1384,25 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		order[i] = i
 	}
 	if len(cl) <= searcher.DisjunctionHeapTakeover {
-		slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(readers[i].Count(), readers[j].Count()) })
+		slices.SortStableFunc(order, func(i, j int) int {
+			return cmp.Compare(idx.fieldDF[cl[i].id][cl[i].field], idx.fieldDF[cl[j].id][cl[j].field])
+		})
 	}
 	norm := 0.0
 	for _, i := range order {
 		norm += (cl[i].boost * idf[i]) * (cl[i].boost * idf[i])
 	}
 	norm = 1 / math.Sqrt(norm)
-	// The sums by document are kept from one search to the next, at 0: a
-	// search that ends early, canceled or failed, still leaves them so.
-	sum, matched := grown(&b.sum, len(byNum)), grown(&b.matched, len(byNum))
+	// The sums by document (its place) are kept from one search to the
+	// next, at 0: a search that ends early, canceled, still leaves them so.
+	sum, matched := grown(&b.sum, idx.n), grown(&b.matched, idx.n)
 	touched := b.touched[:0]
 	defer func() {
-		for _, num := range touched {
-			sum[num], matched[num] = 0, 0
+		for _, at := range touched {
+			sum[at], matched[at] = 0, 0
 		}
 		b.touched = touched
 	}()
-	var tfd bindex.TermFieldDoc
 	for _, i := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -1392,39 +1410,32 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		c := cl[i]
 		weight := c.boost * idf[i] * norm
 		avg := st.avg[c.field]
-		for {
-			m, err := readers[i].Next(tfd.Reset())
-			if err != nil {
-				return nil, err
-			}
-			if m == nil {
-				break
+		for _, p := range idx.postings(c.id) {
+			freq := p.freq[c.field]
+			if freq == 0 {
+				continue
 			}
 			var tf float64
-			if m.Freq < bscorer.MaxSqrtCache {
-				tf = bscorer.SqrtCache[int(m.Freq)]
+			if freq < bscorer.MaxSqrtCache {
+				tf = bscorer.SqrtCache[freq]
 			} else {
-				tf = math.Sqrt(float64(m.Freq))
+				tf = math.Sqrt(float64(freq))
 			}
 			var s float64
-			if avg > 0 {
-				length := 1 / (m.Norm * m.Norm)
+			if norm := st.byPlace[p.doc].norm[c.field]; avg > 0 {
+				length := 1 / (norm * norm)
 				s = idf[i] * (tf * search.BM25_k1) / (tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*length/avg)))
 			} else {
-				s = tf * m.Norm * idf[i]
+				s = tf * norm * idf[i]
 			}
 			if weight != 1 {
 				s *= weight
 			}
-			num := m.ID.Value()
-			if num >= uint64(len(byNum)) || byNum[num] == nil {
-				return nil, fmt.Errorf("no document numbered %d", num)
+			if matched[p.doc] == 0 {
+				touched = append(touched, p.doc)
 			}
-			if matched[num] == 0 {
-				touched = append(touched, num)
-			}
-			sum[num] += s
-			matched[num]++
+			sum[p.doc] += s
+			matched[p.doc]++
 		}
 	}
 	// The best candidates, in a heap with the worst on top.
@@ -1449,10 +1460,10 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		}
 	}
 	total := float64(len(cl))
-	for _, num := range touched {
+	for _, at := range touched {
 		// bleve's score of a disjunction: the sum of its clauses' times
 		// the share of them that match.
-		c := scored{d: byNum[num], score: sum[num] * (float64(matched[num]) / total), hit: num}
+		c := scored{d: st.byPlace[at], score: sum[at] * (float64(matched[at]) / total), hit: st.num[at]}
 		switch {
 		case len(top) < candidates:
 			top = append(top, c)
@@ -1470,107 +1481,55 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 
 // bm25Figures are what BM25 weighs a plan's words by, besides each word's
 // postings: the number of documents, and by field the average length bleve
-// takes (the number of its distinct words over the documents, rounded up).
+// takes (the number of its distinct words over the documents, rounded up);
+// and bleve's numbers for the documents, by their places (ord-1), in the
+// order of which it finds documents of equal scores.
 type bm25Figures struct {
-	docs float64
-	avg  map[string]float64
+	docs    float64
+	avg     [3]float64 // by field
+	byPlace []*doc
+	num     []uint64 // by place
 }
 
-// bm25Stats returns the BM25 figures of the snapshot r, read once (an
-// index, built once, has one snapshot).
-func (idx *Index) bm25Stats(r bindex.IndexReader) (*bm25Figures, error) {
-	if st := idx.figures.Load(); st != nil && st.snap == r {
-		return &st.bm25Figures, nil
+// readFigures reads the BM25 figures from bleve's index, once: an index is
+// built once.
+func (idx *Index) readFigures() error {
+	ix, err := idx.bleve.Advanced()
+	if err != nil {
+		return err
 	}
+	r, err := ix.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
 	n, err := r.DocCount()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	st := &snapFigures{snap: r, bm25Figures: bm25Figures{docs: float64(n), avg: map[string]float64{}}}
+	st := bm25Figures{docs: float64(n), byPlace: make([]*doc, len(idx.docs)), num: make([]uint64, len(idx.docs))}
 	br, _ := r.(bindex.BM25Reader)
-	for _, f := range []string{fieldTitle, fieldText, fieldExtra} {
+	for f, name := range fieldNames {
 		card := 0
 		if br != nil {
-			if card, err = br.FieldCardinality(f); err != nil {
-				return nil, err
+			if card, err = br.FieldCardinality(name); err != nil {
+				return err
 			}
 		}
 		if n > 0 {
 			st.avg[f] = math.Ceil(float64(card) / float64(n))
 		}
 	}
-	idx.figures.Store(st)
-	return &st.bm25Figures, nil
-}
-
-// snapFigures are the BM25 figures of one snapshot of bleve's index.
-type snapFigures struct {
-	snap bindex.IndexReader
-	bm25Figures
-}
-
-// numbering is the documents by bleve's numbers for them in one snapshot
-// of its index.
-type numbering struct {
-	snap bindex.IndexReader
-	docs []*doc // by number; nil where none
-}
-
-// numbered returns the documents by bleve's numbers for them in the
-// snapshot r, made once a snapshot (an index, built once, has one): a
-// posting's document is then found without asking bleve for its id and
-// looking that up. bleve numbers the documents of an index built once from
-// 0, so the slice is as long as the documents.
-func (idx *Index) numbered(r bindex.IndexReader) ([]*doc, error) {
-	if t := idx.byNum.Load(); t != nil && t.snap == r {
-		return t.docs, nil
-	}
-	t := &numbering{snap: r, docs: make([]*doc, len(idx.docs))}
 	for id, d := range idx.docs {
 		in, err := r.InternalID(id)
 		if err != nil || len(in) != 8 {
-			return nil, fmt.Errorf("no number for document %s (%v)", id, err)
+			return fmt.Errorf("no number for document %s (%v)", id, err)
 		}
-		n := in.Value()
-		if n >= uint64(len(t.docs)) {
-			t.docs = slices.Grow(t.docs, int(n)+1-len(t.docs))[:n+1]
-		}
-		t.docs[n] = d
+		st.byPlace[d.ord-1], st.num[d.ord-1] = d, in.Value()
 	}
-	idx.byNum.Store(t)
-	return t.docs, nil
+	idx.bm = st
+	return nil
 }
-
-// inFields returns, by the number of each word of the plan, whether the
-// documents' titles hold it (inTitle) and whether their extras do
-// (inExtra): made on the first search from the documents' words. A word
-// of the plan that neither holds is in a text.
-func (idx *Index) inFields() []uint8 {
-	idx.fieldWordsOnce.Do(func() {
-		idx.fieldWords = make([]uint8, len(idx.lex.words))
-		mark := func(toks []segment.Token, field uint8) {
-			for _, tok := range toks {
-				if id, ok := idx.lex.ids[tok.Text]; ok {
-					idx.fieldWords[id] |= field
-				}
-			}
-		}
-		for i, d := range idx.ordered() {
-			title, _ := idx.spans[i].Title.tokens(d.title)
-			mark(title, inTitle)
-			extra, _ := idx.spans[i].Extra.tokens(d.extra)
-			mark(extra, inExtra)
-		}
-	})
-	return idx.fieldWords
-}
-
-// The fields of the documents, besides their texts, that hold a word
-// (inFields).
-const (
-	inTitle uint8 = 1 << iota
-	inExtra
-)
 
 // absent weighs the words of the question that the plan never uses: a noun
 // among them (地铁, 房价, 区长) most likely names what the plan does not

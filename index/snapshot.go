@@ -347,7 +347,9 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 		if !ok {
 			return nil, errSnapshot
 		}
-		assemble(d, t, s.Tokens[i].Text, lex)
+		if err := assemble(d, t, s.Tokens[i].Text, lex); err != nil {
+			return nil, err
+		}
 		if b == nil {
 			toks[i], scratch = t, docTokens{}
 		} else {

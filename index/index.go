@@ -363,7 +363,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		b.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	idx.qu = newUnderstander(seg, newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.freq(w) > 0 })
+	idx.qu = newUnderstander(seg.Cached(), newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.freq(w) > 0 })
 	idx.titleW = idx.titleWords(plan.Title)
 	idx.qu.charWords = idx.charWords
 	idx.qu.similar = idx.similar

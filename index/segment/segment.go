@@ -82,7 +82,44 @@ type Segmenter struct {
 	// and join the words it knows besides (see With).
 	base *Segmenter
 	join map[string]bool
+	// runs, when set, keeps the dictionary's cuts of runs (see Cached).
+	runs *runCache
+	// cache is, in a segmenter of its own dictionary, the cache its
+	// Cached segmenters share, made on the first.
+	cache     *runCache
+	cacheOnce sync.Once
 }
+
+// Cached returns a segmenter that cuts as s does and keeps the dictionary's
+// cuts of the runs of Chinese characters it cut lately, in a cache shared
+// by every Cached segmenter of s's dictionary: the plans of a library, each
+// with words of its own (With) over one dictionary, cut a question alike
+// but where their own words stand in it. It is meant for questions, which
+// recur; the documents of a plan are cut once, by s.
+func (s *Segmenter) Cached() *Segmenter {
+	base := s
+	if s.base != nil {
+		base = s.base
+	}
+	base.cacheOnce.Do(func() { base.cache = &runCache{cuts: map[runKey][]Token{}} })
+	return &Segmenter{base: base, join: s.join, runs: base.cache}
+}
+
+// runCache is the dictionary's cuts of runs, by run and mode, with their
+// offsets from the run's start; emptied when it holds maxCachedRuns.
+type runCache struct {
+	mu   sync.Mutex
+	cuts map[runKey][]Token
+}
+
+type runKey struct {
+	run    string
+	search bool
+}
+
+// maxCachedRuns bounds a segmenter's cache of cuts (see Cached): the runs
+// of some hundreds of questions.
+const maxCachedRuns = 4096
 
 // dict is the gse segmenter whose dictionary s reads.
 func (s *Segmenter) dict() *gse.Segmenter {
@@ -283,6 +320,30 @@ func (s *Segmenter) appendGse(out []Token, text string, start, end int, search b
 	if start >= end {
 		return out
 	}
+	if s.runs != nil {
+		s.runs.mu.Lock()
+		cut, ok := s.runs.cuts[runKey{text[start:end], search}]
+		s.runs.mu.Unlock()
+		if !ok {
+			run := strings.Clone(text[start:end]) // not the whole of text, kept
+			cut = s.dictCut(nil, run, 0, len(run), search)
+			s.runs.mu.Lock()
+			if len(s.runs.cuts) >= maxCachedRuns {
+				clear(s.runs.cuts)
+			}
+			s.runs.cuts[runKey{run, search}] = cut
+			s.runs.mu.Unlock()
+		}
+		for _, t := range cut {
+			out = append(out, Token{Text: text[start+t.Start : start+t.End], Start: start + t.Start, End: start + t.End})
+		}
+		return out
+	}
+	return s.dictCut(out, text, start, end, search)
+}
+
+// dictCut appends the dictionary's cut of text[start:end] to out.
+func (s *Segmenter) dictCut(out []Token, text string, start, end int, search bool) []Token {
 	for _, sg := range s.dict().Segment([]byte(text[start:end])) {
 		from, to := start+sg.Start(), start+sg.End()
 		out = append(out, Token{Text: text[from:to], Start: from, End: to})

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +51,48 @@ func TestWith(t *testing.T) {
 	w2, _ := w.With([]string{"人工智"})
 	if got := texts(w2.Cut(q)); !slices.Contains(got, "昆山市") {
 		t.Errorf("with twice: %q", got)
+	}
+}
+
+// TestCached checks that a Cached segmenter cuts as the one it was made
+// from, in both modes, with the words of its plan and without, for texts
+// cut for the first time and again (at other offsets, and after the
+// cache was emptied), and that the segmenters of one dictionary share
+// one cache.
+func TestCached(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.With([]string{"昆山", "昆山市"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"昆山市重点发展人工智能", "2030年昆山市的GDP目标是多少？", "下水道老堵咋办",
+		"“十五五”时期，昆山重点发展人工智能产业。", "原铝产能2025年多少，电动车在哪充电",
+	}
+	for _, plain := range []*Segmenter{s, w} {
+		cached := plain.Cached()
+		if cached.runs != s.Cached().runs {
+			t.Fatal("the Cached segmenters of one dictionary keep caches of their own")
+		}
+		for round := range 3 {
+			if round == 2 {
+				clear(cached.runs.cuts)
+			}
+			for _, text := range texts {
+				text = strings.Repeat("。", round) + text // the same runs at other offsets
+				if got, want := cached.Cut(text), plain.Cut(text); !slices.Equal(got, want) {
+					t.Errorf("Cut(%q), round %d: %v, want %v", text, round, got, want)
+				}
+				if got, want := cached.CutSearch(text), plain.CutSearch(text); !slices.Equal(got, want) {
+					t.Errorf("CutSearch(%q), round %d: %v, want %v", text, round, got, want)
+				}
+			}
+		}
+	}
+	if n := len(s.Cached().runs.cuts); n == 0 {
+		t.Error("nothing cached")
 	}
 }

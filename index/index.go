@@ -199,6 +199,7 @@ type Index struct {
 	byFirst   map[rune][]string   // words of three to five characters by their first
 	chars     sync.Once           // fills byChar and byFirst, on the first question that needs them
 	titleW    map[string]bool     // the words of the plan's title
+	places    []string            // the words that name the plan's places (corpus.Plan.PlaceNames)
 	heads     []heading           // the plan's headings, keyed (see headings)
 	headsOnce sync.Once
 	n         int
@@ -365,6 +366,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	}
 	idx.qu = newUnderstander(seg.Cached(), newHomophones(plan.Texts, seg.Contains), func(w string) bool { return idx.freq(w) > 0 })
 	idx.titleW = idx.titleWords(plan.Title)
+	idx.places = plan.PlaceNames()
 	idx.qu.charWords = idx.charWords
 	idx.qu.similar = idx.similar
 	idx.qu.noun = func(w string) bool {

@@ -3,7 +3,6 @@ package index
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -82,30 +81,54 @@ func (idx *Index) outline(q query) (*doc, bool) {
 	return idx.headingDoc(rest, named)
 }
 
-// planRe finds what names a plan in a question: 规划, 纲要, or a five-year
-// period (十四五).
-var planRe = regexp.MustCompile(`规划|纲要|十[一二三四五六七八九]五`)
+// periodNames are the five-year periods a question may name: 十一五 to
+// 十九五.
+var periodNames = func() []string {
+	var out []string
+	for _, r := range "一二三四五六七八九" {
+		out = append(out, "十"+string(r)+"五")
+	}
+	return out
+}()
+
+// blanks are the replacers of words by a space: of the periods a question
+// names (十五五, “十四五”), and of what names a plan (规划, 纲要, a period).
+var (
+	periodBlanks = blanking(periodNames)
+	planBlanks   = blanking(append([]string{"规划", "纲要"}, periodNames...))
+)
+
+// blanking is a replacer of each of words by a space.
+func blanking(words []string) *strings.Replacer {
+	var pairs []string
+	for _, w := range words {
+		pairs = append(pairs, w, " ")
+	}
+	return strings.NewReplacer(pairs...)
+}
 
 // unnamed is what text, of question q, says besides naming the plan (by
 // 规划, 纲要, its period, its places, the words a library chose it by) and
 // outline filler, as headingKey reads a heading; named reports whether it
 // names the plan.
 func (idx *Index) unnamed(q query, text string) (rest string, named bool) {
-	named = planRe.MatchString(text)
-	for _, w := range append(slices.Clone(q.Naming), idx.plan.PlaceNames()...) {
-		if strings.Contains(text, w) {
-			named = true
-			text = strings.ReplaceAll(text, w, " ")
+	named = planBlanks.Replace(text) != text
+	for _, names := range [][]string{q.Naming, idx.places} {
+		for _, w := range names {
+			if strings.Contains(text, w) {
+				named = true
+				text = strings.ReplaceAll(text, w, " ")
+			}
 		}
 	}
-	return headingKey(planRe.ReplaceAllString(text, " ")), named
+	return headingKey(planBlanks.Replace(text)), named
 }
 
 // headingKey is a heading, or what a question says of one, as the two are
 // compared: without its period, outline filler, quotes, punctuation and
 // spaces (“十四五”时期发展目标 → 时期发展目标).
 func headingKey(s string) string {
-	s = outlineFiller.Replace(periodRe.ReplaceAllString(s, " "))
+	s = outlineFiller.Replace(periodBlanks.Replace(s))
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return r
@@ -199,13 +222,10 @@ func (idx *Index) onlyFiller(q query, s string) bool {
 	for _, w := range q.Naming {
 		s = strings.ReplaceAll(s, w, " ")
 	}
-	s = periodRe.ReplaceAllString(s, " ")
+	s = periodBlanks.Replace(s)
 	s = outlineFiller.Replace(s)
 	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
-
-// periodRe finds a five-year period named in a question: 十五五, “十四五”.
-var periodRe = regexp.MustCompile(`十[一二三四五六七八九]五`)
 
 // outlineNumber reads a heading number in digits or Chinese numerals.
 func outlineNumber(s string) int {

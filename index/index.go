@@ -200,7 +200,7 @@ type Index struct {
 	chars     sync.Once           // fills byChar and byFirst, on the first question that needs them
 	titleW    map[string]bool     // the words of the plan's title
 	places    []string            // the words that name the plan's places (corpus.Plan.PlaceNames)
-	heads     []heading           // the plan's headings, keyed (see headings)
+	heads     headingList         // the plan's headings, keyed (see headings)
 	headsOnce sync.Once
 	n         int
 	qu        *understander

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -150,26 +151,24 @@ func (idx *Index) headingDoc(topic string, named bool) (*doc, bool) {
 	// own (规划的目标, 东河的定位), the first short one that ends so (发展目标,
 	// 发展定位: two characters more at most, not 积极发展节能环保产业 for
 	// 东河的产业).
-	n := utf8.RuneCountInString(topic)
 	heads := idx.headings()
-	for _, match := range []func(key string) bool{
-		func(key string) bool { return key == topic },
-		func(key string) bool {
-			return named && strings.HasSuffix(key, topic) && utf8.RuneCountInString(key) <= n+2
-		},
-	} {
-		for _, h := range heads {
-			if !match(h.key) {
-				continue
-			}
-			c := &idx.plan.Chapters[h.chapter]
-			if h.sub < 0 {
-				return idx.placeIn(c, h.section)
-			}
-			return idx.headingIn(c, h.section, h.sub, c.Sections[h.section-1].Subsections[h.sub])
-		}
+	at, ok := heads.byKey[topic]
+	if !ok && named {
+		n := utf8.RuneCountInString(topic)
+		at = slices.IndexFunc(heads.list, func(h heading) bool {
+			return strings.HasSuffix(h.key, topic) && utf8.RuneCountInString(h.key) <= n+2
+		})
+		ok = at >= 0
 	}
-	return nil, false
+	if !ok {
+		return nil, false
+	}
+	h := heads.list[at]
+	c := &idx.plan.Chapters[h.chapter]
+	if h.sub < 0 {
+		return idx.placeIn(c, h.section)
+	}
+	return idx.headingIn(c, h.section, h.sub, c.Sections[h.section-1].Subsections[h.sub])
 }
 
 // heading is a heading of the plan, by its place, with its key
@@ -180,21 +179,35 @@ type heading struct {
 	chapter, section, sub int
 }
 
-// headings are the plan's headings in its order, keyed once, on the first
-// question that needs them: a search compares a question with every one.
-func (idx *Index) headings() []heading {
+// headingList is the plan's headings in its order, and the place of the
+// first of each key.
+type headingList struct {
+	list  []heading
+	byKey map[string]int
+}
+
+// headings are the plan's headings, keyed once, on the first question
+// that needs them: a search compares a question with every one.
+func (idx *Index) headings() *headingList {
 	idx.headsOnce.Do(func() {
+		var list []heading
 		for ci, c := range idx.plan.Chapters {
-			idx.heads = append(idx.heads, heading{headingKey(c.Title), ci, 0, -1})
+			list = append(list, heading{headingKey(c.Title), ci, 0, -1})
 			for si, s := range c.Sections {
-				idx.heads = append(idx.heads, heading{headingKey(s.Title), ci, si + 1, -1})
+				list = append(list, heading{headingKey(s.Title), ci, si + 1, -1})
 				for hi, h := range s.Subsections {
-					idx.heads = append(idx.heads, heading{headingKey(h.Title), ci, si + 1, hi})
+					list = append(list, heading{headingKey(h.Title), ci, si + 1, hi})
 				}
 			}
 		}
+		idx.heads = headingList{list: list, byKey: map[string]int{}}
+		for i, h := range list {
+			if _, ok := idx.heads.byKey[h.key]; !ok {
+				idx.heads.byKey[h.key] = i
+			}
+		}
 	})
-	return idx.heads
+	return &idx.heads
 }
 
 // headingIn is the answer for the numbered heading h, the hi-th of section

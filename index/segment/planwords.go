@@ -42,7 +42,26 @@ func (s *Segmenter) With(words []string) (*Segmenter, error) {
 			join[w] = true
 		}
 	}
-	return &Segmenter{base: base, join: join}, nil
+	out := &Segmenter{base: base, join: join, starts: new(runeSet)}
+	for w := range join {
+		r, _ := utf8.DecodeRuneInString(w)
+		out.starts.add(r)
+	}
+	return out, nil
+}
+
+// runeSet is a set of the runes of the Basic Multilingual Plane, where
+// Chinese characters are, as bits; it holds every rune beyond.
+type runeSet [1 << 16 / 64]uint64
+
+func (s *runeSet) add(r rune) {
+	if r < 1<<16 {
+		s[r/64] |= 1 << (r % 64)
+	}
+}
+
+func (s *runeSet) has(r rune) bool {
+	return r >= 1<<16 || s[r/64]&(1<<(r%64)) != 0
 }
 
 // maxJoin is the longest word, in characters, With joins.

@@ -80,8 +80,9 @@ type Segmenter struct {
 	gse gse.Segmenter
 	// base, when set, is the segmenter whose dictionary this one reads,
 	// and join the words it knows besides (see With).
-	base *Segmenter
-	join map[string]bool
+	base   *Segmenter
+	join   map[string]bool
+	starts *runeSet // the first characters of the words of join
 	// runs, when set, keeps the dictionary's cuts of runs (see Cached).
 	runs *runCache
 	// cache is, in a segmenter of its own dictionary, the cache its
@@ -102,7 +103,7 @@ func (s *Segmenter) Cached() *Segmenter {
 		base = s.base
 	}
 	base.cacheOnce.Do(func() { base.cache = &runCache{cuts: map[runKey][]Token{}} })
-	return &Segmenter{base: base, join: s.join, runs: base.cache}
+	return &Segmenter{base: base, join: s.join, starts: s.starts, runs: base.cache}
 }
 
 // runCache is the dictionary's cuts of runs, by run and mode, with their
@@ -282,6 +283,10 @@ func (s *Segmenter) appendHan(out []Token, text string, start, end int, search b
 	piece := start
 	for i := start; i < end; {
 		w := ""
+		if r, size := utf8.DecodeRuneInString(text[i:]); !s.starts.has(r) {
+			i += size // no word of join starts so: most characters
+			continue
+		}
 		for n := maxJoin; n >= 2 && w == ""; n-- {
 			j := i
 			for k := 0; k < n && j < end; k++ {

@@ -1033,8 +1033,8 @@ type scratch struct {
 	posts []int32 // by candidate and word, its posting (see retrieveIn)
 	// What retrieveIn keeps of one candidate, or of one question.
 	sc, topicSc    scorer
-	inDoc, inTitle []bool
-	held           []bool
+	inDoc, inTitle []uint64
+	held           []uint64
 	rowOf          []int32
 	keys           []hitKey
 	sorted         []hit
@@ -1124,9 +1124,13 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	hits := slices.Grow(b.hits[:0], len(found))
 	defer func() { b.hits = hits }() // and b.sorted, the other buffer, below
 	nt := len(q.Terms)
-	inDoc, inTitle := grown(&b.inDoc, nt), grown(&b.inTitle, nt)
+	// Sets of terms are bits, nw words of them: those the document holds
+	// (inDoc), its title (inTitle), and by sentence holding a word the
+	// terms it or the title holds (held, a set a row).
+	nw := (nt + 63) / 64
+	inDoc, inTitle := grown(&b.inDoc, nw), grown(&b.inTitle, nw)
 	in := grown(&b.in, nt) // the sentences holding each term
-	held := b.held[:0]     // by sentence holding a word, the terms it or the title holds
+	held := b.held[:0]
 	defer func() { b.held = held }()
 	// Each word is looked up once a document: a word may stand in the
 	// question several times (on its own, in alternatives), and one the
@@ -1186,16 +1190,22 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	for c, m := range found {
 		d := m.d
 		posts := b.posts[c*nu : (c+1)*nu]
+		clear(inDoc)
+		clear(inTitle)
 		for i, j := range of {
 			if j < 0 || posts[j] < 0 {
-				in[i], inDoc[i], inTitle[i] = nil, false, false
+				in[i] = nil
 				continue
 			}
 			p := idx.post[posts[j]]
-			in[i], inDoc[i], inTitle[i] = idx.in[p.off:p.off+p.n], true, p.freq.inTitle()
+			in[i] = idx.in[p.off : p.off+p.n]
+			inDoc[i/64] |= 1 << (i % 64)
+			if p.freq.inTitle() {
+				inTitle[i/64] |= 1 << (i % 64)
+			}
 		}
-		cov := sc.coverHeld(inDoc)
-		titleCov := sc.coverHeld(inTitle)
+		cov := sc.coverBits(inDoc)
+		titleCov := sc.coverBits(inTitle)
 		// The words each sentence holds, with the title's: a row of held
 		// for each sentence holding a word (rowOf), the others holding
 		// the title's alone.
@@ -1208,11 +1218,11 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			for _, s := range in[i] {
 				r := rowOf[s]
 				if r < 0 {
-					r = int32(len(held) / nt)
+					r = int32(len(held) / nw)
 					rowOf[s] = r
 					held = append(held, inTitle...)
 				}
-				held[int(r)*nt+i] = true
+				held[int(r)*nw+i/64] |= 1 << (i % 64)
 			}
 		}
 		// The best sentence: most questions ask what one sentence says.
@@ -1220,7 +1230,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		for i := range d.sentText {
 			c := titleCov
 			if r := int(rowOf[i]); r >= 0 {
-				c = sc.coverHeld(held[r*nt : (r+1)*nt])
+				c = sc.coverBits(held[r*nw : (r+1)*nw])
 			}
 			if q.Quantity && d.digits[i] {
 				if bonus := quantityBonus(q, d.sentText[i]); bonus > 0 {
@@ -1284,7 +1294,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		rel := (cov + sent) / 2 * total / (total + absent)
 		topic := 0.0
 		if topicTotal > 0 {
-			topic = topicSc.coverHeld(inDoc) / topicTotal
+			topic = topicSc.coverBits(inDoc) / topicTotal
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity, best: best})
 	}
@@ -1949,7 +1959,11 @@ type scorer struct {
 	groupOf []int     // the Group of each group
 	got     []float64 // scratch: weight present per alternative
 	best    []float64 // scratch: best share per group
-	held    []bool    // scratch: the terms cover finds held
+	held    []uint64  // scratch: the terms cover finds held
+	// memo holds the cover of the sets of terms asked since reset, for a
+	// question of 64 terms at most: the sentences of the candidates hold
+	// the same few sets over and over.
+	memo map[uint64]float64
 }
 
 type altInfo struct {
@@ -1996,29 +2010,38 @@ func (sc *scorer) reset(terms []term, weight func(term) float64) {
 	sc.groups = len(sc.groupOf)
 	sc.got = slices.Grow(sc.got[:0], len(sc.alts))[:len(sc.alts)]
 	sc.best = slices.Grow(sc.best[:0], sc.groups)[:sc.groups]
+	if sc.memo == nil {
+		sc.memo = map[uint64]float64{}
+	}
+	clear(sc.memo)
 }
 
 // cover sums the weight of the question's words that has accepts. A
 // scorer is not safe for concurrent use.
 func (sc *scorer) cover(has func(string) bool) float64 {
-	if cap(sc.held) < len(sc.terms) {
-		sc.held = make([]bool, len(sc.terms))
-	}
-	held := sc.held[:len(sc.terms)]
+	held := grown(&sc.held, (len(sc.terms)+63)/64)
+	clear(held)
 	for i, t := range sc.terms {
-		held[i] = has(t.Text)
+		if has(t.Text) {
+			held[i/64] |= 1 << (i % 64)
+		}
 	}
-	return sc.coverHeld(held)
+	return sc.coverBits(held)
 }
 
-// coverHeld is cover with the question's words held told by their place
-// in it: held[i] for the i-th term.
-func (sc *scorer) coverHeld(held []bool) float64 {
+// coverBits is cover with the question's words held told by their place
+// in it: bit i of held (held[i/64]'s bit i%64) for the i-th term.
+func (sc *scorer) coverBits(held []uint64) float64 {
+	if len(held) == 1 {
+		if c, ok := sc.memo[held[0]]; ok {
+			return c
+		}
+	}
 	clear(sc.got)
 	clear(sc.best)
 	sum := 0.0
 	for i := range sc.terms {
-		if !held[i] {
+		if held[i/64]&(1<<(i%64)) == 0 {
 			continue
 		}
 		if a := sc.alt[i]; a >= 0 {
@@ -2034,6 +2057,9 @@ func (sc *scorer) coverHeld(held []bool) float64 {
 	}
 	for _, w := range sc.best {
 		sum += w
+	}
+	if len(held) == 1 {
+		sc.memo[held[0]] = sum
 	}
 	return sum
 }

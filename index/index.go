@@ -84,7 +84,7 @@ type wordRun struct {
 // postings of the word's term.
 type freqs [3]uint16
 
-// The fields by number, as freqs and Index.fieldDF hold them.
+// The fields by number, as freqs and Index.fields hold them.
 const (
 	titleField = iota
 	textField
@@ -134,13 +134,36 @@ func (l *lexicon) id(w string) int32 {
 }
 
 // posting is a document holding a word: its place among the plan's
-// documents (ord-1), how many times each field holds the word, and the
+// documents (ord-1), whether its title or extra holds the word, and the
 // stretch of the index's in that lists the sentences of its text holding
 // the word, from off, n long.
 type posting struct {
 	doc    int32
-	freq   freqs
+	title  bool
 	off, n uint32
+}
+
+// fieldPosting is a document one field of which holds a word: its place
+// among the plan's documents (ord-1), and how many times the field holds
+// it, the frequency of bleve's posting.
+type fieldPosting struct {
+	doc  int32
+	freq uint16
+}
+
+// fieldPostings are the documents one field of which holds a word, by
+// the word's number: those of word id from at[id] to at[id+1].
+type fieldPostings struct {
+	at   []int32
+	list []fieldPosting
+}
+
+// of is the postings of the word numbered id.
+func (f *fieldPostings) of(id int32) []fieldPosting { return f.list[f.at[id]:f.at[id+1]] }
+
+// df is the number of documents whose field holds the word numbered id.
+func (idx *Index) df(id int32, field int) int {
+	return int(idx.fields[field].at[id+1] - idx.fields[field].at[id])
 }
 
 // textTokens are the words of the document's text, with their offsets,
@@ -206,10 +229,10 @@ type Index struct {
 	qu        *understander
 	decision  Decision
 
-	// fieldDF is, by the number of each word, the number of documents
-	// each field of which holds it (by field, as freqs): bleve's document
-	// frequencies of its term in each field.
-	fieldDF [][3]int32
+	// fields holds by field (titleField, textField, extraField) the
+	// documents whose field holds each word, as bleve's postings of its
+	// term in the field: BM25 is read there.
+	fields  [3]fieldPostings
 	scratch sync.Pool   // *scratch, for retrieve
 	bm      bm25Figures // read from bleve's index once it is built
 	// closeMu and closed do for bm25, which scores from the index's own
@@ -328,18 +351,37 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		idx.postAt[id+1] = idx.postAt[id] + int32(n)
 	}
 	idx.post = make([]posting, idx.postAt[len(lex.words)])
-	idx.fieldDF = make([][3]int32, len(lex.words))
+	for f := range idx.fields {
+		fp := &idx.fields[f]
+		fp.at = make([]int32, len(lex.words)+1)
+		for _, d := range docs {
+			for _, r := range d.words {
+				if r.freq[f] > 0 {
+					fp.at[r.id+1]++
+				}
+			}
+		}
+		for id := range lex.words {
+			fp.at[id+1] += fp.at[id]
+		}
+		fp.list = make([]fieldPosting, fp.at[len(lex.words)])
+	}
 	at := slices.Clone(idx.postAt[:len(lex.words)])
+	var fieldAt [3][]int32
+	for f := range idx.fields {
+		fieldAt[f] = slices.Clone(idx.fields[f].at[:len(lex.words)])
+	}
 	n := 0
 	for i, d := range docs {
 		for _, r := range d.words {
-			idx.post[at[r.id]] = posting{doc: int32(i), freq: r.freq, off: r.off, n: r.n}
+			idx.post[at[r.id]] = posting{doc: int32(i), title: r.freq.inTitle(), off: r.off, n: r.n}
+			at[r.id]++
 			for f, n := range r.freq {
 				if n > 0 {
-					idx.fieldDF[r.id][f]++
+					idx.fields[f].list[fieldAt[f][r.id]] = fieldPosting{doc: int32(i), freq: n}
+					fieldAt[f][r.id]++
 				}
 			}
-			at[r.id]++
 		}
 		d.words = nil
 		n += len(d.in)
@@ -1011,12 +1053,11 @@ func (idx *Index) clauses(q query, b *scratch) []clause {
 		// A field no document holds the word in matches nothing: its
 		// clause would only scale every score alike (by how many clauses
 		// match of all).
-		df := idx.fieldDF[id]
-		if df[titleField] > 0 {
+		if idx.df(id, titleField) > 0 {
 			out = append(out, clause{t.Text, id, titleField, boostTitle * t.Weight})
 		}
 		out = append(out, clause{t.Text, id, textField, boostText * t.Weight})
-		if df[extraField] > 0 {
+		if idx.df(id, extraField) > 0 {
 			out = append(out, clause{t.Text, id, extraField, boostExtra * t.Weight})
 		}
 	}
@@ -1200,7 +1241,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			p := idx.post[posts[j]]
 			in[i] = idx.in[p.off : p.off+p.n]
 			inDoc[i/64] |= 1 << (i % 64)
-			if p.freq.inTitle() {
+			if p.title {
 				inTitle[i/64] |= 1 << (i % 64)
 			}
 		}
@@ -1359,7 +1400,7 @@ type scored struct {
 // of the clauses' term queries, as bleve's search of the best candidates
 // by score would (SearchInContext), equal scores in the order bleve would
 // find them (by its numbers for them). It reads each clause's postings
-// from the index's own (Index.post, with the frequencies and norms bleve's
+// from the index's own (Index.fields, with the frequencies and norms bleve's
 // carry), a clause at a time, into a sum by document, where bleve's
 // searcher walks all of them at once, document by document, in a heap of a
 // searcher a clause, making a match of each posting: the same figures
@@ -1381,7 +1422,7 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	// the sum of their squares.
 	idf := grown(&b.idf, len(cl))
 	for i, c := range cl {
-		n, df := st.docs, float64(idx.fieldDF[c.id][c.field])
+		n, df := st.docs, float64(idx.df(c.id, c.field))
 		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
 		if st.avg[c.field] == 0 { // bleve's fallback, TF-IDF, for a field without words
 			idf[i] = 1 + math.Log(n/(df+1))
@@ -1397,7 +1438,7 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	}
 	if len(cl) <= searcher.DisjunctionHeapTakeover {
 		slices.SortStableFunc(order, func(i, j int) int {
-			return cmp.Compare(idx.fieldDF[cl[i].id][cl[i].field], idx.fieldDF[cl[j].id][cl[j].field])
+			return cmp.Compare(idx.df(cl[i].id, cl[i].field), idx.df(cl[j].id, cl[j].field))
 		})
 	}
 	norm := 0.0
@@ -1422,11 +1463,8 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		c := cl[i]
 		weight := c.boost * idf[i] * norm
 		avg := st.avg[c.field]
-		for _, p := range idx.postings(c.id) {
-			freq := p.freq[c.field]
-			if freq == 0 {
-				continue
-			}
+		for _, p := range idx.fields[c.field].of(c.id) {
+			freq := p.freq
 			var tf float64
 			if freq < bscorer.MaxSqrtCache {
 				tf = bscorer.SqrtCache[freq]

@@ -26,10 +26,10 @@ type homophones struct {
 	// keep the tables small: two bytes a character, not sixteen.
 	soundID map[string]uint16 // toneless pinyin → its number, from 1
 	sound   []uint16          // the sound of each rune of text, 0 if none
-	// bySound holds the positions of each sound in text, by the sound
-	// that follows (0 for none), then in order: the stretches of two
-	// sounds are a run of them.
-	bySound map[uint16][]int32
+	// bySound holds, by sound, its positions in text, by the sound that
+	// follows (0 for none), then in order: the stretches of two sounds
+	// are a run of them.
+	bySound [][]int32
 	// runeSound is the sound of each character of text: looking a
 	// character's sound up (soundOf) is slow, and a question's characters
 	// are mostly the plan's.
@@ -104,7 +104,7 @@ func (h *homophones) build() {
 		h.text = []rune(strings.Join(h.texts(), "\n"))
 		h.sound = make([]uint16, len(h.text))
 		h.soundID = map[string]uint16{}
-		h.bySound = map[uint16][]int32{}
+		h.bySound = [][]int32{nil} // sound 0 is none
 		// A plan writes a few thousand characters, each many times: each
 		// is looked up once (the lookup is slow).
 		sounds := map[rune]uint16{}
@@ -122,6 +122,9 @@ func (h *homophones) build() {
 			}
 			h.sound[i] = s
 			if s != 0 {
+				for int(s) >= len(h.bySound) {
+					h.bySound = append(h.bySound, nil)
+				}
 				h.bySound[s] = append(h.bySound[s], int32(i))
 			}
 		}
@@ -142,11 +145,29 @@ func (h *homophones) next(i int32) uint16 {
 // pairs are the positions of text where the sounds a and b follow each
 // other, in order: those of a's followed by b.
 func (h *homophones) pairs(a, b uint16) []int32 {
+	if int(a) >= len(h.bySound) {
+		return nil
+	}
 	at := h.bySound[a]
-	cmp := func(i int32, b int) int { return int(h.next(i)) - b }
-	lo, _ := slices.BinarySearchFunc(at, int(b), cmp)
-	n, _ := slices.BinarySearchFunc(at[lo:], int(b)+1, cmp)
-	return at[lo : lo+n]
+	// Two binary searches: the first position followed by b or a later
+	// sound, then the first followed by a later one.
+	lo, hi := 0, len(at)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); h.next(at[m]) < b {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	end, hi := lo, len(at)
+	for end < hi {
+		if m := int(uint(end+hi) >> 1); h.next(at[m]) <= b {
+			end = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return at[lo:end]
 }
 
 // correct returns text with its homophone typos corrected, recording each

@@ -1301,7 +1301,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 				return idx.has(d, w)
 			}
 			for i, p := range q.Phrases {
-				if has(phrased[2*i], p.first) && has(phrased[2*i+1], p.second) && (strings.Contains(d.text, p.both) || strings.Contains(d.title, p.both)) {
+				if has(phrased[2*i], p.first) && has(phrased[2*i+1], p.second) && (containsHan(d.text, p.both) || containsHan(d.title, p.both)) {
 					n++
 				}
 			}
@@ -1919,6 +1919,28 @@ func sentences(text string) []string {
 
 // hasDigit reports whether s holds a digit (unicode.IsDigit). The Chinese
 // characters, most of a plan, are not looked up: no digit is among them.
+// containsHan is strings.Contains for a sub of Chinese characters, found
+// faster in Chinese text: a place where sub may start is looked for by
+// the last byte of its first character, where strings.Contains looks by
+// the first, which starts every other character of such a text.
+func containsHan(s, sub string) bool {
+	if len(sub) < 3 || sub[0] < 0xE0 || sub[0] >= 0xF0 {
+		return strings.Contains(s, sub) // not three bytes to a character
+	}
+	for i := 2; i <= len(s)-len(sub)+2; {
+		k := strings.IndexByte(s[i:len(s)-len(sub)+3], sub[2])
+		if k < 0 {
+			return false
+		}
+		i += k
+		if s[i-2:i-2+len(sub)] == sub {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
 func hasDigit(s string) bool {
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {

@@ -545,3 +545,33 @@ func outlineIndex(tb testing.TB, file string) *Index {
 	}
 	return indexOf(tb, pl)
 }
+
+// TestContainsHan checks containsHan against strings.Contains: found and
+// not, at the start, the end and between, for Chinese and other text.
+func TestContainsHan(t *testing.T) {
+	texts := []string{"", "东河", "东河区推进北梁棚户区改造", "北梁", "改造北梁", "推进北梁棚户区", "ab北梁cd", "PM2.5浓度", "北北梁梁", "河东河东河"}
+	subs := []string{"北梁", "东河", "河东", "棚户区改造", "梁棚", "造", "PM2.5", "2.5浓", "北梁棚户区改造推进", "a", ""}
+	for _, s := range texts {
+		for _, sub := range subs {
+			if got, want := containsHan(s, sub), strings.Contains(s, sub); got != want {
+				t.Errorf("containsHan(%q, %q) = %v, want %v", s, sub, got, want)
+			}
+		}
+	}
+	// Every stretch of a plan's text is found in it, and not in another.
+	pl, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := []rune(pl.Texts()[3])
+	for i := 0; i+4 <= len(text); i += 7 {
+		sub := string(text[i : i+4])
+		if !containsHan(string(text), sub) {
+			t.Errorf("%q not found in its own text", sub)
+		}
+		other := string(text[:i])
+		if got, want := containsHan(other, sub), strings.Contains(other, sub); got != want {
+			t.Errorf("containsHan(text before it, %q) = %v, want %v", sub, got, want)
+		}
+	}
+}

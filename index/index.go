@@ -1462,7 +1462,7 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 		}
 		c := cl[i]
 		weight := c.boost * idf[i] * norm
-		avg := st.avg[c.field]
+		avg, saturation := st.avg[c.field], st.saturation[c.field]
 		for _, p := range idx.fields[c.field].of(c.id) {
 			freq := p.freq
 			var tf float64
@@ -1472,11 +1472,10 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 				tf = math.Sqrt(float64(freq))
 			}
 			var s float64
-			if norm := st.byPlace[p.doc].norm[c.field]; avg > 0 {
-				length := 1 / (norm * norm)
-				s = idf[i] * (tf * search.BM25_k1) / (tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*length/avg)))
+			if avg > 0 {
+				s = idf[i] * (tf * search.BM25_k1) / (tf + saturation[p.doc])
 			} else {
-				s = tf * norm * idf[i]
+				s = tf * st.byPlace[p.doc].norm[c.field] * idf[i]
 			}
 			if weight != 1 {
 				s *= weight
@@ -1539,6 +1538,10 @@ type bm25Figures struct {
 	avg     [3]float64 // by field
 	byPlace []*doc
 	num     []uint64 // by place
+	// saturation is, by field and by place, what BM25 adds to a term's
+	// frequency below the line for the document's length:
+	// k1·(1 − b + b·length/avg), made once rather than for each posting.
+	saturation [3][]float64
 }
 
 // readFigures reads the BM25 figures from bleve's index, once: an index is
@@ -1570,12 +1573,21 @@ func (idx *Index) readFigures() error {
 			st.avg[f] = math.Ceil(float64(card) / float64(n))
 		}
 	}
+	for f := range st.saturation {
+		st.saturation[f] = make([]float64, len(idx.docs))
+	}
 	for id, d := range idx.docs {
 		in, err := r.InternalID(id)
 		if err != nil || len(in) != 8 {
 			return fmt.Errorf("no number for document %s (%v)", id, err)
 		}
 		st.byPlace[d.ord-1], st.num[d.ord-1] = d, in.Value()
+		for f, norm := range d.norm {
+			if avg := st.avg[f]; avg > 0 && norm > 0 {
+				length := 1 / (norm * norm)
+				st.saturation[f][d.ord-1] = float64(search.BM25_k1 * (1 - search.BM25_b + (search.BM25_b * length / avg)))
+			}
+		}
 	}
 	idx.bm = st
 	return nil

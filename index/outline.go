@@ -3,7 +3,6 @@ package index
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -154,11 +153,7 @@ func (idx *Index) headingDoc(topic string, named bool) (*doc, bool) {
 	heads := idx.headings()
 	at, ok := heads.byKey[topic]
 	if !ok && named {
-		n := utf8.RuneCountInString(topic)
-		at = slices.IndexFunc(heads.list, func(h heading) bool {
-			return strings.HasSuffix(h.key, topic) && utf8.RuneCountInString(h.key) <= n+2
-		})
-		ok = at >= 0
+		at, ok = heads.byEnd[topic]
 	}
 	if !ok {
 		return nil, false
@@ -179,11 +174,12 @@ type heading struct {
 	chapter, section, sub int
 }
 
-// headingList is the plan's headings in its order, and the place of the
-// first of each key.
+// headingList is the plan's headings in its order, the place of the
+// first of each key, and of the first that ends with each end of a key two
+// characters shorter at most (发展目标 ends with 目标, 展目标, 发展目标).
 type headingList struct {
-	list  []heading
-	byKey map[string]int
+	list         []heading
+	byKey, byEnd map[string]int
 }
 
 // headings are the plan's headings, keyed once, on the first question
@@ -200,10 +196,22 @@ func (idx *Index) headings() *headingList {
 				}
 			}
 		}
-		idx.heads = headingList{list: list, byKey: map[string]int{}}
+		idx.heads = headingList{list: list, byKey: map[string]int{}, byEnd: map[string]int{}}
+		first := func(m map[string]int, key string, i int) {
+			if _, ok := m[key]; !ok {
+				m[key] = i
+			}
+		}
 		for i, h := range list {
-			if _, ok := idx.heads.byKey[h.key]; !ok {
-				idx.heads.byKey[h.key] = i
+			first(idx.heads.byKey, h.key, i)
+			end := h.key
+			for range 3 {
+				first(idx.heads.byEnd, end, i)
+				if _, size := utf8.DecodeRuneInString(end); size < len(end) {
+					end = end[size:]
+				} else {
+					break
+				}
 			}
 		}
 	})

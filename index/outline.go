@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -66,7 +67,7 @@ func (idx *Index) outline(q query) (*doc, bool) {
 	// A question that only names the plan (十四五规划, 东河区, 国家规划讲了什么)
 	// asks what it is: its parts, else its chapters, under its title. One
 	// that only names a heading (基本原则有哪些) gets what it holds.
-	rest, named := idx.unnamed(q, text)
+	rest, named := idx.unnamed(q)
 	if named && rest == "" {
 		unit := "章"
 		if len(idx.plan.Parts) > 0 {
@@ -107,13 +108,24 @@ func blanking(words []string) *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
-// unnamed is what text, of question q, says besides naming the plan (by
-// 规划, 纲要, its period, its places, the words a library chose it by) and
-// outline filler, as headingKey reads a heading; named reports whether it
-// names the plan.
-func (idx *Index) unnamed(q query, text string) (rest string, named bool) {
+// unnamed is what question q says besides naming the plan (by 规划, 纲要,
+// its period, its places, the words a library chose it by) and outline
+// filler, as headingKey reads a heading; named reports whether it names
+// the plan. Where it names none of the plan's places, it is the same for
+// every plan of a library, and read once for them (q.heads).
+func (idx *Index) unnamed(q query) (rest string, named bool) {
+	if q.heads == nil || slices.ContainsFunc(idx.places, func(w string) bool { return strings.Contains(q.Normalized, w) }) {
+		return unnamedOf(q.Normalized, q.Naming, idx.places)
+	}
+	q.heads.once.Do(func() { q.heads.rest, q.heads.named = unnamedOf(q.Normalized, q.Naming, nil) })
+	return q.heads.rest, q.heads.named
+}
+
+// unnamedOf is what text says besides naming a plan by 规划, 纲要, a period,
+// the words naming and places, and outline filler (unnamed).
+func unnamedOf(text string, naming, places []string) (rest string, named bool) {
 	named = planBlanks.Replace(text) != text
-	for _, names := range [][]string{q.Naming, idx.places} {
+	for _, names := range [][]string{naming, places} {
 		for _, w := range names {
 			if strings.Contains(text, w) {
 				named = true

@@ -139,6 +139,14 @@ func words(toks []segment.Token) []string {
 	return out
 }
 
+// headsRead is what a question says besides naming a plan (Index.unnamed)
+// for a plan it names no place of, read on the first plan that asks.
+type headsRead struct {
+	once  sync.Once
+	rest  string
+	named bool
+}
+
 // query is a question as the index understands it.
 type query struct {
 	Raw        string
@@ -175,6 +183,9 @@ type query struct {
 	// Corrected holds the corrections made for homophone typos, wrong →
 	// right.
 	Corrected map[string]string
+	// heads holds what the question says besides naming a plan, read
+	// once for the plans it names no place of (see Index.unnamed).
+	heads *headsRead
 	// text is what is searched: Normalized without a reference to an
 	// indicator.
 	text string
@@ -518,7 +529,7 @@ func (u *understander) understand(raw string) query { return u.words(u.read(raw)
 // form, the indicator, quantity and intents it asks for. Plans share it
 // (a library reads a question once); only words adds to it.
 func (u *understander) read(raw string) query {
-	q := query{Raw: raw, Intents: map[Kind]bool{}}
+	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead)}
 	q.Normalized = u.normalize(raw)
 	q.runes = runeSet(q.Normalized)
 	q.list = listRe.MatchString(q.Normalized)

@@ -55,10 +55,11 @@ type doc struct {
 	extra    string // aliases, category, box title: words that find it
 	location string
 	// words holds every word of title, text and extra by its number in
-	// the plan's lexicon, in order of it, each with the sentences of text
-	// that hold it: a run of in, in order (none for a word only of title
-	// or extra). It serves building the index, which turns it around into
-	// the documents of each word (Index.post), and is then dropped.
+	// the plan's lexicon, in the order the document first has them, each
+	// with the sentences of text that hold it: a run of in, in order (none
+	// for a word only of title or extra). It serves building the index,
+	// which turns it around into the documents of each word (Index.post),
+	// and is then dropped.
 	words []wordRun
 	lex   *lexicon
 	// norm is, by field, the norm of its length bleve's postings carry:
@@ -641,7 +642,6 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
 			at[k]++
 		}
 	}
-	slices.SortFunc(d.words, func(a, b wordRun) int { return int(a.id - b.id) })
 	return nil
 }
 

@@ -312,13 +312,13 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 			return nil, err
 		}
 	}
-	return build(plan, seg, words, targets, docs, toks, sp, nil)
+	return build(plan, seg, words, targets, docs, toks, sp, nil, nil)
 }
 
 // build makes the index of a plan from its documents, assembled, and
 // their words, over b, bleve's index of them, or one built in memory when
 // b is nil.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index) (*Index, error) {
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index, nums []uint64) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
@@ -403,7 +403,7 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 	// The scratch of assembling is not needed any more.
 	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
-	if err := idx.readFigures(); err != nil {
+	if err := idx.readFigures(nums); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
@@ -1545,8 +1545,9 @@ type bm25Figures struct {
 }
 
 // readFigures reads the BM25 figures from bleve's index, once: an index is
-// built once.
-func (idx *Index) readFigures() error {
+// built once. nums are bleve's numbers for the documents, by place, when
+// they are known (Save keeps them), else read from the index.
+func (idx *Index) readFigures(nums []uint64) error {
 	ix, err := idx.bleve.Advanced()
 	if err != nil {
 		return err
@@ -1560,7 +1561,12 @@ func (idx *Index) readFigures() error {
 	if err != nil {
 		return err
 	}
-	st := bm25Figures{docs: float64(n), byPlace: make([]*doc, len(idx.docs)), num: make([]uint64, len(idx.docs))}
+	st := bm25Figures{docs: float64(n), byPlace: make([]*doc, len(idx.docs)), num: nums}
+	if len(nums) != len(idx.docs) {
+		if st.num, err = numbersOf(r, idx.docs); err != nil {
+			return err
+		}
+	}
 	br, _ := r.(bindex.BM25Reader)
 	for f, name := range fieldNames {
 		card := 0
@@ -1576,12 +1582,8 @@ func (idx *Index) readFigures() error {
 	for f := range st.saturation {
 		st.saturation[f] = make([]float64, len(idx.docs))
 	}
-	for id, d := range idx.docs {
-		in, err := r.InternalID(id)
-		if err != nil || len(in) != 8 {
-			return fmt.Errorf("no number for document %s (%v)", id, err)
-		}
-		st.byPlace[d.ord-1], st.num[d.ord-1] = d, in.Value()
+	for _, d := range idx.docs {
+		st.byPlace[d.ord-1] = d
 		for f, norm := range d.norm {
 			if avg := st.avg[f]; avg > 0 && norm > 0 {
 				length := 1 / (norm * norm)
@@ -1591,6 +1593,20 @@ func (idx *Index) readFigures() error {
 	}
 	idx.bm = st
 	return nil
+}
+
+// numbersOf reads bleve's numbers for the documents, by place, from the
+// reader r of its index.
+func numbersOf(r bindex.IndexReader, docs map[string]*doc) ([]uint64, error) {
+	nums := make([]uint64, len(docs))
+	for id, d := range docs {
+		in, err := r.InternalID(id)
+		if err != nil || len(in) != 8 {
+			return nil, fmt.Errorf("no number for document %s (%v)", id, err)
+		}
+		nums[d.ord-1] = in.Value()
+	}
+	return nums, nil
 }
 
 // absent weighs the words of the question that the plan never uses: a noun

@@ -33,7 +33,7 @@ import (
 // wrong index.
 
 // snapshotFormat changes whenever what a snapshot holds does.
-const snapshotFormat = 4
+const snapshotFormat = 5
 
 // snapshot is what WriteSnapshot writes, in gob.
 type snapshot struct {
@@ -42,9 +42,11 @@ type snapshot struct {
 	Words   []string
 	Targets []corpus.Target
 	Tokens  []snapTokens
-	// Files are those of bleve's index Save wrote, with their checksums
-	// (none for WriteSnapshot).
-	Files []fileSum
+	// Files are those of bleve's index Save wrote, with their checksums,
+	// and Numbers bleve's numbers in it for the documents, by their
+	// places (none for WriteSnapshot).
+	Files   []fileSum
+	Numbers []uint64
 }
 
 // snapTokens are a document's tokens as a snapshot keeps them: by their
@@ -145,11 +147,11 @@ type fileSum struct {
 
 // WriteSnapshot writes what the index was built from.
 func (idx *Index) WriteSnapshot(w io.Writer) error {
-	return idx.writeSnapshot(w, nil)
+	return idx.writeSnapshot(w, nil, nil)
 }
 
-func (idx *Index) writeSnapshot(w io.Writer, files []fileSum) error {
-	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.spans, Files: files}
+func (idx *Index) writeSnapshot(w io.Writer, files []fileSum, nums []uint64) error {
+	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.spans, Files: files, Numbers: nums}
 	if err := gob.NewEncoder(w).Encode(s); err != nil {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
@@ -177,6 +179,15 @@ func (idx *Index) Save(dir string) error {
 	if err != nil {
 		return err
 	}
+	// bleve's numbers for the documents are kept, for Open not to look
+	// each up.
+	var nums []uint64
+	if ix, err := b.Advanced(); err == nil {
+		if r, err := ix.Reader(); err == nil {
+			nums, _ = numbersOf(r, idx.docs)
+			r.Close()
+		}
+	}
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
@@ -189,7 +200,7 @@ func (idx *Index) Save(dir string) error {
 		return fmt.Errorf("index: %w", err)
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
-	err = idx.writeSnapshot(w, files)
+	err = idx.writeSnapshot(w, files, nums)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -361,5 +372,11 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b)
+	// The numbers are those of the index Save wrote, not of one built
+	// anew.
+	var nums []uint64
+	if b != nil {
+		nums = s.Numbers
+	}
+	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b, nums)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -48,6 +49,33 @@ func TestSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameAnswers(t, built, opened)
+	// bleve's numbers for the documents, kept by Save, are those of the
+	// index opened.
+	ix, err := opened.bleve.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nums, err := numbersOf(r, opened.docs)
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, snapshotFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := decodeSnapshot(f)
+	f.Close()
+	if err != nil || len(kept.Numbers) != len(opened.docs) {
+		t.Errorf("the snapshot keeps %d numbers for %d documents (%v)", len(kept.Numbers), len(opened.docs), err)
+	}
+	if !slices.Equal(opened.bm.num, nums) {
+		t.Errorf("numbers kept %v…, the index's %v…", opened.bm.num[:5], nums[:5])
+	}
 	// Two at once, as two processes would.
 	again, err := bl.Open(dir)
 	if err != nil {

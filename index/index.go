@@ -61,7 +61,6 @@ type doc struct {
 	// which turns it around into the documents of each word (Index.post),
 	// and is then dropped.
 	words []wordRun
-	lex   *lexicon
 	// norm is, by field, the norm of its length bleve's postings carry:
 	// 1/√n of its n words, a float32.
 	norm   [3]float64
@@ -212,13 +211,10 @@ type Index struct {
 	targets []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
 	bleve   bleve.Index
 	docs    map[string]*doc
-	lex     *lexicon // the numbers of the documents' words
-	// post holds the documents of each word of the lexicon, by its
-	// number: those of word id from postAt[id] to postAt[id+1]. A search
-	// reads the candidates of its words there, a word at a time.
-	post      []posting
-	postAt    []int32
-	in        []int32             // the sentences of the postings (posting.off, posting.n)
+	// The documents of each word of the lexicon, by its number: a search
+	// reads the candidates of its words there, a word at a time, and BM25
+	// its fields' (fields).
+	postingLists
 	byChar    map[string][]string // two-character words by character
 	byFirst   map[rune][]string   // words of three to five characters by their first
 	chars     sync.Once           // fills byChar and byFirst, on the first question that needs them
@@ -230,10 +226,6 @@ type Index struct {
 	qu        *understander
 	decision  Decision
 
-	// fields holds by field (titleField, textField, extraField) the
-	// documents whose field holds each word, as bleve's postings of its
-	// term in the field: BM25 is read there.
-	fields  [3]fieldPostings
 	scratch sync.Pool   // *scratch, for retrieve
 	bm      bm25Figures // read from bleve's index once it is built
 	// closeMu and closed do for bm25, which scores from the index's own
@@ -312,96 +304,28 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 			return nil, err
 		}
 	}
-	return build(plan, seg, words, targets, docs, toks, sp, nil, nil)
+	return build(plan, seg, words, targets, docs, toks, sp, nil, nil, postingsOf(docs, lex))
 }
 
-// build makes the index of a plan from its documents, assembled, and
-// their words, over b, bleve's index of them, or one built in memory when
-// b is nil.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index, nums []uint64) (*Index, error) {
+// build makes the index of a plan from its documents, described, and the
+// postings of their words, over b, bleve's index of them, or one built in
+// memory when b is nil.
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index, nums []uint64, ps postingLists) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
 	}
-	// A plan's distinct words are about a fifth of its documents' words
-	// counted once a document: the map of them is sized so, and grows
-	// once at most.
-	var lex *lexicon
-	if len(docs) > 0 {
-		lex = docs[0].lex
-	} else {
-		lex = newLexicon(nil)
-	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), lex: lex, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), postingLists: ps, decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err
 		}
 	}
 	idx.bleve = b
-	df := make([]int, len(lex.words))
 	for i, d := range docs {
-		for _, r := range d.words {
-			df[r.id]++
-		}
 		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
-	idx.postAt = make([]int32, len(lex.words)+1)
-	for id, n := range df {
-		idx.postAt[id+1] = idx.postAt[id] + int32(n)
-	}
-	idx.post = make([]posting, idx.postAt[len(lex.words)])
-	for f := range idx.fields {
-		fp := &idx.fields[f]
-		fp.at = make([]int32, len(lex.words)+1)
-		for _, d := range docs {
-			for _, r := range d.words {
-				if r.freq[f] > 0 {
-					fp.at[r.id+1]++
-				}
-			}
-		}
-		for id := range lex.words {
-			fp.at[id+1] += fp.at[id]
-		}
-		fp.list = make([]fieldPosting, fp.at[len(lex.words)])
-	}
-	at := slices.Clone(idx.postAt[:len(lex.words)])
-	var fieldAt [3][]int32
-	for f := range idx.fields {
-		fieldAt[f] = slices.Clone(idx.fields[f].at[:len(lex.words)])
-	}
-	n := 0
-	for i, d := range docs {
-		for _, r := range d.words {
-			idx.post[at[r.id]] = posting{doc: int32(i), title: r.freq.inTitle(), off: r.off, n: r.n}
-			at[r.id]++
-			for f, n := range r.freq {
-				if n > 0 {
-					idx.fields[f].list[fieldAt[f][r.id]] = fieldPosting{doc: int32(i), freq: n}
-					fieldAt[f][r.id]++
-				}
-			}
-		}
-		d.words = nil
-		n += len(d.in)
-	}
-	// The sentences of the postings of a word follow one another, as the
-	// postings do: a search reads them in one stretch.
-	idx.in = make([]int32, 0, n)
-	for k := range idx.post {
-		p := &idx.post[k]
-		d := docs[p.doc]
-		off := uint32(len(idx.in))
-		idx.in = append(idx.in, d.in[p.off:p.off+p.n]...)
-		p.off = off
-	}
-	for _, d := range docs {
-		d.in = nil
-	}
-	// The scratch of assembling is not needed any more.
-	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
 	if err := idx.readFigures(nums); err != nil {
 		b.Close()
@@ -417,6 +341,90 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		return pos == "" || !strings.ContainsAny(pos[:1], "vadpcurmq")
 	}
 	return idx, nil
+}
+
+// postingLists are the documents of each word of a plan, as search reads
+// them: its lexicon; by word, the documents that hold it (post, from
+// postAt[id] to postAt[id+1]) with the sentences of each that hold it (a
+// stretch of in); and by field, the documents that field of which holds
+// it, with how many times (fields).
+type postingLists struct {
+	lex    *lexicon
+	post   []posting
+	postAt []int32
+	in     []int32 // the sentences of the postings (posting.off, posting.n)
+	// fields holds by field (titleField, textField, extraField) the
+	// documents whose field holds each word, as bleve's postings of its
+	// term in the field.
+	fields [3]fieldPostings
+}
+
+// postingsOf turns the words of the documents, assembled with lex, around
+// into the documents of each word, and drops them.
+func postingsOf(docs []*doc, lex *lexicon) postingLists {
+	ps := postingLists{lex: lex}
+	df := make([]int, len(lex.words))
+	for _, d := range docs {
+		for _, r := range d.words {
+			df[r.id]++
+		}
+	}
+	ps.postAt = make([]int32, len(lex.words)+1)
+	for id, n := range df {
+		ps.postAt[id+1] = ps.postAt[id] + int32(n)
+	}
+	ps.post = make([]posting, ps.postAt[len(lex.words)])
+	for f := range ps.fields {
+		fp := &ps.fields[f]
+		fp.at = make([]int32, len(lex.words)+1)
+		for _, d := range docs {
+			for _, r := range d.words {
+				if r.freq[f] > 0 {
+					fp.at[r.id+1]++
+				}
+			}
+		}
+		for id := range lex.words {
+			fp.at[id+1] += fp.at[id]
+		}
+		fp.list = make([]fieldPosting, fp.at[len(lex.words)])
+	}
+	at := slices.Clone(ps.postAt[:len(lex.words)])
+	var fieldAt [3][]int32
+	for f := range ps.fields {
+		fieldAt[f] = slices.Clone(ps.fields[f].at[:len(lex.words)])
+	}
+	n := 0
+	for i, d := range docs {
+		for _, r := range d.words {
+			ps.post[at[r.id]] = posting{doc: int32(i), title: r.freq.inTitle(), off: r.off, n: r.n}
+			at[r.id]++
+			for f, n := range r.freq {
+				if n > 0 {
+					ps.fields[f].list[fieldAt[f][r.id]] = fieldPosting{doc: int32(i), freq: n}
+					fieldAt[f][r.id]++
+				}
+			}
+		}
+		d.words = nil
+		n += len(d.in)
+	}
+	// The sentences of the postings of a word follow one another, as the
+	// postings do: a search reads them in one stretch.
+	ps.in = make([]int32, 0, n)
+	for k := range ps.post {
+		p := &ps.post[k]
+		d := docs[p.doc]
+		off := uint32(len(ps.in))
+		ps.in = append(ps.in, d.in[p.off:p.off+p.n]...)
+		p.off = off
+	}
+	for _, d := range docs {
+		d.in = nil
+	}
+	// The scratch of assembling is not needed any more.
+	lex.seen, lex.slot = nil, nil
+	return ps
 }
 
 // SetDecision replaces the decision to answer; call it before searching.
@@ -562,7 +570,6 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
 func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
-	d.lex = lex
 	d.spans = text
 	lex.stamp++
 	stamp := lex.stamp

@@ -378,5 +378,5 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	if b != nil {
 		nums = s.Numbers
 	}
-	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b, nums)
+	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b, nums, postingsOf(docs, lex))
 }

@@ -570,7 +570,9 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
 func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
-	d.spans = text
+	if err := describe(d, [3]int{titleField: len(t.Title), textField: len(t.Text), extraField: len(t.Extra)}, text); err != nil {
+		return err
+	}
 	lex.stamp++
 	stamp := lex.stamp
 	d.words = make([]wordRun, 0, (len(t.Title)+len(t.Extra)+len(t.Text))*5/8)
@@ -582,30 +584,10 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
 		}
 		return lex.slot[id]
 	}
-	for f, field := range [...][]segment.Token{titleField: t.Title, textField: t.Text, extraField: t.Extra} {
-		if len(field) > math.MaxUint16 {
-			return fmt.Errorf("index: document %s: %d words in its %s, more than it can count", d.id, len(field), fieldNames[f])
-		}
-		if len(field) > 0 {
-			d.norm[f] = float64(float32(1 / math.Sqrt(float64(len(field)))))
-		}
-		if f == textField {
-			continue // counted below, with its sentences
-		}
+	for f, field := range [...][]segment.Token{titleField: t.Title, extraField: t.Extra} {
 		for _, tok := range field {
 			d.words[add(tok.Text)].freq[f]++
 		}
-	}
-	d.periods = periodsIn(d.text) | periodsIn(d.extra)
-	d.runes = runeSet(strings.ToLower(d.title))
-	if d.kind == KindTerm {
-		for n := range strings.FieldsSeq(d.extra) {
-			d.runes &= runeSet(strings.ToLower(n))
-		}
-	}
-	d.sentText = sentences(d.text)
-	for _, st := range d.sentText {
-		d.digits = append(d.digits, hasDigit(st))
 	}
 	// Each word of text and each sentence it stands in, once, by word:
 	// the sentences of a word are a run of d.in. A first pass counts the
@@ -648,6 +630,34 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
 			d.in[at[k]] = sents[i]
 			at[k]++
 		}
+	}
+	return nil
+}
+
+// describe fills in what the re-ranker reads of a document besides its
+// words: the norms of its fields, of lens words each (by field), the
+// periods it names, the runes of its names, its sentences and which hold
+// a number; text is the words of its text, kept small.
+func describe(d *doc, lens [3]int, text spans) error {
+	d.spans = text
+	for f, n := range lens {
+		if n > math.MaxUint16 {
+			return fmt.Errorf("index: document %s: %d words in its %s, more than it can count", d.id, n, fieldNames[f])
+		}
+		if n > 0 {
+			d.norm[f] = float64(float32(1 / math.Sqrt(float64(n))))
+		}
+	}
+	d.periods = periodsIn(d.text) | periodsIn(d.extra)
+	d.runes = runeSet(strings.ToLower(d.title))
+	if d.kind == KindTerm {
+		for n := range strings.FieldsSeq(d.extra) {
+			d.runes &= runeSet(strings.ToLower(n))
+		}
+	}
+	d.sentText = sentences(d.text)
+	for _, st := range d.sentText {
+		d.digits = append(d.digits, hasDigit(st))
 	}
 	return nil
 }

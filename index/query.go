@@ -186,6 +186,10 @@ type query struct {
 	// heads holds what the question says besides naming a plan, read
 	// once for the plans it names no place of (see Index.unnamed).
 	heads *headsRead
+	// outlineAt and countAt are where Normalized names a part, chapter or
+	// section (outlineRe) and asks how many there are (outlineCountRe),
+	// nil where it does not: the submatches' indexes.
+	outlineAt, countAt []int
 	// text is what is searched: Normalized without a reference to an
 	// indicator.
 	text string
@@ -532,6 +536,8 @@ func (u *understander) read(raw string) query {
 	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead)}
 	q.Normalized = u.normalize(raw)
 	q.runes = runeSet(q.Normalized)
+	q.outlineAt = outlineRe.FindStringSubmatchIndex(q.Normalized)
+	q.countAt = outlineCountRe.FindStringSubmatchIndex(q.Normalized)
 	q.list = listRe.MatchString(q.Normalized)
 	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
 		for _, g := range m[1:] {

@@ -59,7 +59,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels, naming: map[*Index]naming{}}
+	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg.Cached(), levels: levels, naming: map[*Index]naming{}}
 	for _, idx := range plans {
 		if idx.Name() == "" {
 			return nil, errors.New("index: a plan has no name")

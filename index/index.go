@@ -948,19 +948,20 @@ type searched struct {
 
 // excerpts fills in the excerpts of the results that s found.
 func (s searched) excerpts(results []Result) {
-	if s.idx == nil {
+	for i := range results {
+		s.excerptOf(&results[i])
+	}
+}
+
+// excerptOf fills in the excerpt of r, if s found it.
+func (s searched) excerptOf(r *Result) {
+	if s.idx == nil || r.Plan != s.idx.name {
 		return
 	}
-	for i := range results {
-		r := &results[i]
-		if r.Plan != s.idx.name {
-			continue
-		}
-		for _, d := range s.docs {
-			if d.id == r.ID && d.items == nil {
-				r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.textTokens(), s.q)
-				break
-			}
+	for _, d := range s.docs {
+		if d.id == r.ID && d.items == nil {
+			r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.textTokens(), s.q)
+			return
 		}
 	}
 }

@@ -331,10 +331,20 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	}
 	ans := merge(answers, limit)
 	ans.Query = question
-	// Only the results shown get their excerpt.
+	// Only the results shown get their excerpt, side by side.
+	byPlan := map[string]searched{}
 	for _, s := range found {
-		s.excerpts(ans.Results)
+		if s.idx != nil {
+			byPlan[s.idx.name] = s
+		}
 	}
+	var excerpts sync.WaitGroup
+	for i := range ans.Results {
+		if s, ok := byPlan[ans.Results[i].Plan]; ok {
+			excerpts.Go(func() { s.excerptOf(&ans.Results[i]) })
+		}
+	}
+	excerpts.Wait()
 	return ans, nil
 }
 

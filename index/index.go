@@ -1092,6 +1092,7 @@ type scratch struct {
 	posts []int32 // by candidate and word, its posting (see retrieveIn)
 	// What retrieveIn keeps of one candidate, or of one question.
 	sc, topicSc    scorer
+	weights        []float64 // of the terms
 	inDoc, inTitle []uint64
 	held           []uint64
 	rowOf          []int32
@@ -1163,15 +1164,19 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	b.found = found
-	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
+	// The weight of each term, once.
+	weights := grown(&b.weights, len(q.Terms))
+	for i, t := range q.Terms {
+		weights[i] = idx.idf(t.Text) * t.Weight * charFactor(t)
+	}
 	sc, topicSc := &b.sc, &b.topicSc
-	sc.reset(q.Terms, weight)
+	sc.reset(q.Terms, func(i int) float64 { return weights[i] })
 	total := sc.cover(func(string) bool { return true })
-	topicSc.reset(q.Terms, func(t term) float64 {
-		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
+	topicSc.reset(q.Terms, func(i int) float64 {
+		if t := q.Terms[i]; !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
-		return weight(t)
+		return weights[i]
 	})
 	topicTotal := topicSc.cover(func(string) bool { return true })
 	absent := idx.absent(q)
@@ -2080,19 +2085,19 @@ type altInfo struct {
 
 func newScorer(terms []term, weight func(term) float64) *scorer {
 	sc := new(scorer)
-	sc.reset(terms, weight)
+	sc.reset(terms, func(i int) float64 { return weight(terms[i]) })
 	return sc
 }
 
 // reset makes sc the scorer of terms, in the memory it has. A question
 // has few groups and alternatives: they are found by looking through them.
-func (sc *scorer) reset(terms []term, weight func(term) float64) {
+func (sc *scorer) reset(terms []term, weight func(i int) float64) {
 	sc.terms = terms
 	sc.weight = slices.Grow(sc.weight[:0], len(terms))[:len(terms)]
 	sc.alt = slices.Grow(sc.alt[:0], len(terms))[:len(terms)]
 	sc.alts, sc.groupOf = sc.alts[:0], sc.groupOf[:0]
 	for i, t := range terms {
-		w := weight(t)
+		w := weight(i)
 		sc.weight[i] = w
 		sc.alt[i] = -1
 		if t.Group == 0 {
@@ -2157,7 +2162,8 @@ func (sc *scorer) coverBits(held []uint64) float64 {
 		}
 	}
 	for a, info := range sc.alts {
-		if info.all > 0 {
+		// An alternative none of whose words is held adds nothing.
+		if info.all > 0 && sc.got[a] != 0 {
 			sc.best[info.group] = math.Max(sc.best[info.group], info.top*sc.got[a]/info.all)
 		}
 	}

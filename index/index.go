@@ -58,7 +58,7 @@ type doc struct {
 	// the plan's lexicon, in the order the document first has them, each
 	// with the sentences of text that hold it: a run of in, in order (none
 	// for a word only of title or extra). It serves building the index,
-	// which turns it around into the documents of each word (Index.post),
+	// which turns it around into the documents of each word (postingLists),
 	// and is then dropped.
 	words []wordRun
 	// norm is, by field, the norm of its length bleve's postings carry:
@@ -1104,7 +1104,7 @@ type scratch struct {
 	of, phrased    []int
 	asks           []Kind
 	// The clauses of the question (clauses), and what bm25 adds up of
-	// them, by bleve's number for a document.
+	// them, by a document's place.
 	clauses []clause
 	idf     []float64
 	order   []int
@@ -1148,7 +1148,7 @@ func (idx *Index) uniqOf(uniq []int32, w string) int {
 	return slices.Index(uniq, id)
 }
 
-// retrieve runs the query through bleve and re-ranks what it found.
+// retrieve finds the query's candidates by BM25 (bm25) and re-ranks them.
 func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	return idx.retrieveIn(ctx, q, new(scratch))
 }
@@ -1201,7 +1201,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	// plan never uses is in no document.
 	uniq := b.uniq[:0]
 	of := grown(&b.of, nt)     // the place in uniq of each term, -1 for none
-	for i, id := range b.ids { // the terms' numbers, as bleveQuery found them
+	for i, id := range b.ids { // the terms' numbers, as clauses found them
 		of[i] = -1
 		if id < 0 {
 			continue

@@ -58,10 +58,9 @@ type doc struct {
 	// the plan's lexicon, in the order the document first has them, each
 	// with the sentences of text that hold it: a run of in, in order (none
 	// for a word only of title or extra). It serves building the index,
-	// which turns it around into the documents of each word (Index.post),
+	// which turns it around into the documents of each word (postingLists),
 	// and is then dropped.
 	words []wordRun
-	lex   *lexicon
 	// norm is, by field, the norm of its length bleve's postings carry:
 	// 1/√n of its n words, a float32.
 	norm   [3]float64
@@ -212,13 +211,10 @@ type Index struct {
 	targets []corpus.Target // the plan's figures (corpus.Plan.Targets), extracted once
 	bleve   bleve.Index
 	docs    map[string]*doc
-	lex     *lexicon // the numbers of the documents' words
-	// post holds the documents of each word of the lexicon, by its
-	// number: those of word id from postAt[id] to postAt[id+1]. A search
-	// reads the candidates of its words there, a word at a time.
-	post      []posting
-	postAt    []int32
-	in        []int32             // the sentences of the postings (posting.off, posting.n)
+	// The documents of each word of the lexicon, by its number: a search
+	// reads the candidates of its words there, a word at a time, and BM25
+	// its fields' (fields).
+	postingLists
 	byChar    map[string][]string // two-character words by character
 	byFirst   map[rune][]string   // words of three to five characters by their first
 	chars     sync.Once           // fills byChar and byFirst, on the first question that needs them
@@ -230,10 +226,6 @@ type Index struct {
 	qu        *understander
 	decision  Decision
 
-	// fields holds by field (titleField, textField, extraField) the
-	// documents whose field holds each word, as bleve's postings of its
-	// term in the field: BM25 is read there.
-	fields  [3]fieldPostings
 	scratch sync.Pool   // *scratch, for retrieve
 	bm      bm25Figures // read from bleve's index once it is built
 	// closeMu and closed do for bm25, which scores from the index's own
@@ -312,96 +304,28 @@ func (bl *Builder) New(plan *corpus.Plan) (*Index, error) {
 			return nil, err
 		}
 	}
-	return build(plan, seg, words, targets, docs, toks, sp, nil, nil)
+	return build(plan, seg, words, targets, docs, toks, sp, nil, nil, postingsOf(docs, lex))
 }
 
-// build makes the index of a plan from its documents, assembled, and
-// their words, over b, bleve's index of them, or one built in memory when
-// b is nil.
-func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index, nums []uint64) (*Index, error) {
+// build makes the index of a plan from its documents, described, and the
+// postings of their words, over b, bleve's index of them, or one built in
+// memory when b is nil.
+func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []corpus.Target, docs []*doc, toks []docTokens, sp []snapTokens, b bleve.Index, nums []uint64, ps postingLists) (*Index, error) {
 	decision, err := ParseDecision(decisionData)
 	if err != nil {
 		return nil, err
 	}
-	// A plan's distinct words are about a fifth of its documents' words
-	// counted once a document: the map of them is sized so, and grows
-	// once at most.
-	var lex *lexicon
-	if len(docs) > 0 {
-		lex = docs[0].lex
-	} else {
-		lex = newLexicon(nil)
-	}
-	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), lex: lex, decision: decision}
+	idx := &Index{name: plan.ShortName(), plan: plan, seg: seg, words: words, targets: targets, spans: sp, docs: make(map[string]*doc, len(docs)), postingLists: ps, decision: decision}
 	if b == nil {
 		if b, err = bleveIndex("", docs, toks); err != nil {
 			return nil, err
 		}
 	}
 	idx.bleve = b
-	df := make([]int, len(lex.words))
 	for i, d := range docs {
-		for _, r := range d.words {
-			df[r.id]++
-		}
 		d.ord = i + 1
 		idx.docs[d.id] = d
 	}
-	idx.postAt = make([]int32, len(lex.words)+1)
-	for id, n := range df {
-		idx.postAt[id+1] = idx.postAt[id] + int32(n)
-	}
-	idx.post = make([]posting, idx.postAt[len(lex.words)])
-	for f := range idx.fields {
-		fp := &idx.fields[f]
-		fp.at = make([]int32, len(lex.words)+1)
-		for _, d := range docs {
-			for _, r := range d.words {
-				if r.freq[f] > 0 {
-					fp.at[r.id+1]++
-				}
-			}
-		}
-		for id := range lex.words {
-			fp.at[id+1] += fp.at[id]
-		}
-		fp.list = make([]fieldPosting, fp.at[len(lex.words)])
-	}
-	at := slices.Clone(idx.postAt[:len(lex.words)])
-	var fieldAt [3][]int32
-	for f := range idx.fields {
-		fieldAt[f] = slices.Clone(idx.fields[f].at[:len(lex.words)])
-	}
-	n := 0
-	for i, d := range docs {
-		for _, r := range d.words {
-			idx.post[at[r.id]] = posting{doc: int32(i), title: r.freq.inTitle(), off: r.off, n: r.n}
-			at[r.id]++
-			for f, n := range r.freq {
-				if n > 0 {
-					idx.fields[f].list[fieldAt[f][r.id]] = fieldPosting{doc: int32(i), freq: n}
-					fieldAt[f][r.id]++
-				}
-			}
-		}
-		d.words = nil
-		n += len(d.in)
-	}
-	// The sentences of the postings of a word follow one another, as the
-	// postings do: a search reads them in one stretch.
-	idx.in = make([]int32, 0, n)
-	for k := range idx.post {
-		p := &idx.post[k]
-		d := docs[p.doc]
-		off := uint32(len(idx.in))
-		idx.in = append(idx.in, d.in[p.off:p.off+p.n]...)
-		p.off = off
-	}
-	for _, d := range docs {
-		d.in = nil
-	}
-	// The scratch of assembling is not needed any more.
-	lex.seen, lex.slot = nil, nil
 	idx.n = len(idx.docs)
 	if err := idx.readFigures(nums); err != nil {
 		b.Close()
@@ -417,6 +341,90 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		return pos == "" || !strings.ContainsAny(pos[:1], "vadpcurmq")
 	}
 	return idx, nil
+}
+
+// postingLists are the documents of each word of a plan, as search reads
+// them: its lexicon; by word, the documents that hold it (post, from
+// postAt[id] to postAt[id+1]) with the sentences of each that hold it (a
+// stretch of in); and by field, the documents that field of which holds
+// it, with how many times (fields).
+type postingLists struct {
+	lex    *lexicon
+	post   []posting
+	postAt []int32
+	in     []int32 // the sentences of the postings (posting.off, posting.n)
+	// fields holds by field (titleField, textField, extraField) the
+	// documents whose field holds each word, as bleve's postings of its
+	// term in the field.
+	fields [3]fieldPostings
+}
+
+// postingsOf turns the words of the documents, assembled with lex, around
+// into the documents of each word, and drops them.
+func postingsOf(docs []*doc, lex *lexicon) postingLists {
+	ps := postingLists{lex: lex}
+	df := make([]int, len(lex.words))
+	for _, d := range docs {
+		for _, r := range d.words {
+			df[r.id]++
+		}
+	}
+	ps.postAt = make([]int32, len(lex.words)+1)
+	for id, n := range df {
+		ps.postAt[id+1] = ps.postAt[id] + int32(n)
+	}
+	ps.post = make([]posting, ps.postAt[len(lex.words)])
+	for f := range ps.fields {
+		fp := &ps.fields[f]
+		fp.at = make([]int32, len(lex.words)+1)
+		for _, d := range docs {
+			for _, r := range d.words {
+				if r.freq[f] > 0 {
+					fp.at[r.id+1]++
+				}
+			}
+		}
+		for id := range lex.words {
+			fp.at[id+1] += fp.at[id]
+		}
+		fp.list = make([]fieldPosting, fp.at[len(lex.words)])
+	}
+	at := slices.Clone(ps.postAt[:len(lex.words)])
+	var fieldAt [3][]int32
+	for f := range ps.fields {
+		fieldAt[f] = slices.Clone(ps.fields[f].at[:len(lex.words)])
+	}
+	n := 0
+	for i, d := range docs {
+		for _, r := range d.words {
+			ps.post[at[r.id]] = posting{doc: int32(i), title: r.freq.inTitle(), off: r.off, n: r.n}
+			at[r.id]++
+			for f, n := range r.freq {
+				if n > 0 {
+					ps.fields[f].list[fieldAt[f][r.id]] = fieldPosting{doc: int32(i), freq: n}
+					fieldAt[f][r.id]++
+				}
+			}
+		}
+		d.words = nil
+		n += len(d.in)
+	}
+	// The sentences of the postings of a word follow one another, as the
+	// postings do: a search reads them in one stretch.
+	ps.in = make([]int32, 0, n)
+	for k := range ps.post {
+		p := &ps.post[k]
+		d := docs[p.doc]
+		off := uint32(len(ps.in))
+		ps.in = append(ps.in, d.in[p.off:p.off+p.n]...)
+		p.off = off
+	}
+	for _, d := range docs {
+		d.in = nil
+	}
+	// The scratch of assembling is not needed any more.
+	lex.seen, lex.slot = nil, nil
+	return ps
 }
 
 // SetDecision replaces the decision to answer; call it before searching.
@@ -562,8 +570,9 @@ func bleveDoc(d *doc, t docTokens) *document.Document {
 // assemble fills in a document's words, those of its title and of each
 // sentence for the re-ranker, from its tokens.
 func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
-	d.lex = lex
-	d.spans = text
+	if err := describe(d, [3]int{titleField: len(t.Title), textField: len(t.Text), extraField: len(t.Extra)}, text); err != nil {
+		return err
+	}
 	lex.stamp++
 	stamp := lex.stamp
 	d.words = make([]wordRun, 0, (len(t.Title)+len(t.Extra)+len(t.Text))*5/8)
@@ -575,30 +584,10 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
 		}
 		return lex.slot[id]
 	}
-	for f, field := range [...][]segment.Token{titleField: t.Title, textField: t.Text, extraField: t.Extra} {
-		if len(field) > math.MaxUint16 {
-			return fmt.Errorf("index: document %s: %d words in its %s, more than it can count", d.id, len(field), fieldNames[f])
-		}
-		if len(field) > 0 {
-			d.norm[f] = float64(float32(1 / math.Sqrt(float64(len(field)))))
-		}
-		if f == textField {
-			continue // counted below, with its sentences
-		}
+	for f, field := range [...][]segment.Token{titleField: t.Title, extraField: t.Extra} {
 		for _, tok := range field {
 			d.words[add(tok.Text)].freq[f]++
 		}
-	}
-	d.periods = periodsIn(d.text) | periodsIn(d.extra)
-	d.runes = runeSet(strings.ToLower(d.title))
-	if d.kind == KindTerm {
-		for n := range strings.FieldsSeq(d.extra) {
-			d.runes &= runeSet(strings.ToLower(n))
-		}
-	}
-	d.sentText = sentences(d.text)
-	for _, st := range d.sentText {
-		d.digits = append(d.digits, hasDigit(st))
 	}
 	// Each word of text and each sentence it stands in, once, by word:
 	// the sentences of a word are a run of d.in. A first pass counts the
@@ -641,6 +630,34 @@ func assemble(d *doc, t docTokens, text spans, lex *lexicon) error {
 			d.in[at[k]] = sents[i]
 			at[k]++
 		}
+	}
+	return nil
+}
+
+// describe fills in what the re-ranker reads of a document besides its
+// words: the norms of its fields, of lens words each (by field), the
+// periods it names, the runes of its names, its sentences and which hold
+// a number; text is the words of its text, kept small.
+func describe(d *doc, lens [3]int, text spans) error {
+	d.spans = text
+	for f, n := range lens {
+		if n > math.MaxUint16 {
+			return fmt.Errorf("index: document %s: %d words in its %s, more than it can count", d.id, n, fieldNames[f])
+		}
+		if n > 0 {
+			d.norm[f] = float64(float32(1 / math.Sqrt(float64(n))))
+		}
+	}
+	d.periods = periodsIn(d.text) | periodsIn(d.extra)
+	d.runes = runeSet(strings.ToLower(d.title))
+	if d.kind == KindTerm {
+		for n := range strings.FieldsSeq(d.extra) {
+			d.runes &= runeSet(strings.ToLower(n))
+		}
+	}
+	d.sentText = sentences(d.text)
+	for _, st := range d.sentText {
+		d.digits = append(d.digits, hasDigit(st))
 	}
 	return nil
 }
@@ -931,19 +948,20 @@ type searched struct {
 
 // excerpts fills in the excerpts of the results that s found.
 func (s searched) excerpts(results []Result) {
-	if s.idx == nil {
+	for i := range results {
+		s.excerptOf(&results[i])
+	}
+}
+
+// excerptOf fills in the excerpt of r, if s found it.
+func (s searched) excerptOf(r *Result) {
+	if s.idx == nil || r.Plan != s.idx.name {
 		return
 	}
-	for i := range results {
-		r := &results[i]
-		if r.Plan != s.idx.name {
-			continue
-		}
-		for _, d := range s.docs {
-			if d.id == r.ID && d.items == nil {
-				r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.textTokens(), s.q)
-				break
-			}
+	for _, d := range s.docs {
+		if d.id == r.ID && d.items == nil {
+			r.Excerpt, r.Highlights = s.idx.excerpt(d.text, d.textTokens(), s.q)
+			return
 		}
 	}
 }
@@ -1074,6 +1092,7 @@ type scratch struct {
 	posts []int32 // by candidate and word, its posting (see retrieveIn)
 	// What retrieveIn keeps of one candidate, or of one question.
 	sc, topicSc    scorer
+	weights        []float64 // of the terms
 	inDoc, inTitle []uint64
 	held           []uint64
 	rowOf          []int32
@@ -1085,7 +1104,7 @@ type scratch struct {
 	of, phrased    []int
 	asks           []Kind
 	// The clauses of the question (clauses), and what bm25 adds up of
-	// them, by bleve's number for a document.
+	// them, by a document's place.
 	clauses []clause
 	idf     []float64
 	order   []int
@@ -1129,7 +1148,7 @@ func (idx *Index) uniqOf(uniq []int32, w string) int {
 	return slices.Index(uniq, id)
 }
 
-// retrieve runs the query through bleve and re-ranks what it found.
+// retrieve finds the query's candidates by BM25 (bm25) and re-ranks them.
 func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
 	return idx.retrieveIn(ctx, q, new(scratch))
 }
@@ -1145,15 +1164,19 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	b.found = found
-	weight := func(t term) float64 { return idx.idf(t.Text) * t.Weight * charFactor(t) }
+	// The weight of each term, once.
+	weights := grown(&b.weights, len(q.Terms))
+	for i, t := range q.Terms {
+		weights[i] = idx.idf(t.Text) * t.Weight * charFactor(t)
+	}
 	sc, topicSc := &b.sc, &b.topicSc
-	sc.reset(q.Terms, weight)
+	sc.reset(q.Terms, func(i int) float64 { return weights[i] })
 	total := sc.cover(func(string) bool { return true })
-	topicSc.reset(q.Terms, func(t term) float64 {
-		if !idx.qu.noun(t.Text) || isNumber(t.Text) {
+	topicSc.reset(q.Terms, func(i int) float64 {
+		if t := q.Terms[i]; !idx.qu.noun(t.Text) || isNumber(t.Text) {
 			return 0
 		}
-		return weight(t)
+		return weights[i]
 	})
 	topicTotal := topicSc.cover(func(string) bool { return true })
 	absent := idx.absent(q)
@@ -1178,7 +1201,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	// plan never uses is in no document.
 	uniq := b.uniq[:0]
 	of := grown(&b.of, nt)     // the place in uniq of each term, -1 for none
-	for i, id := range b.ids { // the terms' numbers, as bleveQuery found them
+	for i, id := range b.ids { // the terms' numbers, as clauses found them
 		of[i] = -1
 		if id < 0 {
 			continue
@@ -2062,19 +2085,19 @@ type altInfo struct {
 
 func newScorer(terms []term, weight func(term) float64) *scorer {
 	sc := new(scorer)
-	sc.reset(terms, weight)
+	sc.reset(terms, func(i int) float64 { return weight(terms[i]) })
 	return sc
 }
 
 // reset makes sc the scorer of terms, in the memory it has. A question
 // has few groups and alternatives: they are found by looking through them.
-func (sc *scorer) reset(terms []term, weight func(term) float64) {
+func (sc *scorer) reset(terms []term, weight func(i int) float64) {
 	sc.terms = terms
 	sc.weight = slices.Grow(sc.weight[:0], len(terms))[:len(terms)]
 	sc.alt = slices.Grow(sc.alt[:0], len(terms))[:len(terms)]
 	sc.alts, sc.groupOf = sc.alts[:0], sc.groupOf[:0]
 	for i, t := range terms {
-		w := weight(t)
+		w := weight(i)
 		sc.weight[i] = w
 		sc.alt[i] = -1
 		if t.Group == 0 {
@@ -2139,7 +2162,8 @@ func (sc *scorer) coverBits(held []uint64) float64 {
 		}
 	}
 	for a, info := range sc.alts {
-		if info.all > 0 {
+		// An alternative none of whose words is held adds nothing.
+		if info.all > 0 && sc.got[a] != 0 {
 			sc.best[info.group] = math.Max(sc.best[info.group], info.top*sc.got[a]/info.all)
 		}
 	}

@@ -59,7 +59,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg, levels: levels, naming: map[*Index]naming{}}
+	l := &Library{plans: slices.Clone(plans), byName: map[string]*Index{}, def: plans[0], seg: seg.Cached(), levels: levels, naming: map[*Index]naming{}}
 	for _, idx := range plans {
 		if idx.Name() == "" {
 			return nil, errors.New("index: a plan has no name")
@@ -331,10 +331,20 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	}
 	ans := merge(answers, limit)
 	ans.Query = question
-	// Only the results shown get their excerpt.
+	// Only the results shown get their excerpt, side by side.
+	byPlan := map[string]searched{}
 	for _, s := range found {
-		s.excerpts(ans.Results)
+		if s.idx != nil {
+			byPlan[s.idx.name] = s
+		}
 	}
+	var excerpts sync.WaitGroup
+	for i := range ans.Results {
+		if s, ok := byPlan[ans.Results[i].Plan]; ok {
+			excerpts.Go(func() { s.excerptOf(&ans.Results[i]) })
+		}
+	}
+	excerpts.Wait()
 	return ans, nil
 }
 

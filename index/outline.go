@@ -41,7 +41,7 @@ var outlineFiller = func() *strings.Replacer {
 // outline answers a question about the plan's outline, or reports false.
 func (idx *Index) outline(q query) (*doc, bool) {
 	text := q.Normalized
-	if m := outlineRe.FindStringSubmatchIndex(text); m != nil {
+	if m := q.outlineAt; m != nil {
 		if !idx.onlyFiller(q, text[:m[0]]+" "+text[m[1]:]) {
 			return nil, false
 		}
@@ -58,7 +58,7 @@ func (idx *Index) outline(q query) (*doc, bool) {
 		}
 		return idx.chapterDoc(n, sec)
 	}
-	if m := outlineCountRe.FindStringSubmatchIndex(text); m != nil {
+	if m := q.countAt; m != nil {
 		if !idx.onlyFiller(q, text[:m[0]]+" "+text[m[1]:]) {
 			return nil, false
 		}

@@ -186,6 +186,10 @@ type query struct {
 	// heads holds what the question says besides naming a plan, read
 	// once for the plans it names no place of (see Index.unnamed).
 	heads *headsRead
+	// outlineAt and countAt are where Normalized names a part, chapter or
+	// section (outlineRe) and asks how many there are (outlineCountRe),
+	// nil where it does not: the submatches' indexes.
+	outlineAt, countAt []int
 	// text is what is searched: Normalized without a reference to an
 	// indicator.
 	text string
@@ -532,6 +536,8 @@ func (u *understander) read(raw string) query {
 	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead)}
 	q.Normalized = u.normalize(raw)
 	q.runes = runeSet(q.Normalized)
+	q.outlineAt = outlineRe.FindStringSubmatchIndex(q.Normalized)
+	q.countAt = outlineCountRe.FindStringSubmatchIndex(q.Normalized)
 	q.list = listRe.MatchString(q.Normalized)
 	if m := indicatorNumRe.FindStringSubmatch(q.Normalized); m != nil {
 		for _, g := range m[1:] {
@@ -608,12 +614,23 @@ func (u *understander) words(q query) query {
 	// query as alternatives. An everyday word counts only as whole words of
 	// the question (菜 is not found in 蔬菜).
 	bounds := map[int]bool{}
+	// Whether the plan uses each word, asked once: 1 yes, 2 no.
+	used := make([]int8, len(toks))
+	inPlan := func(k int) bool {
+		if used[k] == 0 {
+			used[k] = 2
+			if u.vocab(toks[k].Text) {
+				used[k] = 1
+			}
+		}
+		return used[k] == 1
+	}
 	for i, t := range toks {
 		bounds[t.Start], bounds[t.End] = true, true
 		// Two words of the plan side by side in the question: an answer
 		// that writes them so (东河制造) speaks of the same thing.
 		if i > 0 && toks[i-1].End == t.Start && !u.stop[t.Text] && !u.stop[toks[i-1].Text] &&
-			u.vocab(t.Text) && u.vocab(toks[i-1].Text) && allHan([]rune(text[toks[i-1].Start:t.End])) {
+			inPlan(i) && inPlan(i-1) && allHan([]rune(text[toks[i-1].Start:t.End])) {
 			q.Phrases = append(q.Phrases, phrase{toks[i-1].Text, t.Text, text[toks[i-1].Start:t.End]})
 		}
 	}

@@ -33,7 +33,7 @@ import (
 // wrong index.
 
 // snapshotFormat changes whenever what a snapshot holds does.
-const snapshotFormat = 5
+const snapshotFormat = 6
 
 // snapshot is what WriteSnapshot writes, in gob.
 type snapshot struct {
@@ -42,6 +42,9 @@ type snapshot struct {
 	Words   []string
 	Targets []corpus.Target
 	Tokens  []snapTokens
+	// Postings are the postings of the documents' words, as built from
+	// the tokens: read back rather than made again.
+	Postings *snapPostings
 	// Files are those of bleve's index Save wrote, with their checksums,
 	// and Numbers bleve's numbers in it for the documents, by their
 	// places (none for WriteSnapshot).
@@ -151,7 +154,7 @@ func (idx *Index) WriteSnapshot(w io.Writer) error {
 }
 
 func (idx *Index) writeSnapshot(w io.Writer, files []fileSum, nums []uint64) error {
-	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.spans, Files: files, Numbers: nums}
+	s := snapshot{Format: snapshotFormat, Plan: idx.plan, Words: idx.words, Targets: idx.targets, Tokens: idx.spans, Postings: toSnapPostings(idx.postingLists), Files: files, Numbers: nums}
 	if err := gob.NewEncoder(w).Encode(s); err != nil {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
@@ -337,7 +340,7 @@ func decodeSnapshot(r io.Reader) (*snapshot, error) {
 // documents, or over one built in memory when b is nil.
 func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	docs := documents(s.Plan, s.Targets)
-	if len(docs) != len(s.Tokens) {
+	if len(docs) != len(s.Tokens) || s.Postings == nil {
 		return nil, errSnapshot
 	}
 	if b != nil {
@@ -345,27 +348,28 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 			return nil, errSnapshot
 		}
 	}
-	// A document's tokens are read for assembling it, into one buffer;
-	// they are kept only to build bleve's index in memory.
+	// A document's tokens are read only to build bleve's index in memory:
+	// the postings of its words are the snapshot's, its fields' lengths
+	// are the numbers of their tokens.
 	var toks []docTokens
 	if b == nil {
 		toks = make([]docTokens, len(docs))
 	}
-	var scratch docTokens
-	lex := newLexicon(s.Tokens)
 	for i, d := range docs {
-		t, ok := s.Tokens[i].appendTokens(scratch, d)
-		if !ok {
-			return nil, errSnapshot
-		}
-		if err := assemble(d, t, s.Tokens[i].Text, lex); err != nil {
+		t := s.Tokens[i]
+		if err := describe(d, [3]int{titleField: t.Title.N, textField: t.Text.N, extraField: t.Extra.N}, t.Text); err != nil {
 			return nil, err
 		}
 		if b == nil {
-			toks[i], scratch = t, docTokens{}
-		} else {
-			scratch = docTokens{Title: t.Title[:0], Extra: t.Extra[:0], Text: t.Text[:0]}
+			var ok bool
+			if toks[i], ok = t.docTokens(d); !ok {
+				return nil, errSnapshot
+			}
 		}
+	}
+	ps, ok := s.Postings.lists(docs)
+	if !ok {
+		return nil, errSnapshot
 	}
 	// Only now the segmenter: the dictionary may still be loading.
 	seg, err := bl.segmenter(s.Words)
@@ -378,5 +382,91 @@ func (bl *Builder) read(s *snapshot, b bleve.Index) (*Index, error) {
 	if b != nil {
 		nums = s.Numbers
 	}
-	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b, nums)
+	return build(s.Plan, seg, s.Words, s.Targets, docs, toks, s.Tokens, b, nums, ps)
+}
+
+// snapPostings are the postings of a plan's words (postingLists) as a
+// snapshot keeps them: the lexicon's words, and each field of the
+// postings apart.
+type snapPostings struct {
+	Words     []string
+	PostAt    []int32
+	Doc       []int32
+	Title     []bool
+	Off, N    []uint32
+	In        []int32
+	FieldAt   [3][]int32
+	FieldDoc  [3][]int32
+	FieldFreq [3][]uint16
+}
+
+func toSnapPostings(ps postingLists) *snapPostings {
+	sp := &snapPostings{Words: ps.lex.words, PostAt: ps.postAt, In: ps.in}
+	for _, p := range ps.post {
+		sp.Doc, sp.Title = append(sp.Doc, p.doc), append(sp.Title, p.title)
+		sp.Off, sp.N = append(sp.Off, p.off), append(sp.N, p.n)
+	}
+	for f, fp := range ps.fields {
+		sp.FieldAt[f] = fp.at
+		for _, p := range fp.list {
+			sp.FieldDoc[f], sp.FieldFreq[f] = append(sp.FieldDoc[f], p.doc), append(sp.FieldFreq[f], p.freq)
+		}
+	}
+	return sp
+}
+
+// lists are the postings sp keeps, of docs, described; false when they
+// do not fit them: a search would read out of them.
+func (sp *snapPostings) lists(docs []*doc) (postingLists, bool) {
+	nw := len(sp.Words)
+	runs := func(at []int32, n int) bool {
+		if len(at) != nw+1 || at[0] != 0 || int(at[nw]) != n {
+			return false
+		}
+		for i := range nw {
+			if at[i] > at[i+1] {
+				return false
+			}
+		}
+		return true
+	}
+	n := len(sp.Doc)
+	if !runs(sp.PostAt, n) || len(sp.Title) != n || len(sp.Off) != n || len(sp.N) != n {
+		return postingLists{}, false
+	}
+	lex := &lexicon{ids: make(map[string]int32, nw), words: sp.Words}
+	for i, w := range sp.Words {
+		lex.ids[w] = int32(i)
+	}
+	if len(lex.ids) != nw {
+		return postingLists{}, false
+	}
+	ps := postingLists{lex: lex, postAt: sp.PostAt, in: sp.In, post: make([]posting, n)}
+	for k := range n {
+		p := posting{doc: sp.Doc[k], title: sp.Title[k], off: sp.Off[k], n: sp.N[k]}
+		if p.doc < 0 || int(p.doc) >= len(docs) || uint64(p.off)+uint64(p.n) > uint64(len(sp.In)) {
+			return postingLists{}, false
+		}
+		for _, sent := range sp.In[p.off : p.off+p.n] {
+			if sent < 0 || int(sent) >= len(docs[p.doc].sentText) {
+				return postingLists{}, false
+			}
+		}
+		ps.post[k] = p
+	}
+	for f := range ps.fields {
+		n := len(sp.FieldDoc[f])
+		if !runs(sp.FieldAt[f], n) || len(sp.FieldFreq[f]) != n {
+			return postingLists{}, false
+		}
+		fp := fieldPostings{at: sp.FieldAt[f], list: make([]fieldPosting, n)}
+		for k := range n {
+			if d := sp.FieldDoc[f][k]; d < 0 || int(d) >= len(docs) {
+				return postingLists{}, false
+			}
+			fp.list[k] = fieldPosting{doc: sp.FieldDoc[f][k], freq: sp.FieldFreq[f][k]}
+		}
+		ps.fields[f] = fp
+	}
+	return ps, true
 }

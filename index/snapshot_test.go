@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -26,6 +27,12 @@ func TestSnapshot(t *testing.T) {
 	}
 	defer read.Close()
 	sameAnswers(t, built, read)
+	// The postings are read back as they were built.
+	a, b := read.postingLists, built.postingLists
+	if !slices.Equal(a.lex.words, b.lex.words) || !reflect.DeepEqual(a.lex.ids, b.lex.ids) || !slices.Equal(a.post, b.post) ||
+		!slices.Equal(a.postAt, b.postAt) || !slices.Equal(a.in, b.in) || !reflect.DeepEqual(a.fields, b.fields) {
+		t.Error("the postings read back differ from those built")
+	}
 	for _, bad := range [][]byte{nil, data[:len(data)/2], append([]byte("x"), data...)} {
 		if idx, err := bl.ReadSnapshot(bytes.NewReader(bad)); err == nil {
 			idx.Close()
@@ -158,5 +165,38 @@ func BenchmarkOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		idx.Close()
+	}
+}
+
+// TestSnapshotPostings checks that a snapshot whose postings do not fit its
+// documents is an error, not an index that would read out of them.
+func TestSnapshotPostings(t *testing.T) {
+	built := testIndex(t)
+	docs := built.ordered()
+	for _, tt := range []struct {
+		name  string
+		spoil func(sp *snapPostings)
+	}{
+		{"a document out of range", func(sp *snapPostings) { sp.Doc[3] = int32(len(docs)) }},
+		{"a sentence out of range", func(sp *snapPostings) {
+			k := slices.IndexFunc(sp.N, func(n uint32) bool { return n > 0 })
+			sp.In[sp.Off[k]] = int32(len(docs[sp.Doc[k]].sentText))
+		}},
+		{"runs out of order", func(sp *snapPostings) { sp.PostAt[1], sp.PostAt[2] = sp.PostAt[2]+1, sp.PostAt[1] }},
+		{"a field's document out of range", func(sp *snapPostings) { sp.FieldDoc[textField][0] = -1 }},
+		{"a word twice", func(sp *snapPostings) { sp.Words[1] = sp.Words[0] }},
+		{"fewer flags than postings", func(sp *snapPostings) { sp.Title = sp.Title[1:] }},
+	} {
+		sp := toSnapPostings(built.postingLists)
+		// The lists are the index's own: the spoiled are copies.
+		sp.Words, sp.PostAt, sp.In = slices.Clone(sp.Words), slices.Clone(sp.PostAt), slices.Clone(sp.In)
+		sp.FieldDoc[textField] = slices.Clone(sp.FieldDoc[textField])
+		if _, ok := sp.lists(docs); !ok {
+			t.Fatalf("%s: the postings as built do not fit", tt.name)
+		}
+		tt.spoil(sp)
+		if _, ok := sp.lists(docs); ok {
+			t.Errorf("%s: read", tt.name)
+		}
 	}
 }

@@ -175,10 +175,18 @@ func (h *homophones) pairs(a, b uint16) []int32 {
 // question are tried, and only where one of those words is a single
 // character or one the plan never uses: a typo breaks a word apart.
 func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string) string {
-	// Each word is looked up once, for the stretches it stands in.
+	// Each word is looked up once, for the stretches it stands in; in the
+	// plan's words only when it stands in one short enough to try.
 	words := make([]word, len(toks))
 	for k, t := range toks {
-		words[k] = word{stop: stop(t.Text), known: known(t.Text), runes: utf8.RuneCountInString(t.Text)}
+		words[k] = word{stop: stop(t.Text), runes: utf8.RuneCountInString(t.Text)}
+	}
+	lookUp := func(i, j int) {
+		for k := i; k < j; k++ {
+			if !words[k].looked {
+				words[k].known, words[k].looked = known(toks[k].Text), true
+			}
+		}
 	}
 	var b strings.Builder
 	prev := 0
@@ -187,7 +195,10 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 		for j := min(len(toks), i+4); j > i && !done; j-- {
 			w := text[toks[i].Start:toks[j-1].End]
 			n := utf8.RuneCountInString(w)
-			if n < 2 || n > 4 || !contiguous(toks[i:j]) || !suspicious(words[i:j]) {
+			if n < 2 || n > 4 || !contiguous(toks[i:j]) {
+				continue
+			}
+			if lookUp(i, j); !suspicious(words[i:j]) {
 				continue
 			}
 			rs := []rune(w)
@@ -219,10 +230,11 @@ func contiguous(toks []segment.Token) bool {
 }
 
 // word is what correct reads of a word of the question: whether it is a
-// stop word, whether the plan uses it, and its length in characters.
+// stop word, whether the plan uses it (once looked), and its length in
+// characters.
 type word struct {
-	stop, known bool
-	runes       int
+	stop, known, looked bool
+	runes               int
 }
 
 // suspicious reports whether a run of words may hide a typo: it neither

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"embed"
 	"regexp"
 	"slices"
@@ -282,15 +283,24 @@ var wordTables = sync.OnceValue(func() *understander {
 			if !ok {
 				continue
 			}
+			var planWords []string
+			for _, p := range strings.Fields(strings.ToLower(plan)) {
+				if !slices.Contains(planWords, p) {
+					planWords = append(planWords, p)
+				}
+			}
 			for _, e := range strings.Fields(strings.ToLower(everyday)) {
 				i, seen := byWord[e]
 				if !seen {
 					i = len(u.synonyms)
 					byWord[e] = i
-					u.synonyms = append(u.synonyms, synonym{everyday: e})
+					// Most everyday words stand on one line: they share
+					// its plan words until another line adds to them.
+					u.synonyms = append(u.synonyms, synonym{everyday: e, kind: kind, plan: planWords[:len(planWords):len(planWords)]})
+					continue
 				}
 				u.synonyms[i].kind = u.synonyms[i].kind || kind
-				for _, p := range strings.Fields(strings.ToLower(plan)) {
+				for _, p := range planWords {
 					if !slices.Contains(u.synonyms[i].plan, p) {
 						u.synonyms[i].plan = append(u.synonyms[i].plan, p)
 					}
@@ -298,9 +308,7 @@ var wordTables = sync.OnceValue(func() *understander {
 			}
 		}
 	}
-	sort.SliceStable(u.synonyms, func(i, j int) bool {
-		return len(u.synonyms[i].everyday) > len(u.synonyms[j].everyday)
-	})
+	slices.SortStableFunc(u.synonyms, func(a, b synonym) int { return cmp.Compare(len(b.everyday), len(a.everyday)) })
 	u.byEveryday = make(map[string]int, len(u.synonyms))
 	for i, syn := range u.synonyms {
 		u.byEveryday[syn.everyday] = i

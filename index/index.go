@@ -1051,7 +1051,6 @@ type hit struct {
 // with its weight: the clauses of a question make the disjunction BM25
 // scores (see bm25).
 type clause struct {
-	term  string
 	id    int32 // the word's number in the plan's lexicon
 	field int   // titleField, textField or extraField
 	boost float64
@@ -1072,11 +1071,11 @@ func (idx *Index) clauses(q query, b *scratch) []clause {
 		// clause would only scale every score alike (by how many clauses
 		// match of all).
 		if idx.df(id, titleField) > 0 {
-			out = append(out, clause{t.Text, id, titleField, boostTitle * t.Weight})
+			out = append(out, clause{id, titleField, boostTitle * t.Weight})
 		}
-		out = append(out, clause{t.Text, id, textField, boostText * t.Weight})
+		out = append(out, clause{id, textField, boostText * t.Weight})
 		if idx.df(id, extraField) > 0 {
-			out = append(out, clause{t.Text, id, extraField, boostExtra * t.Weight})
+			out = append(out, clause{id, extraField, boostExtra * t.Weight})
 		}
 	}
 	b.clauses = out

@@ -75,7 +75,7 @@ func testBM25AsBleve(t *testing.T, idx *Index, file string) {
 		}
 		var disj []bquery.Query
 		for _, c := range cl {
-			tq := bleve.NewTermQuery(c.term)
+			tq := bleve.NewTermQuery(idx.lex.words[c.id])
 			tq.SetField(fieldNames[c.field])
 			tq.SetBoost(c.boost)
 			disj = append(disj, tq)

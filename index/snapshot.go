@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -215,7 +214,7 @@ func (idx *Index) Save(dir string) error {
 
 // ordered lists the index's documents in their order, that of idx.spans.
 func (idx *Index) ordered() []*doc {
-	return slices.SortedFunc(maps.Values(idx.docs), func(a, b *doc) int { return a.ord - b.ord })
+	return slices.Clone(idx.bm.byPlace)
 }
 
 // Open reads back an index Save wrote into dir. bleve's index is opened

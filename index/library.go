@@ -68,7 +68,7 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 			return nil, fmt.Errorf("index: two plans are named %s", idx.Name())
 		}
 		l.byName[idx.Name()] = idx
-		l.naming[idx] = naming{period: idx.plan.Period(), level: idx.plan.Level(), places: idx.plan.PlaceNames(), name: strings.ToLower(idx.Name())}
+		l.naming[idx] = naming{period: idx.plan.Period(), level: idx.plan.Level(), places: idx.places, name: strings.ToLower(idx.Name())}
 	}
 	if def != "" {
 		idx, ok := l.byName[def]

@@ -30,13 +30,7 @@ var outlineCountRe = regexp.MustCompile(`(?:多少|几)个?(篇|章|节)`)
 // topic, and the question one for search (第五章里的生态补偿是什么意思).
 // Where two start at one place, the first listed goes, as in a regular
 // expression's alternatives.
-var outlineFiller = func() *strings.Replacer {
-	var pairs []string
-	for _, w := range strings.Fields(`规划 纲要 全文 里面 里 中 这个 这份 这部 整个 该 的 讲了 讲 说了 说 写了 写 是 了 什么 啥 甚 哪些 哪几 主要 内容 标题 题目 名字 叫 有 一共 总共 共 分 分为 分成 包括 包含 都 关于 部分 大概 大致 具体 介绍 一下 概括 吗 呢 呀 啊 个 请问 告诉我 我想知道`) {
-		pairs = append(pairs, w, "")
-	}
-	return strings.NewReplacer(pairs...)
-}()
+var outlineFiller = replacing(strings.Fields(`规划 纲要 全文 里面 里 中 这个 这份 这部 整个 该 的 讲了 讲 说了 说 写了 写 是 了 什么 啥 甚 哪些 哪几 主要 内容 标题 题目 名字 叫 有 一共 总共 共 分 分为 分成 包括 包含 都 关于 部分 大概 大致 具体 介绍 一下 概括 吗 呢 呀 啊 个 请问 告诉我 我想知道`), "")
 
 // outline answers a question about the plan's outline, or reports false.
 func (idx *Index) outline(q query) (*doc, bool) {
@@ -95,15 +89,15 @@ var periodNames = func() []string {
 // blanks are the replacers of words by a space: of the periods a question
 // names (十五五, “十四五”), and of what names a plan (规划, 纲要, a period).
 var (
-	periodBlanks = blanking(periodNames)
-	planBlanks   = blanking(append([]string{"规划", "纲要"}, periodNames...))
+	periodBlanks = replacing(periodNames, " ")
+	planBlanks   = replacing(append([]string{"规划", "纲要"}, periodNames...), " ")
 )
 
-// blanking is a replacer of each of words by a space.
-func blanking(words []string) *strings.Replacer {
+// replacing is a replacer of each of words by by.
+func replacing(words []string, by string) *strings.Replacer {
 	var pairs []string
 	for _, w := range words {
-		pairs = append(pairs, w, " ")
+		pairs = append(pairs, w, by)
 	}
 	return strings.NewReplacer(pairs...)
 }

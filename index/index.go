@@ -133,12 +133,13 @@ func (l *lexicon) id(w string) int32 {
 	return id
 }
 
-// posting is a document holding a word: its place among the plan's
-// documents (ord-1), whether its title or extra holds the word, and the
-// stretch of the index's in that lists the sentences of its text holding
-// the word, from off, n long.
+// posting is what a document holding a word holds of it: whether its
+// title or extra holds the word, and the stretch of the index's in that
+// lists the sentences of its text holding the word, from off, n long. The
+// document's place among the plan's documents (ord-1) is kept apart, in
+// postingLists.doc: a search reads the places of many postings to find
+// those of a few documents.
 type posting struct {
-	doc    int32
 	title  bool
 	off, n uint32
 }
@@ -182,10 +183,13 @@ func (idx *Index) freq(w string) int {
 	return int(idx.postAt[id+1] - idx.postAt[id])
 }
 
-// postings are the documents holding the word of number id, in the
-// plan's order.
-func (idx *Index) postings(id int32) []posting {
-	return idx.post[idx.postAt[id]:idx.postAt[id+1]]
+// posted finds the posting of the word numbered id in the document at
+// place (ord-1): its place in post, false when the document does not hold
+// the word. A word's postings go in the plan's order.
+func (idx *Index) posted(id, place int32) (int32, bool) {
+	lo := idx.postAt[id]
+	k, ok := slices.BinarySearch(idx.postDoc[lo:idx.postAt[id+1]], place)
+	return lo + int32(k), ok
 }
 
 // has reports whether the document holds the word.
@@ -197,7 +201,7 @@ func (idx *Index) has(d *doc, w string) bool {
 	if !ok {
 		return false
 	}
-	_, ok = slices.BinarySearchFunc(idx.postings(id), int32(d.ord-1), func(p posting, doc int32) int { return int(p.doc - doc) })
+	_, ok = idx.posted(id, int32(d.ord-1))
 	return ok
 }
 
@@ -349,10 +353,11 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 // stretch of in); and by field, the documents that field of which holds
 // it, with how many times (fields).
 type postingLists struct {
-	lex    *lexicon
-	post   []posting
-	postAt []int32
-	in     []int32 // the sentences of the postings (posting.off, posting.n)
+	lex     *lexicon
+	post    []posting
+	postDoc []int32 // the document of each posting: its place (ord-1)
+	postAt  []int32
+	in      []int32 // the sentences of the postings (posting.off, posting.n)
 	// fields holds by field (titleField, textField, extraField) the
 	// documents whose field holds each word, as bleve's postings of its
 	// term in the field.
@@ -374,6 +379,7 @@ func postingsOf(docs []*doc, lex *lexicon) postingLists {
 		ps.postAt[id+1] = ps.postAt[id] + int32(n)
 	}
 	ps.post = make([]posting, ps.postAt[len(lex.words)])
+	ps.postDoc = make([]int32, len(ps.post))
 	for f := range ps.fields {
 		fp := &ps.fields[f]
 		fp.at = make([]int32, len(lex.words)+1)
@@ -397,7 +403,8 @@ func postingsOf(docs []*doc, lex *lexicon) postingLists {
 	n := 0
 	for i, d := range docs {
 		for _, r := range d.words {
-			ps.post[at[r.id]] = posting{doc: int32(i), title: r.freq.inTitle(), off: r.off, n: r.n}
+			ps.post[at[r.id]] = posting{title: r.freq.inTitle(), off: r.off, n: r.n}
+			ps.postDoc[at[r.id]] = int32(i)
 			at[r.id]++
 			for f, n := range r.freq {
 				if n > 0 {
@@ -414,7 +421,7 @@ func postingsOf(docs []*doc, lex *lexicon) postingLists {
 	ps.in = make([]int32, 0, n)
 	for k := range ps.post {
 		p := &ps.post[k]
-		d := docs[p.doc]
+		d := docs[ps.postDoc[k]]
 		off := uint32(len(ps.in))
 		ps.in = append(ps.in, d.in[p.off:p.off+p.n]...)
 		p.off = off
@@ -1234,21 +1241,32 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 		b.cand = make([]int32, idx.n)
 	}
 	for c, m := range found {
-		b.cand[m.d.ord-1] = int32(c + 1)
+		b.cand[m.place] = int32(c + 1)
 	}
 	b.posts = slices.Grow(b.posts[:0], len(found)*nu)[:len(found)*nu]
 	for k := range b.posts {
 		b.posts[k] = -1
 	}
 	for j, id := range uniq {
-		for k := idx.postAt[id]; k < idx.postAt[id+1]; k++ {
-			if c := b.cand[idx.post[k].doc]; c > 0 {
-				b.posts[int(c-1)*nu+j] = k
+		lo, hi := idx.postAt[id], idx.postAt[id+1]
+		if int(hi-lo) > 16*len(found) {
+			// A word of most documents (2030, 发展): each candidate's
+			// posting is looked up rather than all read.
+			for c, m := range found {
+				if k, ok := idx.posted(id, m.place); ok {
+					b.posts[c*nu+j] = k
+				}
+			}
+			continue
+		}
+		for k, doc := range idx.postDoc[lo:hi] {
+			if c := b.cand[doc]; c > 0 {
+				b.posts[int(c-1)*nu+j] = lo + int32(k)
 			}
 		}
 	}
 	for _, m := range found {
-		b.cand[m.d.ord-1] = 0
+		b.cand[m.place] = 0
 	}
 	for c, m := range found {
 		d := m.d
@@ -1415,6 +1433,7 @@ type scored struct {
 	d     *doc
 	score float64
 	hit   uint64 // the order bleve finds it in: its number for it
+	place int32  // d's place among the plan's documents (ord-1)
 }
 
 // bm25 returns the candidate documents of a question's clauses (in b's
@@ -1534,7 +1553,7 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	for _, at := range touched {
 		// bleve's score of a disjunction: the sum of its clauses' times
 		// the share of them that match.
-		c := scored{d: st.byPlace[at], score: sum[at] * (float64(matched[at]) / total), hit: st.num[at]}
+		c := scored{d: st.byPlace[at], score: sum[at] * (float64(matched[at]) / total), hit: st.num[at], place: at}
 		switch {
 		case len(top) < candidates:
 			top = append(top, c)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"planbot/index/segment"
@@ -302,17 +303,6 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	answers := make([]Answer, len(scope))
 	found := make([]searched, len(scope))
 	errs := make([]error, len(scope))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range min(len(scope), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				answers[i], _, found[i], errs[i] = scope[i].searchRead(ctx, reads[i], limit)
-			}
-		}()
-	}
 	// The largest plans go first, the small ones fill in after: the
 	// workers end about together, not one of them waiting on a large
 	// plan taken last.
@@ -321,11 +311,10 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scope[b].n, scope[a].n) })
-	for _, i := range order {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	each(len(order), func(k int) {
+		i := order[k]
+		answers[i], _, found[i], errs[i] = scope[i].searchRead(ctx, reads[i], limit)
+	})
 	if err := errors.Join(errs...); err != nil {
 		return Answer{Query: question, Missing: []string{}, Results: []Result{}}, err
 	}
@@ -338,14 +327,31 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 			byPlan[s.idx.name] = s
 		}
 	}
-	var excerpts sync.WaitGroup
-	for i := range ans.Results {
+	each(len(ans.Results), func(i int) {
 		if s, ok := byPlan[ans.Results[i].Plan]; ok {
-			excerpts.Go(func() { s.excerptOf(&ans.Results[i]) })
+			s.excerptOf(&ans.Results[i])
+		}
+	})
+	return ans, nil
+}
+
+// each calls f(0) to f(n-1) on as many processors as it may, the caller's
+// among them: each call goes to the first free, in order. A call is a
+// fraction of a millisecond; a hand-over through a channel would wake a
+// goroutine up for each.
+func each(n int, f func(int)) {
+	var next atomic.Int32
+	work := func() {
+		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+			f(k)
 		}
 	}
-	excerpts.Wait()
-	return ans, nil
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
 }
 
 // merge makes one answer of the answers of several plans.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -293,5 +294,23 @@ func TestAnswerCorrected(t *testing.T) {
 	}
 	if len(a.Results) == 0 || a.Corrected["沙尔亲"] != "沙尔沁" {
 		t.Errorf("a library's 沙尔亲蔬菜: corrected %v (%d results)", a.Corrected, len(a.Results))
+	}
+}
+
+// TestEach checks that each calls f once for every number below n, from
+// the caller and its helpers at once.
+func TestEach(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 100} {
+		var calls [100]atomic.Int32
+		each(n, func(i int) { calls[i].Add(1) })
+		for i := range calls {
+			want := int32(0)
+			if i < n {
+				want = 1
+			}
+			if got := calls[i].Load(); got != want {
+				t.Errorf("n=%d: f(%d) called %d times, want %d", n, i, got, want)
+			}
+		}
 	}
 }

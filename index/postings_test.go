@@ -42,9 +42,8 @@ func TestPostings(t *testing.T) {
 				t.Errorf("%s: holds %s, has says not", d.id, w)
 				continue
 			}
-			ps := idx.postings(idx.lex.ids[w])
-			k, _ := slices.BinarySearchFunc(ps, int32(i), func(p posting, doc int32) int { return int(p.doc - doc) })
-			if got := idx.in[ps[k].off : ps[k].off+ps[k].n]; !slices.Equal(got, want) {
+			k, _ := idx.posted(idx.lex.ids[w], int32(i))
+			if got := idx.in[idx.post[k].off : idx.post[k].off+idx.post[k].n]; !slices.Equal(got, want) {
 				t.Errorf("%s: %s in sentences %v, want %v", d.id, w, got, want)
 			}
 		}

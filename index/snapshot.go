@@ -401,8 +401,9 @@ type snapPostings struct {
 
 func toSnapPostings(ps postingLists) *snapPostings {
 	sp := &snapPostings{Words: ps.lex.words, PostAt: ps.postAt, In: ps.in}
+	sp.Doc = ps.postDoc
 	for _, p := range ps.post {
-		sp.Doc, sp.Title = append(sp.Doc, p.doc), append(sp.Title, p.title)
+		sp.Title = append(sp.Title, p.title)
 		sp.Off, sp.N = append(sp.Off, p.off), append(sp.N, p.n)
 	}
 	for f, fp := range ps.fields {
@@ -440,18 +441,26 @@ func (sp *snapPostings) lists(docs []*doc) (postingLists, bool) {
 	if len(lex.ids) != nw {
 		return postingLists{}, false
 	}
-	ps := postingLists{lex: lex, postAt: sp.PostAt, in: sp.In, post: make([]posting, n)}
+	ps := postingLists{lex: lex, postAt: sp.PostAt, in: sp.In, post: make([]posting, n), postDoc: sp.Doc}
 	for k := range n {
-		p := posting{doc: sp.Doc[k], title: sp.Title[k], off: sp.Off[k], n: sp.N[k]}
-		if p.doc < 0 || int(p.doc) >= len(docs) || uint64(p.off)+uint64(p.n) > uint64(len(sp.In)) {
+		p, doc := posting{title: sp.Title[k], off: sp.Off[k], n: sp.N[k]}, sp.Doc[k]
+		if doc < 0 || int(doc) >= len(docs) || uint64(p.off)+uint64(p.n) > uint64(len(sp.In)) {
 			return postingLists{}, false
 		}
 		for _, sent := range sp.In[p.off : p.off+p.n] {
-			if sent < 0 || int(sent) >= len(docs[p.doc].sentText) {
+			if sent < 0 || int(sent) >= len(docs[doc].sentText) {
 				return postingLists{}, false
 			}
 		}
 		ps.post[k] = p
+	}
+	// A word's documents go in the plan's order: a search looks them up.
+	for id := range nw {
+		for k := sp.PostAt[id] + 1; k < sp.PostAt[id+1]; k++ {
+			if sp.Doc[k] <= sp.Doc[k-1] {
+				return postingLists{}, false
+			}
+		}
 	}
 	for f := range ps.fields {
 		n := len(sp.FieldDoc[f])

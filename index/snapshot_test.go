@@ -183,13 +183,21 @@ func TestSnapshotPostings(t *testing.T) {
 			sp.In[sp.Off[k]] = int32(len(docs[sp.Doc[k]].sentText))
 		}},
 		{"runs out of order", func(sp *snapPostings) { sp.PostAt[1], sp.PostAt[2] = sp.PostAt[2]+1, sp.PostAt[1] }},
+		{"a word's documents out of order", func(sp *snapPostings) {
+			for id := range len(sp.PostAt) - 1 {
+				if k := sp.PostAt[id]; sp.PostAt[id+1]-k >= 2 {
+					sp.Doc[k], sp.Doc[k+1] = sp.Doc[k+1], sp.Doc[k]
+					return
+				}
+			}
+		}},
 		{"a field's document out of range", func(sp *snapPostings) { sp.FieldDoc[textField][0] = -1 }},
 		{"a word twice", func(sp *snapPostings) { sp.Words[1] = sp.Words[0] }},
 		{"fewer flags than postings", func(sp *snapPostings) { sp.Title = sp.Title[1:] }},
 	} {
 		sp := toSnapPostings(built.postingLists)
 		// The lists are the index's own: the spoiled are copies.
-		sp.Words, sp.PostAt, sp.In = slices.Clone(sp.Words), slices.Clone(sp.PostAt), slices.Clone(sp.In)
+		sp.Words, sp.PostAt, sp.In, sp.Doc = slices.Clone(sp.Words), slices.Clone(sp.PostAt), slices.Clone(sp.In), slices.Clone(sp.Doc)
 		sp.FieldDoc[textField] = slices.Clone(sp.FieldDoc[textField])
 		if _, ok := sp.lists(docs); !ok {
 			t.Fatalf("%s: the postings as built do not fit", tt.name)

@@ -31,6 +31,9 @@ type homophones struct {
 	// follows (0 for none), then in order: the stretches of two sounds
 	// are a run of them.
 	bySound [][]int32
+	// nextOf holds, beside each position of bySound, the sound that
+	// follows it: the positions' sounds are looked through in one stretch.
+	nextOf [][]uint16
 	// runeSound is the sound of each character of text: looking a
 	// character's sound up (soundOf) is slow, and a question's characters
 	// are mostly the plan's.
@@ -129,8 +132,13 @@ func (h *homophones) build() {
 				h.bySound[s] = append(h.bySound[s], int32(i))
 			}
 		}
-		for _, at := range h.bySound {
+		h.nextOf = make([][]uint16, len(h.bySound))
+		for s, at := range h.bySound {
 			slices.SortStableFunc(at, func(a, b int32) int { return int(h.next(a)) - int(h.next(b)) })
+			h.nextOf[s] = make([]uint16, len(at))
+			for k, i := range at {
+				h.nextOf[s][k] = h.next(i)
+			}
 		}
 	})
 }
@@ -149,27 +157,19 @@ func (h *homophones) pairs(a, b uint16) []int32 {
 	if int(a) >= len(h.bySound) {
 		return nil
 	}
-	at := h.bySound[a]
-	lo, end := h.followedBy(at, b), len(at)
+	next := h.nextOf[a]
+	lo, end := followedBy(next, b), len(next)
 	if b < math.MaxUint16 {
-		end = lo + h.followedBy(at[lo:], b+1)
+		end = lo + followedBy(next[lo:], b+1)
 	}
-	return at[lo:end]
+	return h.bySound[a][lo:end]
 }
 
-// followedBy is the first of the positions at, which go by the sound that
-// follows them, followed by sound b or a later one (a binary search written
-// out: a search through a closure took twice the time).
-func (h *homophones) followedBy(at []int32, b uint16) int {
-	lo, hi := 0, len(at)
-	for lo < hi {
-		if m := int(uint(lo+hi) >> 1); h.next(at[m]) < b {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
+// followedBy is the first of the sounds next, in order, that is b or a
+// later one.
+func followedBy(next []uint16, b uint16) int {
+	k, _ := slices.BinarySearch(next, b)
+	return k
 }
 
 // correct returns text with its homophone typos corrected, recording each

@@ -321,15 +321,12 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 	ans := merge(answers, limit)
 	ans.Query = question
 	// Only the results shown get their excerpt, side by side.
-	byPlan := map[string]searched{}
-	for _, s := range found {
-		if s.idx != nil {
-			byPlan[s.idx.name] = s
-		}
-	}
 	each(len(ans.Results), func(i int) {
-		if s, ok := byPlan[ans.Results[i].Plan]; ok {
-			s.excerptOf(&ans.Results[i])
+		for k := range found {
+			if found[k].idx != nil && found[k].idx.name == ans.Results[i].Plan {
+				found[k].excerptOf(&ans.Results[i])
+				break
+			}
 		}
 	})
 	return ans, nil

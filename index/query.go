@@ -148,6 +148,39 @@ type headsRead struct {
 	named bool
 }
 
+// synonymsRead are the everyday words found in a question (synonymsIn), by
+// the text read and its words' bounds: the plans of a library cut a
+// question alike but where their own words stand, and share what they find
+// where they cut it alike.
+type synonymsRead struct {
+	mu    sync.Mutex
+	found []synonymsFound
+}
+
+type synonymsFound struct {
+	text  string
+	offs  []int
+	found []synMatch
+}
+
+// in finds the everyday words of text between offs as u does, read once
+// for a text cut alike. The lists returned are shared: not to be changed.
+func (r *synonymsRead) in(u *understander, text string, offs []int) []synMatch {
+	if r == nil {
+		return u.synonymsIn(text, offs)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range r.found {
+		if f.text == text && slices.Equal(f.offs, offs) {
+			return f.found
+		}
+	}
+	found := u.synonymsIn(text, offs)
+	r.found = append(r.found, synonymsFound{text, slices.Clone(offs), found})
+	return found
+}
+
 // query is a question as the index understands it.
 type query struct {
 	Raw        string
@@ -187,6 +220,9 @@ type query struct {
 	// heads holds what the question says besides naming a plan, read
 	// once for the plans it names no place of (see Index.unnamed).
 	heads *headsRead
+	// synonyms holds the everyday words found in it, for the plans that
+	// read it alike (synonymsRead).
+	synonyms *synonymsRead
 	// outlineAt and countAt are where Normalized names a part, chapter or
 	// section (outlineRe) and asks how many there are (outlineCountRe),
 	// nil where it does not: the submatches' indexes.
@@ -339,14 +375,9 @@ type synMatch struct {
 }
 
 // synonymsIn finds the everyday words that stand in text as whole words,
-// from one word boundary to another, in the order of u.synonyms (longest
-// first); the offsets of each are in ascending order.
-func (u *understander) synonymsIn(text string, bounds map[int]bool) []synMatch {
-	offs := make([]int, 0, len(bounds))
-	for o := range bounds {
-		offs = append(offs, o)
-	}
-	sort.Ints(offs)
+// from one word boundary to another (offs, in order), in the order of
+// u.synonyms (longest first); the offsets of each are in ascending order.
+func (u *understander) synonymsIn(text string, offs []int) []synMatch {
 	at := map[int][]int{}
 	for i, start := range offs {
 		for _, end := range offs[i+1:] {
@@ -541,7 +572,7 @@ func (u *understander) understand(raw string) query { return u.words(u.read(raw)
 // form, the indicator, quantity and intents it asks for. Plans share it
 // (a library reads a question once); only words adds to it.
 func (u *understander) read(raw string) query {
-	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead)}
+	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead), synonyms: new(synonymsRead)}
 	q.Normalized = u.normalize(raw)
 	q.runes = runeSet(q.Normalized)
 	q.outlineAt = outlineRe.FindStringSubmatchIndex(q.Normalized)
@@ -621,7 +652,8 @@ func (u *understander) words(q query) query {
 	// Everyday words the plan does not use: their plan words join the
 	// query as alternatives. An everyday word counts only as whole words of
 	// the question (菜 is not found in 蔬菜).
-	bounds := map[int]bool{}
+	// Where its words start and end, in order.
+	offs := make([]int, 0, 2*len(toks))
 	// Whether the plan uses each word, asked once: 1 yes, 2 no.
 	used := make([]int8, len(toks))
 	inPlan := func(k int) bool {
@@ -634,7 +666,15 @@ func (u *understander) words(q query) query {
 		return used[k] == 1
 	}
 	for i, t := range toks {
-		bounds[t.Start], bounds[t.End] = true, true
+		for _, o := range [2]int{t.Start, t.End} {
+			if len(offs) == 0 || offs[len(offs)-1] < o {
+				offs = append(offs, o)
+			} else if offs[len(offs)-1] > o {
+				offs = append(offs, o)
+				slices.Sort(offs)
+				offs = slices.Compact(offs)
+			}
+		}
 		// Two words of the plan side by side in the question: an answer
 		// that writes them so (东河制造) speaks of the same thing.
 		if i > 0 && toks[i-1].End == t.Start && !u.stop[t.Text] && !u.stop[toks[i-1].Text] &&
@@ -643,7 +683,7 @@ func (u *understander) words(q query) query {
 		}
 	}
 	masked := []byte(text)
-	for _, m := range u.synonymsIn(text, bounds) {
+	for _, m := range q.synonyms.in(u, text, offs) {
 		syn := u.synonyms[m.syn]
 		found := false
 		for _, start := range m.starts {

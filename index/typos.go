@@ -23,10 +23,10 @@ type homophones struct {
 	text    []rune          // the plan's texts, separated by newlines
 	isWord  func(string) bool
 	buildMu sync.Once
-	// The sounds are numbered (a plan has a few hundred syllables) to
-	// keep the tables small: two bytes a character, not sixteen.
-	soundID map[string]uint16 // toneless pinyin → its number, from 1
-	sound   []uint16          // the sound of each rune of text, 0 if none
+	// The sounds are numbered, as soundNum numbers them (a few hundred
+	// syllables), to keep the tables small: two bytes a character, not
+	// sixteen.
+	sound []uint16 // the sound of each rune of text, 0 if none
 	// bySound holds, by sound, its positions in text, by the sound that
 	// follows (0 for none), then in order: the stretches of two sounds
 	// are a run of them.
@@ -34,10 +34,6 @@ type homophones struct {
 	// nextOf holds, beside each position of bySound, the sound that
 	// follows it: the positions' sounds are looked through in one stretch.
 	nextOf [][]uint16
-	// runeSound is the sound of each character of text: looking a
-	// character's sound up (soundOf) is slow, and a question's characters
-	// are mostly the plan's.
-	runeSound map[rune]uint16
 }
 
 // newHomophones corrects typos against the texts that texts returns,
@@ -49,15 +45,33 @@ func newHomophones(texts func() []string, isWord func(string) bool) *homophones 
 // soundOf is the sound of a Chinese character: its first reading, without
 // tones; "" for another character, or one the table lacks.
 func soundOf(r rune) string {
-	if !unicode.Is(unicode.Han, r) {
-		return ""
-	}
-	t := sounds()
-	if i, ok := slices.BinarySearch(t.chars, r); ok {
-		return t.names[t.sound[i]]
+	if s := soundNum(r); s > 0 {
+		return sounds().names[s-1]
 	}
 	return ""
 }
+
+// soundNum is the number of a Chinese character's sound, from 1: its place
+// in the table of sounds, plus one; 0 for another character, or one the
+// table lacks.
+func soundNum(r rune) uint16 {
+	t := sounds()
+	if r >= firstHan && r < firstHan+rune(len(t.byRune)) {
+		return t.byRune[r-firstHan]
+	}
+	if !unicode.Is(unicode.Han, r) {
+		return 0
+	}
+	if i, ok := slices.BinarySearch(t.chars, r); ok {
+		return t.sound[i] + 1
+	}
+	return 0
+}
+
+// The table of sounds keeps the sounds of the characters most written,
+// from firstHan (CJK Extension A) to the end of the CJK Unified
+// Ideographs, by character.
+const firstHan, lastHan = 0x3400, 0x9fff
 
 //go:generate go run ./internal/gensounds -o data/sounds.txt
 
@@ -69,9 +83,10 @@ var soundsData string
 // soundTable is soundsData read: the characters in order, the sound of
 // each as a number, and the sounds by number.
 type soundTable struct {
-	chars []rune
-	sound []uint16
-	names []string
+	chars  []rune
+	sound  []uint16
+	names  []string
+	byRune []uint16 // by character from firstHan to lastHan, its sound's number (soundNum)
 }
 
 // sounds reads the table of sounds once, on the first question that
@@ -95,8 +110,12 @@ var sounds = sync.OnceValue(func() *soundTable {
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return int(a.r - b.r) })
 	t.chars, t.sound = make([]rune, len(entries)), make([]uint16, len(entries))
+	t.byRune = make([]uint16, lastHan-firstHan+1)
 	for i, e := range entries {
 		t.chars[i], t.sound[i] = e.r, e.sound
+		if e.r >= firstHan && e.r <= lastHan {
+			t.byRune[e.r-firstHan] = e.sound + 1
+		}
 	}
 	return t
 })
@@ -107,28 +126,11 @@ func (h *homophones) build() {
 	h.buildMu.Do(func() {
 		h.text = []rune(strings.Join(h.texts(), "\n"))
 		h.sound = make([]uint16, len(h.text))
-		h.soundID = map[string]uint16{}
-		h.bySound = [][]int32{nil} // sound 0 is none
-		// A plan writes a few thousand characters, each many times: each
-		// is looked up once (the lookup is slow).
-		sounds := map[rune]uint16{}
-		h.runeSound = sounds
+		h.bySound = make([][]int32, len(sounds().names)+1) // sound 0 is none
 		for i, r := range h.text {
-			s, ok := sounds[r]
-			if !ok {
-				if p := soundOf(r); p != "" {
-					if s = h.soundID[p]; s == 0 && len(h.soundID) < 1<<16-1 {
-						s = uint16(len(h.soundID) + 1)
-						h.soundID[p] = s
-					}
-				}
-				sounds[r] = s
-			}
+			s := soundNum(r)
 			h.sound[i] = s
 			if s != 0 {
-				for int(s) >= len(h.bySound) {
-					h.bySound = append(h.bySound, nil)
-				}
 				h.bySound[s] = append(h.bySound[s], int32(i))
 			}
 		}
@@ -328,10 +330,10 @@ func (h *homophones) readAt(w []rune, sounds []uint16, starts iter.Seq[int]) (st
 // soundOfRune is the number of a character's sound, 0 for one the plan
 // never has.
 func (h *homophones) soundOfRune(r rune) uint16 {
-	if s, ok := h.runeSound[r]; ok {
+	if s := soundNum(r); len(h.bySound[s]) > 0 {
 		return s
 	}
-	return h.soundID[soundOf(r)]
+	return 0
 }
 
 func allHan(rs []rune) bool {

@@ -1553,7 +1553,11 @@ func (idx *Index) bm25(ctx context.Context, cl []clause, b *scratch) ([]scored, 
 	for _, at := range touched {
 		// bleve's score of a disjunction: the sum of its clauses' times
 		// the share of them that match.
-		c := scored{d: st.byPlace[at], score: sum[at] * (float64(matched[at]) / total), hit: st.num[at], place: at}
+		score := sum[at] * (float64(matched[at]) / total)
+		if len(top) == candidates && score < top[0].score {
+			continue // most documents: not looked up
+		}
+		c := scored{d: st.byPlace[at], score: score, hit: st.num[at], place: at}
 		switch {
 		case len(top) < candidates:
 			top = append(top, c)

@@ -641,11 +641,14 @@ func (u *understander) words(q query) query {
 	text := q.text
 	// A text is cut once, and again only where it changed.
 	toks := u.seg.Cut(text)
+	// Whether the plan uses each word, asked once: 1 yes, 2 no.
+	used := make([]int8, len(toks))
 	// Homophone typos of a pinyin keyboard: a stretch of the question that
 	// the plan never writes but that sounds like one it does.
 	if u.typos != nil {
-		if c := u.typos.correct(text, toks, func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected); c != text {
+		if c := u.typos.correct(text, toks, func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected, used); c != text {
 			text, toks = c, u.seg.Cut(c)
+			used = make([]int8, len(toks))
 		}
 	}
 	b := termBuilder{stop: u.stop, frames: u.frames}
@@ -654,8 +657,6 @@ func (u *understander) words(q query) query {
 	// the question (菜 is not found in 蔬菜).
 	// Where its words start and end, in order.
 	offs := make([]int, 0, 2*len(toks))
-	// Whether the plan uses each word, asked once: 1 yes, 2 no.
-	used := make([]int8, len(toks))
 	inPlan := func(k int) bool {
 		if used[k] == 0 {
 			used[k] = 2

@@ -178,7 +178,9 @@ func followedBy(next []uint16, b uint16) int {
 // correction in corrected. Only stretches made of whole words of the
 // question are tried, and only where one of those words is a single
 // character or one the plan never uses: a typo breaks a word apart.
-func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string) string {
+// Whether the plan uses each word of toks is read from used, and what
+// correct looks up is kept there: 1 yes, 2 no, 0 not known.
+func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string, used []int8) string {
 	// Each word is looked up once, for the stretches it stands in; in the
 	// plan's words only when it stands in one short enough to try.
 	words := make([]word, len(toks))
@@ -188,7 +190,13 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 	lookUp := func(i, j int) {
 		for k := i; k < j; k++ {
 			if !words[k].looked {
-				words[k].known, words[k].looked = known(toks[k].Text), true
+				if used[k] == 0 {
+					used[k] = 2
+					if known(toks[k].Text) {
+						used[k] = 1
+					}
+				}
+				words[k].known, words[k].looked = used[k] == 1, true
 			}
 		}
 	}

@@ -69,7 +69,7 @@ type qtoken struct {
 // stop words, one of them at least not a word of the plan: what is left of
 // a word the dictionary lacks.
 func (u *understander) joinUnknown(text string, toks []segment.Token) []qtoken {
-	var out []qtoken
+	out := make([]qtoken, 0, len(toks))
 	single := func(t segment.Token) bool {
 		return utf8.RuneCountInString(t.Text) == 1 && !u.stop[t.Text] && allHan([]rune(t.Text))
 	}
@@ -651,7 +651,7 @@ func (u *understander) words(q query) query {
 			used = make([]int8, len(toks))
 		}
 	}
-	b := termBuilder{stop: u.stop, frames: u.frames}
+	b := termBuilder{stop: u.stop, frames: u.frames, terms: make([]term, 0, len(toks)+8)}
 	// Everyday words the plan does not use: their plan words join the
 	// query as alternatives. An everyday word counts only as whole words of
 	// the question (菜 is not found in 蔬菜).

@@ -220,7 +220,9 @@ func (s *Segmenter) Freq(word string) float64 {
 
 // cut emits the tokens of text run by run.
 func (s *Segmenter) cut(text string, search bool) []Token {
-	var out []Token
+	// Room for a word of a character and a half, as Chinese mostly has:
+	// the tokens are made once, not grown from one.
+	out := make([]Token, 0, len(text)/4+2)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {

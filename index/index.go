@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"regexp"
 	"slices"
 	"sort"
@@ -2093,10 +2094,6 @@ type scorer struct {
 	got     []float64 // scratch: weight present per alternative
 	best    []float64 // scratch: best share per group
 	held    []uint64  // scratch: the terms cover finds held
-	// memo holds the cover of the sets of terms asked since reset, for a
-	// question of 64 terms at most: the sentences of the candidates hold
-	// the same few sets over and over.
-	memo map[uint64]float64
 }
 
 type altInfo struct {
@@ -2143,10 +2140,6 @@ func (sc *scorer) reset(terms []term, weight func(i int) float64) {
 	sc.groups = len(sc.groupOf)
 	sc.got = slices.Grow(sc.got[:0], len(sc.alts))[:len(sc.alts)]
 	sc.best = slices.Grow(sc.best[:0], sc.groups)[:sc.groups]
-	if sc.memo == nil {
-		sc.memo = map[uint64]float64{}
-	}
-	clear(sc.memo)
 }
 
 // cover sums the weight of the question's words that has accepts. A
@@ -2165,24 +2158,26 @@ func (sc *scorer) cover(has func(string) bool) float64 {
 // coverBits is cover with the question's words held told by their place
 // in it: bit i of held (held[i/64]'s bit i%64) for the i-th term.
 func (sc *scorer) coverBits(held []uint64) float64 {
-	if len(held) == 1 {
-		if c, ok := sc.memo[held[0]]; ok {
-			return c
+	sum, alts := 0.0, false
+	// The terms held, in their order: a set's bits, lowest first.
+	for k, set := range held {
+		for ; set != 0; set &= set - 1 {
+			i := k*64 + bits.TrailingZeros64(set)
+			if a := sc.alt[i]; a >= 0 {
+				if !alts {
+					clear(sc.got)
+					alts = true
+				}
+				sc.got[a] += sc.weight[i]
+			} else {
+				sum += sc.weight[i]
+			}
 		}
 	}
-	clear(sc.got)
+	if !alts {
+		return sum
+	}
 	clear(sc.best)
-	sum := 0.0
-	for i := range sc.terms {
-		if held[i/64]&(1<<(i%64)) == 0 {
-			continue
-		}
-		if a := sc.alt[i]; a >= 0 {
-			sc.got[a] += sc.weight[i]
-		} else {
-			sum += sc.weight[i]
-		}
-	}
 	for a, info := range sc.alts {
 		// An alternative none of whose words is held adds nothing.
 		if info.all > 0 && sc.got[a] != 0 {
@@ -2191,9 +2186,6 @@ func (sc *scorer) coverBits(held []uint64) float64 {
 	}
 	for _, w := range sc.best {
 		sum += w
-	}
-	if len(held) == 1 {
-		sc.memo[held[0]] = sum
 	}
 	return sum
 }

@@ -168,6 +168,15 @@ func (idx *Index) df(id int32, field int) int {
 	return int(idx.fields[field].at[id+1] - idx.fields[field].at[id])
 }
 
+// holdsNumber reports whether the document's text holds a digit, as its
+// sentences tell when they are read.
+func (d *doc) holdsNumber() bool {
+	if len(d.digits) == len(d.sentText) && len(d.sentText) > 0 {
+		return slices.Contains(d.digits, true)
+	}
+	return strings.ContainsFunc(d.text, unicode.IsDigit)
+}
+
 // textTokens are the words of the document's text, with their offsets,
 // read from its spans: wanted for the few documents a search shows.
 func (d *doc) textTokens() []segment.Token {
@@ -1816,7 +1825,7 @@ func (idx *Index) features(q query, hits []hit) []float64 {
 		flag(q.Quantity), flag(h.quantity), flag(len(q.Corrected) > 0),
 		math.Min(rel2, 2), flag(h.named),
 		math.Log1p(float64(idx.held(q, h.d))),
-		flag(q.Quantity && !strings.ContainsFunc(h.d.text, unicode.IsDigit)),
+		flag(q.Quantity && !h.d.holdsNumber()),
 		flag(q.Intents[kindWhen] && !yearRe.MatchString(h.d.text)),
 		flag(idx.lacksAsked(q, h)),
 		flag(q.Whether),

@@ -205,11 +205,17 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 	for i := 0; i < len(toks); i++ {
 		done := false
 		for j := min(len(toks), i+4); j > i && !done; j-- {
-			w := text[toks[i].Start:toks[j-1].End]
-			n := utf8.RuneCountInString(w)
-			if n < 2 || n > 4 || !contiguous(toks[i:j]) {
+			if !contiguous(toks[i:j]) {
 				continue
 			}
+			n := 0
+			for _, w := range words[i:j] {
+				n += w.runes
+			}
+			if n < 2 || n > 4 {
+				continue
+			}
+			w := text[toks[i].Start:toks[j-1].End]
 			if lookUp(i, j); !suspicious(words[i:j]) {
 				continue
 			}

@@ -237,6 +237,7 @@ type Index struct {
 	heads     headingList         // the plan's headings, keyed (see headings)
 	headsOnce sync.Once
 	n         int
+	idfs      []float64 // the idf of a word by the number of documents holding it (idf)
 	qu        *understander
 	decision  Decision
 
@@ -341,6 +342,10 @@ func build(plan *corpus.Plan, seg *segment.Segmenter, words []string, targets []
 		idx.docs[d.id] = d
 	}
 	idx.n = len(idx.docs)
+	idx.idfs = make([]float64, idx.n+1)
+	for df := range idx.idfs {
+		idx.idfs[df] = math.Log(1 + (float64(idx.n)-float64(df)+0.5)/(float64(df)+0.5))
+	}
 	if err := idx.readFigures(nums); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("index: %w", err)
@@ -2238,8 +2243,7 @@ func (idx *Index) absentWeight(w string) float64 {
 // idf weighs a word by how rare it is in the plan; a word the plan never
 // uses weighs as much as the rarest.
 func (idx *Index) idf(w string) float64 {
-	df := idx.freq(w)
-	return math.Log(1 + (float64(idx.n)-float64(df)+0.5)/(float64(df)+0.5))
+	return idx.idfs[idx.freq(w)]
 }
 
 // exact reports whether the document's title, or one of a term's aliases,

@@ -637,7 +637,7 @@ func (u *understander) read(raw string) query {
 // its typos corrected, its everyday words and the plan's, its words
 // unknown to both. q's maps are not changed: plans share them.
 func (u *understander) words(q query) query {
-	q.Corrected = map[string]string{}
+	q.Corrected = nil // the plan's own, made at its first correction
 	text := q.text
 	// A text is cut once, and again only where it changed.
 	toks := u.seg.Cut(text)
@@ -646,7 +646,7 @@ func (u *understander) words(q query) query {
 	// Homophone typos of a pinyin keyboard: a stretch of the question that
 	// the plan never writes but that sounds like one it does.
 	if u.typos != nil {
-		if c := u.typos.correct(text, toks, func(w string) bool { return u.stop[w] }, u.vocab, q.Corrected, used); c != text {
+		if c := u.typos.correct(text, toks, func(w string) bool { return u.stop[w] }, u.vocab, &q.Corrected, used); c != text {
 			text, toks = c, u.seg.Cut(c)
 			used = make([]int8, len(toks))
 		}

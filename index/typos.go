@@ -2,7 +2,6 @@ package index
 
 import (
 	_ "embed"
-	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -175,12 +174,12 @@ func followedBy(next []uint16, b uint16) int {
 }
 
 // correct returns text with its homophone typos corrected, recording each
-// correction in corrected. Only stretches made of whole words of the
+// correction in *corrected (made at the first). Only stretches made of whole words of the
 // question are tried, and only where one of those words is a single
 // character or one the plan never uses: a typo breaks a word apart.
 // Whether the plan uses each word of toks is read from used, and what
 // correct looks up is kept there: 1 yes, 2 no, 0 not known.
-func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected map[string]string, used []int8) string {
+func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected *map[string]string, used []int8) string {
 	// Each word is looked up once, for the stretches it stands in; in the
 	// plan's words only when it stands in one short enough to try.
 	words := make([]word, len(toks))
@@ -219,12 +218,19 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 			if lookUp(i, j); !suspicious(words[i:j]) {
 				continue
 			}
-			rs := []rune(w)
+			var buf [4]rune // n is at most 4
+			rs := buf[:0]
+			for _, r := range w {
+				rs = append(rs, r)
+			}
 			if !allHan(rs) || h.isWord(w) {
 				continue
 			}
 			if c, ok := h.lookup(rs); ok {
-				corrected[w] = c
+				if *corrected == nil {
+					*corrected = map[string]string{}
+				}
+				(*corrected)[w] = c
 				b.WriteString(text[prev:toks[i].Start])
 				b.WriteString(c)
 				prev = toks[j-1].End
@@ -296,22 +302,18 @@ func (h *homophones) lookup(w []rune) (string, bool) {
 			rarest, at = p, i
 		}
 	}
-	return h.readAt(w, sounds[:len(w)], func(yield func(int) bool) {
-		for _, pos := range rarest {
-			if !yield(int(pos) - at) {
-				return
-			}
-		}
-	})
+	return h.readAt(w, sounds[:len(w)], rarest, at)
 }
 
 // readAt reads w, whose sounds are given, at each start of a stretch of
-// the plan: the one stretch that sounds like w and differs from it in one
-// character, when none is w itself. Every stretch that sounds like w must
-// be among the starts, w itself too where the plan writes it.
-func (h *homophones) readAt(w []rune, sounds []uint16, starts iter.Seq[int]) (string, bool) {
-	found, written := "", false
-	for start := range starts {
+// the plan (each of positions, less shift): the one stretch that sounds
+// like w and differs from it in one character, when none is w itself.
+// Every stretch that sounds like w must be among the starts, w itself too
+// where the plan writes it.
+func (h *homophones) readAt(w []rune, sounds []uint16, positions []int32, shift int) (string, bool) {
+	found, written := -1, false // found: where the stretch found starts
+	for _, pos := range positions {
+		start := int(pos) - shift
 		if start < 0 || start+len(w) > len(h.text) {
 			continue
 		}
@@ -329,16 +331,21 @@ func (h *homophones) readAt(w []rune, sounds []uint16, starts iter.Seq[int]) (st
 		if diff != 1 {
 			continue
 		}
-		c := string(h.text[start : start+len(w)])
-		if len(w) == 2 && !h.isWord(c) {
+		c := h.text[start : start+len(w)]
+		if len(w) == 2 && !h.isWord(string(c)) {
 			continue
 		}
-		if found != "" && found != c {
+		if found >= 0 && !slices.Equal(h.text[found:found+len(w)], c) {
 			return "", false // two readings: do not guess
 		}
-		found = c
+		if found < 0 {
+			found = start
+		}
 	}
-	return found, found != "" && !written
+	if found < 0 {
+		return "", false
+	}
+	return string(h.text[found : found+len(w)]), !written
 }
 
 // soundOfRune is the number of a character's sound, 0 for one the plan

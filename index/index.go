@@ -138,7 +138,7 @@ func (l *lexicon) id(w string) int32 {
 // title or extra holds the word, and the stretch of the index's in that
 // lists the sentences of its text holding the word, from off, n long. The
 // document's place among the plan's documents (ord-1) is kept apart, in
-// postingLists.doc: a search reads the places of many postings to find
+// postingLists.postDoc: a search reads the places of many postings to find
 // those of a few documents.
 type posting struct {
 	title  bool

@@ -667,15 +667,7 @@ func (u *understander) words(q query) query {
 		return used[k] == 1
 	}
 	for i, t := range toks {
-		for _, o := range [2]int{t.Start, t.End} {
-			if len(offs) == 0 || offs[len(offs)-1] < o {
-				offs = append(offs, o)
-			} else if offs[len(offs)-1] > o {
-				offs = append(offs, o)
-				slices.Sort(offs)
-				offs = slices.Compact(offs)
-			}
-		}
+		offs = append(offs, t.Start, t.End)
 		// Two words of the plan side by side in the question: an answer
 		// that writes them so (东河制造) speaks of the same thing.
 		if i > 0 && toks[i-1].End == t.Start && !u.stop[t.Text] && !u.stop[toks[i-1].Text] &&
@@ -683,6 +675,10 @@ func (u *understander) words(q query) query {
 			q.Phrases = append(q.Phrases, phrase{toks[i-1].Text, t.Text, text[toks[i-1].Start:t.End]})
 		}
 	}
+	if !slices.IsSorted(offs) {
+		slices.Sort(offs)
+	}
+	offs = slices.Compact(offs)
 	masked := []byte(text)
 	for _, m := range q.synonyms.in(u, text, offs) {
 		syn := u.synonyms[m.syn]

@@ -8,6 +8,15 @@ import (
 	"github.com/mozillazg/go-pinyin"
 )
 
+// soundOf is the sound of a Chinese character as the table names it (soundNum):
+// its first reading, without tones; "" for another character, or one the table lacks.
+func soundOf(r rune) string {
+	if s := soundNum(r); s > 0 {
+		return sounds().names[s-1]
+	}
+	return ""
+}
+
 // TestSounds checks the table of sounds (data/sounds.txt) against
 // go-pinyin, from which it is made, for every Chinese character: the
 // first reading without tones, or none. When it fails after go-pinyin

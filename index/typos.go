@@ -41,15 +41,6 @@ func newHomophones(texts func() []string, isWord func(string) bool) *homophones 
 	return &homophones{texts: texts, isWord: isWord}
 }
 
-// soundOf is the sound of a Chinese character: its first reading, without
-// tones; "" for another character, or one the table lacks.
-func soundOf(r rune) string {
-	if s := soundNum(r); s > 0 {
-		return sounds().names[s-1]
-	}
-	return ""
-}
-
 // soundNum is the number of a Chinese character's sound, from 1: its place
 // in the table of sounds, plus one; 0 for another character, or one the
 // table lacks.
@@ -174,9 +165,10 @@ func followedBy(next []uint16, b uint16) int {
 }
 
 // correct returns text with its homophone typos corrected, recording each
-// correction in *corrected (made at the first). Only stretches made of whole words of the
-// question are tried, and only where one of those words is a single
-// character or one the plan never uses: a typo breaks a word apart.
+// correction in *corrected (made at the first). Only stretches made of
+// whole words of the question are tried, and only where one of those words
+// is a single character or one the plan never uses: a typo breaks a word
+// apart.
 // Whether the plan uses each word of toks is read from used, and what
 // correct looks up is kept there: 1 yes, 2 no, 0 not known.
 func (h *homophones) correct(text string, toks []segment.Token, stop, known func(string) bool, corrected *map[string]string, used []int8) string {
@@ -188,15 +180,13 @@ func (h *homophones) correct(text string, toks []segment.Token, stop, known func
 	}
 	lookUp := func(i, j int) {
 		for k := i; k < j; k++ {
-			if !words[k].looked {
-				if used[k] == 0 {
-					used[k] = 2
-					if known(toks[k].Text) {
-						used[k] = 1
-					}
+			if used[k] == 0 {
+				used[k] = 2
+				if known(toks[k].Text) {
+					used[k] = 1
 				}
-				words[k].known, words[k].looked = used[k] == 1, true
 			}
+			words[k].known = used[k] == 1
 		}
 	}
 	var b strings.Builder
@@ -254,11 +244,11 @@ func contiguous(toks []segment.Token) bool {
 }
 
 // word is what correct reads of a word of the question: whether it is a
-// stop word, whether the plan uses it (once looked), and its length in
+// stop word, whether the plan uses it (once looked up), and its length in
 // characters.
 type word struct {
-	stop, known, looked bool
-	runes               int
+	stop, known bool
+	runes       int
 }
 
 // suspicious reports whether a run of words may hide a typo: it neither

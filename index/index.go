@@ -1025,7 +1025,13 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 			b = new(scratch)
 		}
 		defer idx.scratch.Put(b) // hits go no further than this search
-		found, err := idx.retrieveIn(ctx, q, b)
+		// The hits shown, and the second that features reads; one more
+		// when the first is named, as found may hold it.
+		need := max(limit, 2)
+		if len(hits) > 0 {
+			need++
+		}
+		found, err := idx.retrieveIn(ctx, q, b, need)
 		if err != nil {
 			return ans, nil, s, err
 		}
@@ -1132,6 +1138,16 @@ type scratch struct {
 	sum     []float64
 	matched []int32
 	touched []int32
+	// The candidates by the most they may score, and the hits that may
+	// show, best first (see mayShow).
+	bounds []bound
+	shown  []int32
+}
+
+// bound is the most a candidate (by its place in found) may score.
+type bound struct {
+	c    int32
+	most float64
 }
 
 // hitKey is what hits are sorted by, and the place of the hit.
@@ -1171,11 +1187,14 @@ func (idx *Index) uniqOf(uniq []int32, w string) int {
 
 // retrieve finds the query's candidates by BM25 (bm25) and re-ranks them.
 func (idx *Index) retrieve(ctx context.Context, q query) ([]hit, error) {
-	return idx.retrieveIn(ctx, q, new(scratch))
+	return idx.retrieveIn(ctx, q, new(scratch), 0)
 }
 
-// retrieveIn is retrieve in b's memory.
-func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, error) {
+// retrieveIn is retrieve in b's memory. With need > 0 it returns only the
+// hits that may be among the first need that dedupe keeps, or that features
+// reads (the first two): those of the others are not worked out (see
+// mayShow).
+func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int) ([]hit, error) {
 	cl := idx.clauses(q, b)
 	if len(cl) == 0 {
 		return nil, nil
@@ -1283,8 +1302,9 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 	for _, m := range found {
 		b.cand[m.place] = 0
 	}
-	for c, m := range found {
-		d := m.d
+	// The words each candidate holds, in the document and in its title
+	// (inDoc, inTitle), and in which sentences (in).
+	holds := func(c int) {
 		posts := b.posts[c*nu : (c+1)*nu]
 		clear(inDoc)
 		clear(inTitle)
@@ -1300,6 +1320,64 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 				inTitle[i/64] |= 1 << (i % 64)
 			}
 		}
+	}
+	// The most each candidate may score, from what it holds: its best
+	// sentence holds no more than the document does, and the question's
+	// words side by side where the document holds both. Candidates are
+	// scored best bound first, and only while one may still show (see
+	// mayShow): most questions are answered by a few of the fifty.
+	bounds := b.bounds[:0]
+	for c, m := range found {
+		d := m.d
+		holds(c)
+		cov, titleCov := sc.coverBits(inDoc)/total, sc.coverBits(inTitle)/total
+		bonus := 0.0
+		if q.Quantity && slices.Contains(d.digits, true) {
+			bonus = 0.08
+			if len(q.Units) > 0 {
+				bonus = 0.25
+			}
+		}
+		mix := 0.55*(cov+bonus) + 0.45*cov
+		bm := math.Round(m.score/maxBM*1e6) / 1e6
+		u := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
+		if slices.Contains(asks, d.kind) {
+			u *= intentBoost[d.kind]
+		}
+		if len(q.Phrases) > 0 {
+			posts := b.posts[c*nu : (c+1)*nu]
+			n := 0
+			for i, p := range q.Phrases {
+				j1, j2 := phrased[2*i], phrased[2*i+1]
+				if (j1 < 0 && idx.has(d, p.first) || j1 >= 0 && posts[j1] >= 0) && (j2 < 0 && idx.has(d, p.second) || j2 >= 0 && posts[j2] >= 0) {
+					n++
+				}
+			}
+			u *= 1 + phraseBoost*float64(n)/float64(len(q.Phrases))
+		}
+		exact := idx.exact(d, q)
+		if exact {
+			u *= 1.5
+		}
+		if asked != 0 && asked&d.periods == 0 && d.periods&^asked != 0 {
+			u *= 0.6
+		}
+		if d.kind == KindTerm && !exact && !slices.Contains(asks, KindTerm) && titleCov < 0.999 {
+			u *= 0.6
+		}
+		bounds = append(bounds, bound{c: int32(c), most: u})
+	}
+	b.bounds = bounds
+	slices.SortFunc(bounds, func(a, b bound) int { return cmp.Compare(b.most, a.most) })
+	show := mayShow{need: need, top: b.shown[:0]}
+	for _, bd := range bounds {
+		if !show.may(bd.most) {
+			break
+		}
+		c, m := int(bd.c), found[bd.c]
+		d := m.d
+		posts := b.posts[c*nu : (c+1)*nu]
+		holds(c)
 		cov := sc.coverBits(inDoc)
 		titleCov := sc.coverBits(inTitle)
 		// The words each sentence holds, with the title's: a row of held
@@ -1393,7 +1471,9 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 			topic = topicSc.coverBits(inDoc) / topicTotal
 		}
 		hits = append(hits, hit{d: d, score: score, rel: rel, sent: sent, cov: cov, title: titleCov, topic: topic, bm: bm, quantity: quantity, best: best})
+		show.add(hits, len(hits)-1)
 	}
+	b.shown = show.top
 	// Ties go in the plan's order: bleve's order of equal scores follows
 	// the order its batch happened to index them. No two hits tie in
 	// both, so an unstable sort sorts them as a stable one would. The
@@ -1423,7 +1503,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch) ([]hit, e
 				continue
 			}
 			pid, _, _ := strings.Cut(strings.TrimPrefix(h.d.id, "g"), ".")
-			for j := i + 1; j < len(hits) && hits[j].score >= 0.9*h.score; j++ {
+			for j := i + 1; j < len(hits) && hits[j].score >= givesWay*h.score; j++ {
 				if hits[j].d.id == pid {
 					p := hits[j]
 					copy(hits[i+1:j+1], hits[i:j])
@@ -2275,16 +2355,9 @@ func (idx *Index) exact(d *doc, q query) bool {
 // dedupe drops the hits whose text another hit already shows and keeps
 // at most limit.
 func dedupe(hits []hit, limit int) []hit {
-	// A passage, a project and a target show the same thing when their
-	// texts are the same; an indicator or a term, when it is also of the
-	// same kind.
-	byText := func(k Kind) bool { return k == KindPassage || k == KindProject || k == KindTarget }
-	same := func(a, b *doc) bool {
-		return a.text == b.text && (a.kind == b.kind || byText(a.kind) && byText(b.kind))
-	}
 	out := make([]hit, 0, min(limit, len(hits)))
 	for _, h := range hits {
-		if slices.ContainsFunc(out, func(o hit) bool { return same(o.d, h.d) }) {
+		if slices.ContainsFunc(out, func(o hit) bool { return sameShown(o.d, h.d) }) {
 			continue
 		}
 		out = append(out, h)
@@ -2293,6 +2366,57 @@ func dedupe(hits []hit, limit int) []hit {
 		}
 	}
 	return out
+}
+
+// sameShown reports whether two documents show the same thing: a passage,
+// a project and a target when their texts are the same; an indicator or a
+// term, when it is also of the same kind.
+func sameShown(a, b *doc) bool {
+	byText := func(k Kind) bool { return k == KindPassage || k == KindProject || k == KindTarget }
+	return a.text == b.text && (a.kind == b.kind || byText(a.kind) && byText(b.kind))
+}
+
+// givesWay is how well a paragraph must be found, against a figure of its
+// prose found before it, for the figure to give way to it (retrieveIn).
+const givesWay = 0.9
+
+// mayShow tells, as a plan's candidates are scored best bound first,
+// whether a candidate may still matter: be among the first need hits
+// that dedupe keeps, or a paragraph a figure among them gives way to.
+// Neither may one whose score is below givesWay times that of the
+// need-th kept hit scored so far: it sorts after need hits that dedupe
+// keeps, and no figure before them gives way to it.
+type mayShow struct {
+	need  int
+	top   []int32 // the hits scored, by their place in hits, best first
+	least float64 // the score of the need-th hit dedupe keeps of top, 0 before
+}
+
+// may reports whether a candidate that scores at most most may matter.
+// The bound and the score are worked out apart: they may differ in their
+// last digits.
+func (s *mayShow) may(most float64) bool {
+	return s.need <= 0 || !(most*(1+1e-9) < givesWay*s.least)
+}
+
+// add takes the score of hits[i] into account.
+func (s *mayShow) add(hits []hit, i int) {
+	h := hits[i]
+	if s.need <= 0 || h.score <= s.least {
+		return // least can only rise
+	}
+	k, _ := slices.BinarySearchFunc(s.top, h.score, func(t int32, score float64) int { return cmp.Compare(score, hits[t].score) })
+	s.top = slices.Insert(s.top, k, int32(i))
+	n := 0
+	for x, t := range s.top {
+		if slices.ContainsFunc(s.top[:x], func(o int32) bool { return sameShown(hits[o].d, hits[t].d) }) {
+			continue
+		}
+		if n++; n == s.need {
+			s.least = hits[t].score
+			return
+		}
+	}
 }
 
 // result turns a document into a result, without its excerpt (see

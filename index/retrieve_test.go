@@ -140,13 +140,6 @@ func TestDedupeKinds(t *testing.T) {
 	for _, d := range docs {
 		hits = append(hits, hit{d: d})
 	}
-	ids := func(hs []hit) []string {
-		var out []string
-		for _, h := range hs {
-			out = append(out, h.d.id)
-		}
-		return out
-	}
 	if got, want := ids(dedupe(hits, 10)), []string{"p1", "i1", "t1", "p2", "p3"}; !slices.Equal(got, want) {
 		t.Errorf("dedupe = %v, want %v", got, want)
 	}
@@ -222,4 +215,78 @@ func TestBM25Canceled(t *testing.T) {
 	if got := score(); !maps.Equal(got, want) {
 		t.Errorf("after a canceled search: %v, want %v", got, want)
 	}
+}
+
+// TestPruneKeepsShown checks that a search that works out only the
+// candidates that may show (retrieveIn with need) finds the hits dedupe
+// keeps and those features reads as one that works them all out: the same
+// documents, in the same order, with the same scores. It asks the labelled
+// questions of the built-in plan and of the outlines, each of its plan,
+// with one scratch for them all as a plan's searches share one.
+func TestPruneKeepsShown(t *testing.T) {
+	ctx := context.Background()
+	skipped, asked := 0, 0
+	for _, tt := range []struct {
+		idx       *Index
+		questions string
+	}{
+		{testIndex(t), "testdata/calib/donghe-everyday.jsonl"},
+		{outlineIndex(t, "national-15th.txt"), "testdata/calib/national-everyday.jsonl"},
+		{outlineIndex(t, "nanjing-15th.txt"), "testdata/calib/nanjing-everyday.jsonl"},
+		{outlineIndex(t, "suzhou-15th.txt"), "testdata/calib/suzhou-everyday.jsonl"},
+	} {
+		src, err := os.ReadFile(tt.questions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		questions := slices.Clone(benchQuestions)
+		for line := range bytes.Lines(src) {
+			var v struct{ Q string }
+			if err := json.Unmarshal(line, &v); err != nil {
+				t.Fatal(err)
+			}
+			questions = append(questions, v.Q)
+		}
+		pruned := new(scratch)
+		for _, question := range questions {
+			q := tt.idx.qu.understand(question)
+			if len(q.Terms) == 0 {
+				continue
+			}
+			all, err := tt.idx.retrieveIn(ctx, q, new(scratch), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, need := range []int{2, 5, 6} {
+				some, err := tt.idx.retrieveIn(ctx, q, pruned, need)
+				if err != nil {
+					t.Fatal(err)
+				}
+				asked++
+				if len(some) < len(all) {
+					skipped++
+				}
+				same := func(a, b []hit) bool {
+					return slices.EqualFunc(a, b, func(x, y hit) bool { return x == y })
+				}
+				if !same(some[:min(2, len(some))], all[:min(2, len(all))]) || !same(dedupe(some, need), dedupe(all, need)) {
+					t.Errorf("%s (need %d): pruned %v, all %v", question, need, ids(dedupe(some, need)), ids(dedupe(all, need)))
+				}
+			}
+		}
+	}
+	// Many searches leave out candidates that would be kept: the test
+	// must see them.
+	if skipped < asked/4 {
+		t.Errorf("%d of %d searches left candidates out: too few to test", skipped, asked)
+	}
+}
+
+// ids are the documents of hits, by their ids.
+func ids(hits []hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.d.id)
+	}
+	return out
 }

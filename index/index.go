@@ -1325,14 +1325,35 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 	// sentence holds no more than the document does, and the question's
 	// words side by side where the document holds both. Candidates are
 	// scored best bound first, and only while one may still show (see
-	// mayShow): most questions are answered by a few of the fifty.
+	// mayShow): most questions are answered by a few of the fifty. The
+	// bounds read the documents' briefs, side by side, and the postings'
+	// title marks, not the documents and postings themselves.
+	var boost [len(docKinds)]float64
+	for k, kind := range docKinds {
+		boost[k] = 1
+		if slices.Contains(asks, kind) {
+			boost[k] = intentBoost[kind]
+		}
+	}
+	asksTerm := slices.Contains(asks, KindTerm)
 	bounds := b.bounds[:0]
 	for c, m := range found {
-		d := m.d
-		holds(c)
+		br := &idx.bm.brief[m.place]
+		posts := b.posts[c*nu : (c+1)*nu]
+		clear(inDoc)
+		clear(inTitle)
+		for i, j := range of {
+			if j < 0 || posts[j] < 0 {
+				continue
+			}
+			inDoc[i/64] |= 1 << (i % 64)
+			if k := posts[j]; idx.bm.titled[k/64]&(1<<(k%64)) != 0 {
+				inTitle[i/64] |= 1 << (i % 64)
+			}
+		}
 		cov, titleCov := sc.coverBits(inDoc)/total, sc.coverBits(inTitle)/total
 		bonus := 0.0
-		if q.Quantity && slices.Contains(d.digits, true) {
+		if q.Quantity && br.numbers {
 			bonus = 0.08
 			if len(q.Units) > 0 {
 				bonus = 0.25
@@ -1340,37 +1361,42 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 		}
 		mix := 0.55*(cov+bonus) + 0.45*cov
 		bm := math.Round(m.score/maxBM*1e6) / 1e6
-		u := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm)
-		if slices.Contains(asks, d.kind) {
-			u *= intentBoost[d.kind]
-		}
+		u := mix * mix * (1 + 0.3*titleCov) * (1 + 0.2*bm) * boost[br.kind]
 		if len(q.Phrases) > 0 {
-			posts := b.posts[c*nu : (c+1)*nu]
+			// A word of a phrase the question does not search may be
+			// anywhere.
 			n := 0
-			for i, p := range q.Phrases {
+			for i := range q.Phrases {
 				j1, j2 := phrased[2*i], phrased[2*i+1]
-				if (j1 < 0 && idx.has(d, p.first) || j1 >= 0 && posts[j1] >= 0) && (j2 < 0 && idx.has(d, p.second) || j2 >= 0 && posts[j2] >= 0) {
+				if (j1 < 0 || posts[j1] >= 0) && (j2 < 0 || posts[j2] >= 0) {
 					n++
 				}
 			}
 			u *= 1 + phraseBoost*float64(n)/float64(len(q.Phrases))
 		}
-		exact := idx.exact(d, q)
+		exact := br.runes&^q.runes == 0 && idx.exact(m.d, q)
 		if exact {
 			u *= 1.5
 		}
-		if asked != 0 && asked&d.periods == 0 && d.periods&^asked != 0 {
+		if asked != 0 && asked&br.periods == 0 && br.periods&^asked != 0 {
 			u *= 0.6
 		}
-		if d.kind == KindTerm && !exact && !slices.Contains(asks, KindTerm) && titleCov < 0.999 {
+		if docKinds[br.kind] == KindTerm && !exact && !asksTerm && titleCov < 0.999 {
 			u *= 0.6
 		}
 		bounds = append(bounds, bound{c: int32(c), most: u})
 	}
 	b.bounds = bounds
-	slices.SortFunc(bounds, func(a, b bound) int { return cmp.Compare(b.most, a.most) })
 	show := mayShow{need: need, top: b.shown[:0]}
-	for _, bd := range bounds {
+	for next := range bounds {
+		// The best bound left, moved to next: most searches stop after a
+		// few, sooner than a sort of them all would.
+		for k := next + 1; k < len(bounds); k++ {
+			if bounds[k].most > bounds[next].most {
+				bounds[k], bounds[next] = bounds[next], bounds[k]
+			}
+		}
+		bd := bounds[next]
 		if !show.may(bd.most) {
 			break
 		}
@@ -1678,11 +1704,29 @@ type bm25Figures struct {
 	avg     [3]float64 // by field
 	byPlace []*doc
 	num     []uint64 // by place
+	// brief is, by place, what a search reads of each candidate before it
+	// reads the document (see retrieveIn), and titled marks the postings
+	// (posting.title) of a word in a title, a bit each.
+	brief  []docBrief
+	titled []uint64
 	// saturation is, by field and by place, what BM25 adds to a term's
 	// frequency below the line for the document's length:
 	// k1·(1 − b + b·length/avg), made once rather than for each posting.
 	saturation [3][]float64
 }
+
+// docBrief is what a search's bound of a candidate reads of its document
+// (see retrieveIn): its runes for exact, the place of its kind in
+// docKinds, its periods, and whether it holds a number.
+type docBrief struct {
+	runes   uint64
+	kind    uint8
+	periods uint8
+	numbers bool
+}
+
+// docKinds are the kinds of the plans' documents.
+var docKinds = [...]Kind{KindPassage, KindIndicator, KindTerm, KindProject, KindTarget}
 
 // readFigures reads the BM25 figures from bleve's index, once: an index is
 // built once. nums are bleve's numbers for the documents, by place, when
@@ -1701,7 +1745,7 @@ func (idx *Index) readFigures(nums []uint64) error {
 	if err != nil {
 		return err
 	}
-	st := bm25Figures{docs: float64(n), byPlace: make([]*doc, len(idx.docs)), num: nums}
+	st := bm25Figures{docs: float64(n), byPlace: make([]*doc, len(idx.docs)), num: nums, brief: make([]docBrief, len(idx.docs)), titled: make([]uint64, (len(idx.post)+63)/64)}
 	if len(nums) != len(idx.docs) {
 		if st.num, err = numbersOf(r, idx.docs); err != nil {
 			return err
@@ -1722,8 +1766,18 @@ func (idx *Index) readFigures(nums []uint64) error {
 	for f := range st.saturation {
 		st.saturation[f] = make([]float64, len(idx.docs))
 	}
+	for k, p := range idx.post {
+		if p.title {
+			st.titled[k/64] |= 1 << (k % 64)
+		}
+	}
 	for _, d := range idx.docs {
 		st.byPlace[d.ord-1] = d
+		kind := slices.Index(docKinds[:], d.kind)
+		if kind < 0 {
+			return fmt.Errorf("a document of kind %q", d.kind)
+		}
+		st.brief[d.ord-1] = docBrief{runes: d.runes, kind: uint8(kind), periods: d.periods, numbers: d.holdsNumber()}
 		for f, norm := range d.norm {
 			if avg := st.avg[f]; avg > 0 && norm > 0 {
 				length := 1 / (norm * norm)

@@ -1144,10 +1144,13 @@ type scratch struct {
 	shown  []int32
 }
 
-// bound is the most a candidate (by its place in found) may score.
+// bound is the most a candidate (by its place in found) may score:
+// unsure while whether the question holds its name is not read (see
+// retrieveIn), term when it is a term that loses for not being named.
 type bound struct {
-	c    int32
-	most float64
+	c            int32
+	most         float64
+	unsure, term bool
 }
 
 // hitKey is what hits are sorted by, and the place of the hit.
@@ -1374,21 +1377,25 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 			}
 			u *= 1 + phraseBoost*float64(n)/float64(len(q.Phrases))
 		}
-		exact := br.runes&^q.runes == 0 && idx.exact(m.d, q)
-		if exact {
-			u *= 1.5
-		}
 		if asked != 0 && asked&br.periods == 0 && br.periods&^asked != 0 {
 			u *= 0.6
 		}
-		if docKinds[br.kind] == KindTerm && !exact && !asksTerm && titleCov < 0.999 {
+		// Whether the question holds the document's name whole (exact) is
+		// read off the document, and for the few scored only: until then
+		// a name the question may hold is taken to be held.
+		term := docKinds[br.kind] == KindTerm && !asksTerm && titleCov < 0.999
+		maybe := br.runes&^q.runes == 0
+		switch {
+		case maybe:
+			u *= 1.5
+		case term:
 			u *= 0.6
 		}
-		bounds = append(bounds, bound{c: int32(c), most: u})
+		bounds = append(bounds, bound{c: int32(c), most: u, unsure: maybe, term: term})
 	}
 	b.bounds = bounds
 	show := mayShow{need: need, top: b.shown[:0]}
-	for next := range bounds {
+	for next := 0; next < len(bounds); next++ {
 		// The best bound left, moved to next: most searches stop after a
 		// few, sooner than a sort of them all would.
 		for k := next + 1; k < len(bounds); k++ {
@@ -1399,6 +1406,17 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 		bd := bounds[next]
 		if !show.may(bd.most) {
 			break
+		}
+		if bd.unsure {
+			bounds[next].unsure = false
+			if !idx.exact(found[bd.c].d, q) {
+				bounds[next].most /= 1.5
+				if bd.term {
+					bounds[next].most *= 0.6
+				}
+				next-- // and the best bound left again
+				continue
+			}
 		}
 		c, m := int(bd.c), found[bd.c]
 		d := m.d

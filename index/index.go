@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -134,6 +135,62 @@ func (l *lexicon) id(w string) int32 {
 	return id
 }
 
+// sharedWords are, for a plan of a library, the library's numbers of the
+// words of all its plans and this plan's number of each (see NewLibrary):
+// the plans of a search look its words up in one table, which the first
+// of them brings into the processor's cache for the others, rather than
+// each in a table of its own.
+type sharedWords struct {
+	ids   map[string]int32 // the library's, of every plan's words
+	local []int32          // this plan's number of each, -1 for none
+}
+
+// wordID is the number of the word w in the plan's lexicon, false when the
+// plan does not use it.
+func (idx *Index) wordID(w string) (int32, bool) {
+	if sh := idx.shared.Load(); sh != nil {
+		g, ok := sh.ids[w]
+		if !ok {
+			return 0, false
+		}
+		id := sh.local[g]
+		return id, id >= 0
+	}
+	id, ok := idx.lex.ids[w]
+	return id, ok
+}
+
+// shareWords gives the plans one table of their words (sharedWords).
+func shareWords(plans []*Index) {
+	n := 0
+	for _, idx := range plans {
+		n = max(n, len(idx.lex.words))
+	}
+	ids := make(map[string]int32, 2*n)
+	of := make([][]int32, len(plans)) // by plan, the library's number of each word
+	for i, idx := range plans {
+		of[i] = make([]int32, len(idx.lex.words))
+		for id, w := range idx.lex.words {
+			g, ok := ids[w]
+			if !ok {
+				g = int32(len(ids))
+				ids[w] = g
+			}
+			of[i][id] = g
+		}
+	}
+	for i, idx := range plans {
+		local := make([]int32, len(ids))
+		for g := range local {
+			local[g] = -1
+		}
+		for id, g := range of[i] {
+			local[g] = int32(id)
+		}
+		idx.shared.Store(&sharedWords{ids: ids, local: local})
+	}
+}
+
 // posting is what a document holding a word holds of it: whether its
 // title or extra holds the word, and the stretch of the index's in that
 // lists the sentences of its text holding the word, from off, n long. The
@@ -186,7 +243,7 @@ func (d *doc) textTokens() []segment.Token {
 
 // freq is the number of the plan's documents that hold the word w.
 func (idx *Index) freq(w string) int {
-	id, ok := idx.lex.ids[w]
+	id, ok := idx.wordID(w)
 	if !ok {
 		return 0
 	}
@@ -207,7 +264,7 @@ func (idx *Index) has(d *doc, w string) bool {
 	if d.ord == 0 { // a list made for a question holds no words
 		return false
 	}
-	id, ok := idx.lex.ids[w]
+	id, ok := idx.wordID(w)
 	if !ok {
 		return false
 	}
@@ -240,6 +297,10 @@ type Index struct {
 	idfs      []float64 // the idf of a word by the number of documents holding it (idf)
 	qu        *understander
 	decision  Decision
+
+	// shared, when the plan is one of a library's, looks its words up
+	// (see sharedWords); it may be set while the plan is searched.
+	shared atomic.Pointer[sharedWords]
 
 	scratch sync.Pool   // *scratch, for retrieve
 	bm      bm25Figures // read from bleve's index once it is built
@@ -1172,7 +1233,7 @@ func (idx *Index) termIDs(q query, b *scratch) []int32 {
 	ids := grown(&b.ids, len(q.Terms))
 	for i, t := range q.Terms {
 		ids[i] = -1
-		if id, ok := idx.lex.ids[t.Text]; ok && idx.postAt[id+1] > idx.postAt[id] {
+		if id, ok := idx.wordID(t.Text); ok && idx.postAt[id+1] > idx.postAt[id] {
 			ids[i] = id
 		}
 	}
@@ -1181,7 +1242,7 @@ func (idx *Index) termIDs(q query, b *scratch) []int32 {
 
 // uniqOf is the place in uniq of the word w, -1 when it is not there.
 func (idx *Index) uniqOf(uniq []int32, w string) int {
-	id, ok := idx.lex.ids[w]
+	id, ok := idx.wordID(w)
 	if !ok {
 		return -1
 	}

@@ -70,6 +70,9 @@ func NewLibrary(plans []*Index, def string) (*Library, error) {
 		l.byName[idx.Name()] = idx
 		l.naming[idx] = naming{period: idx.plan.Period(), level: idx.plan.Level(), places: idx.places, name: strings.ToLower(idx.Name())}
 	}
+	if len(plans) > 1 {
+		shareWords(plans)
+	}
 	if def != "" {
 		idx, ok := l.byName[def]
 		if !ok {

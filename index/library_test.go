@@ -314,3 +314,27 @@ func TestEach(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedWords checks that the plans of a library, which look words up
+// in the library's table, number each word as their own lexicon does, and
+// find none they do not use: the words of every plan, and some of none.
+func TestSharedWords(t *testing.T) {
+	lib := testLibrary(t)
+	var words []string
+	for _, idx := range lib.Plans() {
+		words = append(words, idx.lex.words...)
+	}
+	words = append(words, "", "比特币", "核酸检测点", "x")
+	for _, idx := range lib.Plans() {
+		if idx.shared.Load() == nil {
+			t.Fatalf("%s: no shared table", idx.Name())
+		}
+		for _, w := range words {
+			got, ok := idx.wordID(w)
+			want, wantOK := idx.lex.ids[w]
+			if ok != wantOK || ok && got != want {
+				t.Fatalf("%s: wordID(%q) = %d, %v; its lexicon %d, %v", idx.Name(), w, got, ok, want, wantOK)
+			}
+		}
+	}
+}

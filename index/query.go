@@ -261,6 +261,26 @@ type understander struct {
 	// length in bytes of the longest everyday word.
 	byEveryday map[string]int
 	longest    int
+	// written keeps, by a synonym's plan word, the words of it the plan
+	// writes (partsWritten).
+	written sync.Map
+}
+
+// partsWritten returns the words of w, a synonym's plan word, that the plan
+// writes, as the plan cuts w: the same for every question, kept from the
+// first. The list is shared: it is not to be changed.
+func (u *understander) partsWritten(w string) []string {
+	if known, ok := u.written.Load(w); ok {
+		return known.([]string)
+	}
+	var known []string
+	for _, part := range words(u.seg.Cut(w)) {
+		if u.vocab(part) {
+			known = append(known, part)
+		}
+	}
+	u.written.Store(w, known)
+	return known
 }
 
 type synonym struct {
@@ -712,13 +732,7 @@ func (u *understander) words(q query) query {
 			// A plan word this plan does not write counts by the parts
 			// it does write, or not at all: an alternative no answer can
 			// hold would only weigh the question down.
-			var known []string
-			for _, w := range words(u.seg.Cut(p)) {
-				if u.vocab(w) {
-					known = append(known, w)
-				}
-			}
-			if len(known) > 0 {
+			if known := u.partsWritten(p); len(known) > 0 {
 				alts = append(alts, known)
 			}
 		}

@@ -349,7 +349,7 @@ func (h *homophones) soundOfRune(r rune) uint16 {
 
 func allHan(rs []rune) bool {
 	for _, r := range rs {
-		if !unicode.Is(unicode.Han, r) {
+		if !segment.IsHan(r) {
 			return false
 		}
 	}

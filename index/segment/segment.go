@@ -226,11 +226,11 @@ func (s *Segmenter) cut(text string, search bool) []Token {
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case IsHan(r):
 			j := i + size
 			for j < len(text) {
 				r, size := utf8.DecodeRuneInString(text[j:])
-				if !unicode.Is(unicode.Han, r) {
+				if !IsHan(r) {
 					break
 				}
 				j += size
@@ -248,6 +248,19 @@ func (s *Segmenter) cut(text string, search bool) []Token {
 	return out
 }
 
+// IsHan reports whether r is a Chinese character, as unicode.Is(unicode.Han,
+// r) does, sooner for the characters of most text: those of the basic block
+// of CJK ideographs, and those before the first Chinese character.
+func IsHan(r rune) bool {
+	switch {
+	case r < 0x2E80: // before the first of unicode.Han
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF: // CJK Unified Ideographs, all Han
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
+
 // endWord returns the end of the run of letters and digits (not Chinese
 // characters) starting at i. A '.' between two digits stays inside it, so
 // 4.9 and PM2.5 are one word.
@@ -256,7 +269,7 @@ func endWord(text string, i int) int {
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case IsHan(r):
 			return i
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			prevDigit = unicode.IsDigit(r)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func words(tokens []Token) []string {
@@ -171,5 +172,14 @@ func BenchmarkCutSearch(b *testing.B) {
 	b.SetBytes(int64(len(paragraph)))
 	for b.Loop() {
 		s.CutSearch(paragraph)
+	}
+}
+
+// TestIsHan checks IsHan against unicode.Is(unicode.Han, r) for every rune.
+func TestIsHan(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune+1; r++ {
+		if got, want := IsHan(r), unicode.Is(unicode.Han, r); got != want {
+			t.Fatalf("IsHan(%U) = %v, want %v", r, got, want)
+		}
 	}
 }

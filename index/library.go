@@ -273,6 +273,10 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		limit = 5
 	}
 	scope, naming := l.scope(question, chosen)
+	// The helpers that search the plans beside the caller start while it
+	// reads the question.
+	c := hire(min(len(scope), runtime.GOMAXPROCS(0)) - 1)
+	defer c.release() // for a search that fails before it runs
 	// The words that name a plan are not always the plan's words: 市里
 	// would count against every answer as a word the plan never uses.
 	asked := func(idx *Index) string {
@@ -313,7 +317,7 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scope[b].n, scope[a].n) })
-	each(len(order), func(k int) {
+	c.run(len(order), func(k int) {
 		i := order[k]
 		answers[i], _, found[i], errs[i] = scope[i].searchRead(ctx, reads[i], limit)
 	})
@@ -342,21 +346,54 @@ func (l *Library) Search(ctx context.Context, question string, chosen []string, 
 // (on a virtual machine whose other processor sleeps, 0.1–0.2 ms), and
 // the calls may all be made by then.
 func each(n int, f func(int)) {
-	var next, left atomic.Int32
-	left.Store(int32(n))
-	work := func() {
-		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
-			f(k)
-			left.Add(-1)
-		}
+	hire(min(n, runtime.GOMAXPROCS(0))-1).run(n, f)
+}
+
+// A crew makes calls on as many processors as it may (see each), its
+// helpers started before the caller knows the calls, so that they start
+// while it gets them ready.
+type crew struct {
+	f          func(int)
+	n          int32
+	next, left atomic.Int32
+	ready      atomic.Bool
+}
+
+// hire starts a crew of the caller and helpers more. Its run must follow,
+// soon: the helpers wait for it, or for release.
+func hire(helpers int) *crew {
+	c := new(crew)
+	for range helpers {
+		go func() {
+			for !c.ready.Load() {
+				runtime.Gosched()
+			}
+			c.work()
+		}()
 	}
-	for range min(n, runtime.GOMAXPROCS(0)) - 1 {
-		go work()
-	}
-	work()
+	return c
+}
+
+// run calls f(0) to f(n-1), each once, and returns once every call has
+// returned. A crew runs once.
+func (c *crew) run(n int, f func(int)) {
+	c.f, c.n = f, int32(n)
+	c.left.Store(int32(n))
+	c.ready.Store(true)
+	c.work()
 	// The helpers' last calls: a fraction of a millisecond.
-	for left.Load() > 0 {
+	for c.left.Load() > 0 {
 		runtime.Gosched()
+	}
+}
+
+// release lets the helpers of a crew that will not run go.
+func (c *crew) release() { c.ready.Store(true) }
+
+func (c *crew) work() {
+	for k := c.next.Add(1) - 1; k < c.n; k = c.next.Add(1) - 1 {
+		c.f(int(k))
+		c.left.Add(-1)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -336,5 +337,16 @@ func TestSharedWords(t *testing.T) {
 				t.Fatalf("%s: wordID(%q) = %d, %v; its lexicon %d, %v", idx.Name(), w, got, ok, want, wantOK)
 			}
 		}
+	}
+}
+
+// TestCrewReleased checks that the helpers of a crew released without a
+// run (a search that failed before it) go.
+func TestCrewReleased(t *testing.T) {
+	before := runtime.NumGoroutine()
+	c := hire(3)
+	c.release()
+	for runtime.NumGoroutine() > before {
+		runtime.Gosched()
 	}
 }

@@ -2321,6 +2321,14 @@ type scorer struct {
 	got     []float64 // scratch: weight present per alternative
 	best    []float64 // scratch: best share per group
 	held    []uint64  // scratch: the terms cover finds held
+	// The covers of sets of up to 64 terms worked out since reset, by a
+	// hash of the set: a plan's candidates and their sentences hold the
+	// same few sets over and over. A slot is of this reset when its gen
+	// is gen.
+	memoSet [64]uint64
+	memoOf  [64]float64
+	memoGen [64]uint32
+	gen     uint32
 }
 
 type altInfo struct {
@@ -2338,6 +2346,10 @@ func newScorer(terms []term, weight func(term) float64) *scorer {
 // reset makes sc the scorer of terms, in the memory it has. A question
 // has few groups and alternatives: they are found by looking through them.
 func (sc *scorer) reset(terms []term, weight func(i int) float64) {
+	if sc.gen++; sc.gen == 0 { // once in four billion resets
+		sc.memoGen = [64]uint32{}
+		sc.gen = 1
+	}
 	sc.terms = terms
 	sc.weight = slices.Grow(sc.weight[:0], len(terms))[:len(terms)]
 	sc.alt = slices.Grow(sc.alt[:0], len(terms))[:len(terms)]
@@ -2385,6 +2397,21 @@ func (sc *scorer) cover(has func(string) bool) float64 {
 // coverBits is cover with the question's words held told by their place
 // in it: bit i of held (held[i/64]'s bit i%64) for the i-th term.
 func (sc *scorer) coverBits(held []uint64) float64 {
+	if len(held) != 1 {
+		return sc.sumBits(held)
+	}
+	set := held[0]
+	slot := (set * 0x9E3779B97F4A7C15) >> 58
+	if sc.memoGen[slot] == sc.gen && sc.memoSet[slot] == set {
+		return sc.memoOf[slot]
+	}
+	v := sc.sumBits(held)
+	sc.memoSet[slot], sc.memoOf[slot], sc.memoGen[slot] = set, v, sc.gen
+	return v
+}
+
+// sumBits works coverBits out.
+func (sc *scorer) sumBits(held []uint64) float64 {
 	sum, alts := 0.0, false
 	// The terms held, in their order: a set's bits, lowest first.
 	for k, set := range held {

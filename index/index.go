@@ -302,8 +302,7 @@ type Index struct {
 	// (see sharedWords); it may be set while the plan is searched.
 	shared atomic.Pointer[sharedWords]
 
-	scratch sync.Pool   // *scratch, for retrieve
-	bm      bm25Figures // read from bleve's index once it is built
+	bm bm25Figures // read from bleve's index once it is built
 	// closeMu and closed do for bm25, which scores from the index's own
 	// postings, what bleve does for its search: Close waits for the
 	// searches in hand, and a search after it fails.
@@ -1081,11 +1080,11 @@ func (idx *Index) searchRead(ctx context.Context, read query, limit int) (Answer
 	}
 	var x []float64
 	if len(q.Terms) > 0 {
-		b, _ := idx.scratch.Get().(*scratch)
+		b, _ := scratches.Get().(*scratch)
 		if b == nil {
 			b = new(scratch)
 		}
-		defer idx.scratch.Put(b) // hits go no further than this search
+		defer scratches.Put(b) // hits go no further than this search
 		// The hits shown, and the second that features reads; one more
 		// when the first is named, as found may hold it.
 		need := max(limit, 2)
@@ -1213,6 +1212,12 @@ type bound struct {
 	most         float64
 	unsure, term bool
 }
+
+// scratches are the memory of retrieve (*scratch), for the searches of
+// every plan: a processor's searches of one plan after another take the
+// scratch it last put back, in its cache, rather than each plan's own,
+// last used on another processor, whose cache it must be fetched from.
+var scratches sync.Pool
 
 // hitKey is what hits are sorted by, and the place of the hit.
 type hitKey struct {

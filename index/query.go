@@ -181,6 +181,41 @@ func (r *synonymsRead) in(u *understander, text string, offs []int) []synMatch {
 	return found
 }
 
+// cutsRead are the cuts of the texts a question is read in (its text, and
+// the text with its everyday words taken out), kept for the plans of a
+// library none of whose own words stand in them: those cut them alike, as
+// their dictionary does (segment.Segmenter.Joins).
+type cutsRead struct {
+	mu   sync.Mutex
+	cuts []textCut
+}
+
+type textCut struct {
+	text string
+	toks []segment.Token
+}
+
+// cut returns seg's cut of text, read once for the plans that cut it
+// alike. The list returned may be shared: it is not to be changed.
+func (r *cutsRead) cut(seg *segment.Segmenter, text string) []segment.Token {
+	if r == nil || seg.Joins(text) {
+		return seg.Cut(text)
+	}
+	r.mu.Lock()
+	for _, c := range r.cuts {
+		if c.text == text {
+			r.mu.Unlock()
+			return c.toks
+		}
+	}
+	r.mu.Unlock()
+	toks := seg.Cut(text)
+	r.mu.Lock()
+	r.cuts = append(r.cuts, textCut{text, toks})
+	r.mu.Unlock()
+	return toks
+}
+
 // query is a question as the index understands it.
 type query struct {
 	Raw        string
@@ -223,6 +258,8 @@ type query struct {
 	// synonyms holds the everyday words found in it, for the plans that
 	// read it alike (synonymsRead).
 	synonyms *synonymsRead
+	// cuts holds its cuts, for the plans that cut it alike (cutsRead).
+	cuts *cutsRead
 	// outlineAt and countAt are where Normalized names a part, chapter or
 	// section (outlineRe) and asks how many there are (outlineCountRe),
 	// nil where it does not: the submatches' indexes.
@@ -592,7 +629,7 @@ func (u *understander) understand(raw string) query { return u.words(u.read(raw)
 // form, the indicator, quantity and intents it asks for. Plans share it
 // (a library reads a question once); only words adds to it.
 func (u *understander) read(raw string) query {
-	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead), synonyms: new(synonymsRead)}
+	q := query{Raw: raw, Intents: map[Kind]bool{}, heads: new(headsRead), synonyms: new(synonymsRead), cuts: new(cutsRead)}
 	q.Normalized = u.normalize(raw)
 	q.runes = runeSet(q.Normalized)
 	q.outlineAt = outlineRe.FindStringSubmatchIndex(q.Normalized)
@@ -660,7 +697,7 @@ func (u *understander) words(q query) query {
 	q.Corrected = nil // the plan's own, made at its first correction
 	text := q.text
 	// A text is cut once, and again only where it changed.
-	toks := u.seg.Cut(text)
+	toks := q.cuts.cut(u.seg, text)
 	// Whether the plan uses each word, asked once: 1 yes, 2 no.
 	used := make([]int8, len(toks))
 	// Homophone typos of a pinyin keyboard: a stretch of the question that
@@ -750,7 +787,7 @@ func (u *understander) words(q query) query {
 		}
 	}
 	if string(masked) != text {
-		toks = u.seg.Cut(string(masked))
+		toks = q.cuts.cut(u.seg, string(masked))
 	}
 	for _, tok := range u.joinUnknown(string(masked), toks) {
 		if tok.unknown {

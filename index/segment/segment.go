@@ -297,21 +297,7 @@ func (s *Segmenter) appendHan(out []Token, text string, start, end int, search b
 	// in the dictionary; what lies between them is cut as before.
 	piece := start
 	for i := start; i < end; {
-		w := ""
-		if r, size := utf8.DecodeRuneInString(text[i:]); !s.starts.has(r) {
-			i += size // no word of join starts so: most characters
-			continue
-		}
-		for n := maxJoin; n >= 2 && w == ""; n-- {
-			j := i
-			for k := 0; k < n && j < end; k++ {
-				_, size := utf8.DecodeRuneInString(text[j:])
-				j += size
-			}
-			if utf8.RuneCountInString(text[i:j]) == n && s.join[text[i:j]] {
-				w = text[i:j]
-			}
-		}
+		w := s.joinAt(text, i, end)
 		if w == "" {
 			_, size := utf8.DecodeRuneInString(text[i:])
 			i += size
@@ -333,6 +319,56 @@ func (s *Segmenter) appendHan(out []Token, text string, start, end int, search b
 		piece = i
 	}
 	return s.appendGse(out, text, piece, end, search)
+}
+
+// joinAt returns the longest word of join that text[i:end] starts with,
+// "" for none.
+func (s *Segmenter) joinAt(text string, i, end int) string {
+	if r, _ := utf8.DecodeRuneInString(text[i:]); !s.starts.has(r) {
+		return "" // no word of join starts so: most characters
+	}
+	for n := maxJoin; n >= 2; n-- {
+		j := i
+		for k := 0; k < n && j < end; k++ {
+			_, size := utf8.DecodeRuneInString(text[j:])
+			j += size
+		}
+		if utf8.RuneCountInString(text[i:j]) == n && s.join[text[i:j]] {
+			return text[i:j]
+		}
+	}
+	return ""
+}
+
+// Joins reports whether a word s knows besides its dictionary's (With)
+// stands in text, where s keeps it whole. Where none does, s cuts text as
+// every segmenter of its dictionary does, in either mode.
+func (s *Segmenter) Joins(text string) bool {
+	if len(s.join) == 0 {
+		return false
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !IsHan(r) {
+			i += size
+			continue
+		}
+		end := i + size
+		for end < len(text) {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if !IsHan(r) {
+				break
+			}
+			end += size
+		}
+		for ; i < end; i += size {
+			if s.joinAt(text, i, end) != "" {
+				return true
+			}
+			_, size = utf8.DecodeRuneInString(text[i:])
+		}
+	}
+	return false
 }
 
 // appendGse segments text[start:end] with the dictionary.

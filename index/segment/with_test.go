@@ -96,3 +96,47 @@ func TestCached(t *testing.T) {
 		t.Error("nothing cached")
 	}
 }
+
+// TestJoins checks that a segmenter with words of its own cuts as its
+// dictionary alone does wherever Joins finds none of them, and that Joins
+// finds them where they stand.
+func TestJoins(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.With([]string{"昆山", "昆山市", "托育", "北梁"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text  string
+		joins bool
+	}{
+		{"昆山市重点发展人工智能", true},
+		{"2030年昆山的GDP目标是多少？", true},
+		{"3岁以下娃的托育服务咋样", true},
+		{"北梁棚户区改造", true},
+		{"下水道老堵咋办", false},
+		{"原铝产能2025年多少，电动车在哪充电", false},
+		{"昆 山", false}, // apart
+		{"山市", false},
+		{"", false},
+		{"abc 2030", false},
+	} {
+		if got := w.Joins(tt.text); got != tt.joins {
+			t.Errorf("Joins(%q) = %v, want %v", tt.text, got, tt.joins)
+		}
+		if s.Joins(tt.text) {
+			t.Errorf("the dictionary's own segmenter joins %q", tt.text)
+		}
+		if !w.Joins(tt.text) {
+			if got, want := w.Cut(tt.text), s.Cut(tt.text); !slices.Equal(got, want) {
+				t.Errorf("Cut(%q) = %v, the dictionary's %v", tt.text, got, want)
+			}
+			if got, want := w.CutSearch(tt.text), s.CutSearch(tt.text); !slices.Equal(got, want) {
+				t.Errorf("CutSearch(%q) = %v, the dictionary's %v", tt.text, got, want)
+			}
+		}
+	}
+}

@@ -227,14 +227,7 @@ func (s *Segmenter) cut(text string, search bool) []Token {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case IsHan(r):
-			j := i + size
-			for j < len(text) {
-				r, size := utf8.DecodeRuneInString(text[j:])
-				if !IsHan(r) {
-					break
-				}
-				j += size
-			}
+			j := endHan(text, i+size)
 			out = s.appendHan(out, text, i, j, search)
 			i = j
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
@@ -259,6 +252,19 @@ func IsHan(r rune) bool {
 		return true
 	}
 	return unicode.Is(unicode.Han, r)
+}
+
+// endHan returns the end of the run of Chinese characters that goes on
+// at i.
+func endHan(text string, i int) int {
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !IsHan(r) {
+			break
+		}
+		i += size
+	}
+	return i
 }
 
 // endWord returns the end of the run of letters and digits (not Chinese
@@ -353,14 +359,7 @@ func (s *Segmenter) Joins(text string) bool {
 			i += size
 			continue
 		}
-		end := i + size
-		for end < len(text) {
-			r, size := utf8.DecodeRuneInString(text[end:])
-			if !IsHan(r) {
-				break
-			}
-			end += size
-		}
+		end := endHan(text, i+size)
 		for ; i < end; i += size {
 			if s.joinAt(text, i, end) != "" {
 				return true

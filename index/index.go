@@ -1372,20 +1372,17 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 		b.cand[m.place] = 0
 	}
 	// The words each candidate holds, in the document and in its title
-	// (inDoc, inTitle), and in which sentences (in).
+	// (inDoc, inTitle), read from the postings' places and title marks.
 	holds := func(c int) {
 		posts := b.posts[c*nu : (c+1)*nu]
 		clear(inDoc)
 		clear(inTitle)
 		for i, j := range of {
 			if j < 0 || posts[j] < 0 {
-				in[i] = nil
 				continue
 			}
-			p := idx.post[posts[j]]
-			in[i] = idx.in[p.off : p.off+p.n]
 			inDoc[i/64] |= 1 << (i % 64)
-			if p.title {
+			if k := posts[j]; idx.bm.titled[k/64]&(1<<(k%64)) != 0 {
 				inTitle[i/64] |= 1 << (i % 64)
 			}
 		}
@@ -1409,17 +1406,7 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 	for c, m := range found {
 		br := &idx.bm.brief[m.place]
 		posts := b.posts[c*nu : (c+1)*nu]
-		clear(inDoc)
-		clear(inTitle)
-		for i, j := range of {
-			if j < 0 || posts[j] < 0 {
-				continue
-			}
-			inDoc[i/64] |= 1 << (i % 64)
-			if k := posts[j]; idx.bm.titled[k/64]&(1<<(k%64)) != 0 {
-				inTitle[i/64] |= 1 << (i % 64)
-			}
-		}
+		holds(c)
 		cov, titleCov := sc.coverBits(inDoc)/total, sc.coverBits(inTitle)/total
 		bonus := 0.0
 		if q.Quantity && br.numbers {
@@ -1488,6 +1475,14 @@ func (idx *Index) retrieveIn(ctx context.Context, q query, b *scratch, need int)
 		d := m.d
 		posts := b.posts[c*nu : (c+1)*nu]
 		holds(c)
+		// The sentences holding each word.
+		for i, j := range of {
+			in[i] = nil
+			if j >= 0 && posts[j] >= 0 {
+				p := idx.post[posts[j]]
+				in[i] = idx.in[p.off : p.off+p.n]
+			}
+		}
 		cov := sc.coverBits(inDoc)
 		titleCov := sc.coverBits(inTitle)
 		// The words each sentence holds, with the title's: a row of held
